@@ -1,0 +1,212 @@
+"""`python -m pipeline build`: raw sources -> data/, atomically.
+
+Everything is built into a temporary folder beside the target, every table is validated against its
+declared schema (and re-read from disk), and only then is the folder swapped in. A failure at any point
+leaves the previous data/ untouched. Output is deterministic: two builds from the same input are
+byte-identical (no timestamps; fixed sort orders; fixed float formatting in GeoJSON).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from . import catalog as cat
+from . import indicators as ind
+from .errors import PipelineError
+from .harmonise import Harmoniser, cross_check
+from .schemas import validate
+from .sources import read_07459, read_b2024, read_municipalities, read_redistricting
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_RAW = REPO.parent / "shared" / "data" / "raw"
+DEFAULT_OUT = REPO / "data"
+RAW_YEARS = range(2005, 2022)      # from the 07459 exports, codes of each year
+B2024_YEARS = range(2022, 2027)    # from the file already on 2024 borders
+POP_FILES = ["ssb07459-Personer2005-2009.csv", "ssb07459-Personer2010-2014.csv",
+             "ssb07459-Personer2015-2018.csv", "ssb07459-Personer2019.csv",
+             "ssb07459-Personer2020.csv", "ssb07459-Personer2021.csv"]
+B2024_FILE = "population_by_age_b2024_2005-2026.csv.gz"
+TABLES = ["regions", "population", "population_groups", "indicators", "catalog", "service_areas", "neighbours"]
+
+
+class Progress:
+    def __init__(self, stream=sys.stderr):
+        self.t0 = time.perf_counter()
+        self.stream = stream
+
+    def __call__(self, msg: str) -> None:
+        print(f"[{time.perf_counter() - self.t0:6.1f} s] {msg}", file=self.stream, flush=True)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_regions(munis: pd.DataFrame) -> pd.DataFrame:
+    counties = (munis[["county_code", "county_name"]].drop_duplicates().sort_values("county_code"))
+    if counties["county_code"].duplicated().any() or len(counties) != 15:
+        raise PipelineError(f"ventet 15 fylker med ett navn hver, fant {len(counties)}")
+    rows = [{"region_code": "NO", "level": "country", "name": "Norge", "county_code": None, "county_name": None}]
+    rows += [{"region_code": r.county_code, "level": "county", "name": r.county_name,
+              "county_code": r.county_code, "county_name": r.county_name} for r in counties.itertuples()]
+    m = munis.sort_values("municipality_code")
+    rows += [{"region_code": r.municipality_code, "level": "municipality", "name": r.municipality_name,
+              "county_code": r.county_code, "county_name": r.county_name} for r in m.itertuples()]
+    df = pd.DataFrame(rows)
+    df["sort_order"] = range(len(df))
+    return df.astype({"region_code": str, "level": str, "name": str, "sort_order": "int32"})
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+
+
+def build(raw: Path = DEFAULT_RAW, out: Path = DEFAULT_OUT, log=None) -> dict:
+    """Build data/ from raw; returns the manifest. Raises PipelineError; never leaves a half-written out."""
+    log = log or Progress()
+    raw, out = Path(raw), Path(out)
+    if not raw.is_dir():
+        raise PipelineError("mappen med rådata finnes ikke", raw)
+    tmp = out.parent / f".{out.name}.building-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "geo").mkdir(parents=True)
+    try:
+        manifest = _build_into(raw, tmp, log)
+        _swap(tmp, out)
+        log(f"ferdig: {out}")
+        return manifest
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    try:
+        tmp.rename(out)
+    except BaseException:
+        if old.exists() and not out.exists():
+            old.rename(out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _build_into(raw: Path, tmp: Path, log) -> dict:
+    inputs = []
+    exports = []
+    for name in POP_FILES:
+        p = raw / "population" / name
+        log(f"leser {p.name}")
+        e = read_07459(p)
+        exports.append(e)
+        inputs.append(p)
+    raw_pop = pd.concat([e.data for e in exports], ignore_index=True)
+    dup = raw_pop.duplicated(["code", "year", "age"])
+    if dup.any():
+        r = raw_pop[dup].iloc[0]
+        raise PipelineError(f"året {r['year']} finnes i flere eksportfiler")
+    missing_years = sorted(set(RAW_YEARS) - set(int(y) for y in raw_pop["year"].unique()))
+    if missing_years:
+        raise PipelineError(f"eksportfilene mangler årene {missing_years}", raw / "population")
+    b_path = raw / "population" / B2024_FILE
+    log(f"leser {b_path.name}")
+    b2024 = read_b2024(b_path)
+    codes_path = raw / "codes" / "redistricting_to_b2024.csv"
+    munis_path = raw / "codes" / "municipalities_b2024.csv"
+    log("leser kodelister")
+    mapping = read_redistricting(codes_path)
+    munis = read_municipalities(munis_path)
+    inputs += [b_path, codes_path, munis_path]
+
+    log("harmoniserer 2005–2026 til 2024-grenser")
+    h = Harmoniser(raw=raw_pop, b2024=b2024, mapping=mapping, municipalities=list(munis["municipality_code"]))
+    years = list(RAW_YEARS) + list(B2024_YEARS)
+    muni_pop = h.all_years(years)
+    log("kryssjekker mot befolkningen på 2024-grenser")
+    check = cross_check(muni_pop, b2024, years)
+    log(f"  {check['municipality_years_differing']} av {check['municipality_years_compared']} kommune-år avviker "
+        f"(kommuner: {', '.join(check['codes_differing']) or 'ingen'})")
+
+    regions = build_regions(munis)
+    log("beregner fylke, land, aldersgrupper og indikatorer")
+    pop = ind.aggregate_population(muni_pop, regions)
+    groups = ind.population_groups(pop)
+    indicators = ind.compute(pop)
+    catalog = cat.build_catalog(indicators, h.report, dict(zip(regions["region_code"], regions["name"])))
+    areas = cat.build_service_areas()
+
+    log("lager kartgeometri og nabotabell")
+    from .geo import build_geo  # geopandas import is slow; keep it to the build
+    geo_report = build_geo(raw, tmp, log=log)
+    inputs += [raw / "geo" / f for f in geo_report.get("inputs", [])]
+    neighbours = pd.read_parquet(tmp / "neighbours.parquet")
+
+    tables = {"regions": regions, "population": pop, "population_groups": groups, "indicators": indicators,
+              "catalog": catalog, "service_areas": areas, "neighbours": neighbours}
+    log("validerer tabellene mot skjemaene")
+    for name, df in tables.items():
+        tables[name] = validate(name, df)
+    _cross_table_checks(tables)
+    for name, df in tables.items():
+        _write_parquet(df, tmp / f"{name}.parquet")
+    for name in TABLES:  # read back what is on disk: what the app will load
+        validate(name, pd.read_parquet(tmp / f"{name}.parquet"))
+
+    manifest = {
+        "product": "omsorgsatlas",
+        "borders": 2024,
+        "tables": {n: {"file": f"{n}.parquet", "rows": int(len(tables[n]))} for n in TABLES},
+        "sources": [
+            {"name": cat.SSB_07459, "url": cat.SSB_07459_URL, "licence": "NLOD 2.0",
+             "publisher": "Statistisk sentralbyrå (SSB)", "used_for": ["population", "population_groups",
+                                                                     "indicators"]},
+            {"name": "Administrative enheter (kommuner og fylker 2024)", "publisher": "Kartverket",
+             "licence": "CC BY 4.0", "credit": "© Kartverket", "used_for": ["geo", "neighbours"]},
+        ],
+        "inputs": {str(p.relative_to(raw)): _sha256(p) for p in inputs},
+        "exports": [{"file": e.path.name, "layout": e.layout, "encoding": e.encoding,
+                     "years": sorted(int(y) for y in e.data["year"].unique()),
+                     "rest_categories": {f"{r.label} {r.year}": int(r.population) for r in e.rest.itertuples()}}
+                    for e in exports],
+        "harmonisation": {**h.report, "cross_check_b2024": check},
+        "geo": geo_report,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                       encoding="utf-8")
+    shutil.copyfile(Path(__file__).with_name("data_readme.md"), tmp / "README.md")
+    return manifest
+
+
+def _cross_table_checks(t: dict) -> None:
+    codes = set(t["regions"]["region_code"])
+    for name in ("population", "indicators"):
+        unknown = set(t[name]["region_code"]) - codes
+        if unknown:
+            raise PipelineError(f"tabellen «{name}» har ukjente regionkoder {sorted(unknown)[:5]}")
+    ids = set(t["catalog"]["id"])
+    if set(t["indicators"]["indicator_id"]) != ids:
+        raise PipelineError("indikatorer og katalog stemmer ikke overens")
+    areas = set(t["service_areas"]["id"])
+    for row in t["catalog"].itertuples():
+        if not set(row.service_areas) <= areas:
+            raise PipelineError(f"indikatoren {row.id} har ukjent tjenesteområde")
+    munis = set(t["regions"].loc[t["regions"]["level"] == "municipality", "region_code"])
+    nb = t["neighbours"]
+    if not (set(nb["region_code"]) | set(nb["neighbour_code"])) <= munis:
+        raise PipelineError("nabotabellen har ukjente kommunenummer")
+    if set(nb["region_code"]) != munis:
+        raise PipelineError(f"kommuner uten naboer: {sorted(munis - set(nb['region_code']))[:5]}")

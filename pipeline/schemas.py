@@ -1,0 +1,99 @@
+"""Declared schemas of every output table; validated before the new data/ is swapped in."""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from .errors import PipelineError
+
+LEVELS = ["country", "county", "municipality"]
+CODE = r"^(NO|\d{2}|\d{4})$"
+MUNI = r"^\d{4}$"
+
+_level = pa.Column(str, pa.Check.isin(LEVELS))
+_code = pa.Column(str, pa.Check.str_matches(CODE))
+_year = pa.Column("int16", pa.Check.in_range(1990, 2100))
+
+
+def _code_matches_level(df: pd.DataFrame) -> pd.Series:
+    n = df["region_code"].str.len()
+    return ((df["level"] == "country") & (df["region_code"] == "NO")) | \
+        ((df["level"] == "county") & (n == 2)) | ((df["level"] == "municipality") & (n == 4))
+
+
+SCHEMAS = {
+    "regions": pa.DataFrameSchema({
+        "region_code": pa.Column(str, pa.Check.str_matches(CODE), unique=True),
+        "level": _level,
+        "name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "county_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}$"), nullable=True),
+        "county_name": pa.Column(str, nullable=True),
+        "sort_order": pa.Column("int32", unique=True),
+    }, checks=[
+        pa.Check(_code_matches_level, error="code does not match level"),
+        pa.Check(lambda d: (d["level"] == "municipality").sum() == 357, error="357 municipalities"),
+        pa.Check(lambda d: (d["level"] == "county").sum() == 15, error="15 counties"),
+        pa.Check(lambda d: (d["level"] == "country").sum() == 1, error="one country"),
+    ], strict=True, ordered=True),
+    "population": pa.DataFrameSchema({
+        "level": _level, "region_code": _code, "year": _year,
+        "age": pa.Column("int16", pa.Check.in_range(0, 105)),
+        "population": pa.Column("float64", pa.Check.ge(0)),
+    }, checks=[pa.Check(_code_matches_level, error="code does not match level")],
+        unique=["level", "region_code", "year", "age"], strict=True, ordered=True),
+    "population_groups": pa.DataFrameSchema({
+        "level": _level, "region_code": _code, "year": _year,
+        "age_group": pa.Column(str, pa.Check.isin(["0-17", "18-49", "50-66", "67-79", "80-89", "90+", "total"])),
+        "population": pa.Column("float64", pa.Check.ge(0)),
+    }, unique=["level", "region_code", "year", "age_group"], strict=True, ordered=True),
+    "indicators": pa.DataFrameSchema({
+        "indicator_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+        "level": _level, "region_code": _code, "year": _year,
+        "value": pa.Column("float64", pa.Check(lambda s: pd.Series(s).map(lambda x: x == x and abs(x) < 1e12))),
+        "numerator": pa.Column("float64", nullable=True),
+        "denominator": pa.Column("float64", pa.Check.gt(0), nullable=True),
+    }, checks=[pa.Check(_code_matches_level, error="code does not match level")],
+        unique=["indicator_id", "level", "region_code", "year"], strict=True, ordered=True),
+    "catalog": pa.DataFrameSchema({
+        "id": pa.Column(str, unique=True),
+        "name_nb": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "name_en": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "definition_nb": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "definition_en": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "unit": pa.Column(str, pa.Check.isin(["persons", "percent", "ratio", "per100", "years", "fte", "per1000",
+                                               "per10000", "nok", "count"])),
+        "unit_nb": pa.Column(str), "unit_en": pa.Column(str),
+        "decimals": pa.Column("int8", pa.Check.in_range(0, 4)),
+        "service_areas": pa.Column(object, pa.Check(lambda s: s.map(lambda v: len(v) > 0))),
+        "direction": pa.Column(str, pa.Check.isin(["higher_better", "lower_better", "neutral"])),
+        "levels": pa.Column(object, pa.Check(lambda s: s.map(lambda v: len(v) > 0 and set(v) <= set(LEVELS)))),
+        "years": pa.Column(object, pa.Check(lambda s: s.map(lambda v: len(v) > 0))),
+        "year_min": _year, "year_max": _year,
+        "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "source_url": pa.Column(str), "licence": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "notes": pa.Column(str), "sort_order": pa.Column("int16"),
+    }, strict=True, ordered=True),
+    "service_areas": pa.DataFrameSchema({
+        "id": pa.Column(str, unique=True), "name_nb": pa.Column(str), "name_en": pa.Column(str),
+        "sort_order": pa.Column("int16"),
+    }, strict=True, ordered=True),
+    "neighbours": pa.DataFrameSchema({
+        "region_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+        "neighbour_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+        "relation": pa.Column(str, pa.Check.isin(["border", "nearest"])),
+        "shared_border_km": pa.Column("float64", pa.Check.ge(0)),
+        "distance_km": pa.Column("float64", pa.Check.ge(0)),
+    }, checks=[pa.Check(lambda d: d["region_code"] != d["neighbour_code"], error="self-neighbour")],
+        unique=["region_code", "neighbour_code"], strict=True, ordered=True),
+}
+
+
+def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Validate one output table; raise PipelineError naming the table and the first failures."""
+    try:
+        return SCHEMAS[name].validate(df, lazy=True)
+    except (SchemaErrors, SchemaError) as exc:
+        cases = getattr(exc, "failure_cases", None)
+        detail = cases.head(5).to_string() if cases is not None and hasattr(cases, "head") else str(exc)
+        raise PipelineError(f"tabellen «{name}» bryter skjemaet:\n{detail}") from exc
