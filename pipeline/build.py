@@ -150,7 +150,7 @@ def _build_into(raw: Path, tmp: Path, log) -> dict:
     areas = cat.build_service_areas()
 
     log("lager kartgeometri og nabotabell")
-    from .geo import build_geo  # geopandas import is slow; keep it to the build
+    from .geo import build_geo  # shapely/pyproj: only needed by the build
     geo_report = build_geo(raw, tmp, log=log)
     inputs += [raw / "geo" / f for f in geo_report.get("inputs", [])]
     neighbours = pd.read_parquet(tmp / "neighbours.parquet")
