@@ -1,0 +1,155 @@
+"""omsorgsatlas – Helse- og omsorgsatlas for kommunene (Dash).
+
+    python app.py                      # development server on $PORT (default 8050)
+    gunicorn app:server                # production (see Procfile)
+
+Environment: OMSORGSATLAS_DATA (data folder, default ./data), PORT, HOST (python app.py only, default
+127.0.0.1), OMSORGSATLAS_DEBUG=1 (debug mode; never in production), CACHE_TYPE / CACHE_DIR /
+CACHE_DEFAULT_TIMEOUT / REDIS_URL (flask-caching).
+
+Start-up loads and validates data/ once; a missing or corrupt file stops the app with one line naming
+the file (exit code 4, which gunicorn treats as "App failed to load" and does not retry).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import dash
+from dash import html, set_props
+import flask_bootstrap
+from flask import jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException
+
+import store
+from callbacks._cache import cache, cache_config
+from components.shell import footer, navbar, skip_link
+from store import StoreError
+
+log = logging.getLogger("omsorgsatlas")
+if not logging.getLogger().handlers:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+EXIT_DATA_ERROR = 4  # gunicorn's APP_LOAD_ERROR: the arbiter halts instead of respawning workers
+
+
+def _load_data_or_exit() -> None:
+    try:
+        store.init()
+    except StoreError as exc:
+        print(f"omsorgsatlas: kan ikke starte – {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_DATA_ERROR) from None
+
+
+_load_data_or_exit()
+
+DEBUG = os.environ.get("OMSORGSATLAS_DEBUG") == "1"
+ERROR_TEXT = "Noe gikk galt da visningen skulle oppdateres. Prøv et annet valg, eller last inn siden på nytt."
+
+
+def on_callback_error(err: Exception):
+    """Last line of defence: log, show a note, leave the outputs unchanged (no 500, no traceback)."""
+    log.error("Feil i callback: %s", err, exc_info=(type(err), err, err.__traceback__))
+    set_props("app-error", {"is_open": True, "children": ERROR_TEXT})
+    return None
+
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="nb">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        <link rel="icon" type="image/svg+xml" href="/assets/favicon.svg">
+        {%css%}
+    </head>
+    <body>
+        <noscript>Omsorgsatlas krever JavaScript.</noscript>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+# Bootstrap's CSS comes from a package on the index (Bootstrap-Flask ships Bootstrap 5.3.8, MIT), served by
+# this app, so the page needs no CDN and works offline.
+BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5" / "css"
+BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    external_stylesheets=[BOOTSTRAP_URL],
+    title="Omsorgsatlas",
+    update_title=None,
+    suppress_callback_exceptions=True,
+    on_error=on_callback_error,
+    meta_tags=[
+        {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+        {"name": "description", "content": "Helse- og omsorgsatlas for kommunene: kart, utvikling og "
+                                            "sammenligning for kommuner og fylker."},
+    ],
+)
+app.index_string = INDEX_STRING
+server = app.server
+
+cache.init_app(server, config=cache_config())
+
+
+@server.route(BOOTSTRAP_URL)
+def _bootstrap_css():
+    return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
+
+
+@server.before_request
+def _reject_malformed_callback_requests():
+    """Dash answers a structurally broken callback request with a 500 and a traceback in the log; answer
+    400 instead (the callbacks themselves validate the values inside well-formed requests)."""
+    if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+        return None
+    body = request.get_json(silent=True)
+    ok = (isinstance(body, dict) and isinstance(body.get("output"), str) and isinstance(body.get("inputs"), list)
+          and all(isinstance(i, dict) and "id" in i and "property" in i for i in body["inputs"])
+          and isinstance(body.get("state", []), list)
+          and all(isinstance(i, dict) and "id" in i and "property" in i for i in body.get("state", [])))
+    if not ok:
+        return jsonify({"error": "Ugyldig forespørsel."}), 400
+    return None
+
+
+@server.errorhandler(Exception)
+def _unexpected_error(exc):
+    """No tracebacks to the browser: log it, answer a short Norwegian message."""
+    if isinstance(exc, HTTPException):
+        return exc
+    log.error("Uventet feil: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
+    if request.path.endswith("/_dash-update-component"):
+        return jsonify({"error": "Ugyldig forespørsel."}), 400
+    return "Noe gikk galt. Prøv igjen senere.", 500
+
+import callbacks  # noqa: E402,F401  (registers the callbacks)
+import dash_bootstrap_components as dbc  # noqa: E402
+
+_MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+         if not p["module"].endswith("not_found_404")]
+
+app.layout = html.Div(
+    [
+        skip_link(),
+        navbar(_MENU),
+        dbc.Container(dbc.Alert(id="app-error", color="danger", is_open=False, dismissable=True, className="mt-2"),
+                      fluid=True),
+        html.Main(dash.page_container, id="main", tabIndex="-1"),
+        footer(),
+    ],
+    className="app-shell",
+)
+
+
+if __name__ == "__main__":
+    app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=DEBUG)

@@ -1,0 +1,3 @@
+"""Callbacks, one module per page. Importing this package registers them (app.py does)."""
+
+from callbacks import about, overview  # noqa: F401

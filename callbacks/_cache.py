@@ -1,0 +1,86 @@
+"""flask-caching: one Cache object, configured from the environment by app.py.
+
+Env: CACHE_TYPE (default FileSystemCache), CACHE_DIR (default <tmp>/omsorgsatlas-cache),
+CACHE_DEFAULT_TIMEOUT (seconds, default 3600); REDIS_URL set -> RedisCache on that URL.
+
+``memoize`` falls back to a plain call outside a Flask app context (e.g. tests calling callback
+functions directly), so cached functions stay ordinary functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from flask_caching import Cache
+
+log = logging.getLogger("omsorgsatlas.cache")
+
+cache = Cache()
+
+
+def _code_version() -> str:
+    """Hash of the code that builds cached values, so a deploy never serves figures built by old code."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha1()
+    for folder in ("components", "callbacks", "store"):
+        for path in sorted((root / folder).glob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def cache_config(env=None) -> dict:
+    env = os.environ if env is None else env
+    try:
+        timeout = int(env.get("CACHE_DEFAULT_TIMEOUT", "3600"))
+    except ValueError:
+        timeout = 3600
+    redis_url = env.get("REDIS_URL")
+    if redis_url:
+        try:
+            import redis  # noqa: F401
+        except ImportError:
+            log.warning("REDIS_URL er satt, men pakken «redis» er ikke installert – bruker FileSystemCache")
+        else:
+            return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_DEFAULT_TIMEOUT": timeout,
+                    "CACHE_KEY_PREFIX": "omsorgsatlas:"}
+    ctype = env.get("CACHE_TYPE", "FileSystemCache")
+    cfg = {"CACHE_TYPE": ctype, "CACHE_DEFAULT_TIMEOUT": timeout}
+    if ctype in ("FileSystemCache", "filesystem", "flask_caching.backends.FileSystemCache"):
+        cfg["CACHE_DIR"] = env.get("CACHE_DIR", str(Path(tempfile.gettempdir()) / "omsorgsatlas-cache"))
+        cfg["CACHE_THRESHOLD"] = 2000
+    return cfg
+
+
+def _active() -> bool:
+    if not has_app_context():
+        return False
+    return cache in current_app.extensions.get("cache", {})
+
+
+def memoize(timeout: int | None = None):
+    """flask-caching memoize that degrades to a direct call when no app/cache is active."""
+
+    def decorator(func):
+        cached = cache.memoize(timeout=timeout)(func)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            if _active():
+                return cached(*args, **kwargs)
+            return func(*args, **kwargs)
+
+        wrapper.uncached = func
+        wrapper.cached = cached
+        return wrapper
+
+    return decorator

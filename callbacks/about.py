@@ -1,0 +1,34 @@
+"""Callbacks of «Om dataene» (pages/about.py)."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback
+
+import store
+from components import tables
+
+
+def search_catalog(query) -> "tuple":
+    """Catalogue rows whose name, definition, source (or id) contain every word of ``query``."""
+    cat = store.catalog()
+    words = str(query).casefold().split() if isinstance(query, str) else []
+    if words:
+        hay = (cat["name_nb"].fillna("") + " " + cat["definition_nb"].fillna("") + " " + cat["source"].fillna("")
+               + " " + cat["id"].fillna("")).str.casefold()
+        mask = hay.map(lambda text: all(w in text for w in words))
+        cat = cat[mask]
+    return cat
+
+
+@callback(
+    output=dict(table=Output("catalog-table", "children"), count=Output("catalog-count", "children")),
+    inputs=dict(query=Input("catalog-search", "value")),
+)
+def filter_catalog(query):
+    """Search box -> filtered catalogue table and a count ('12 av 40 indikatorer')."""
+    total = len(store.catalog())
+    cat = search_catalog(query)
+    names = dict(zip(store.service_areas()["id"], store.service_areas()["name_nb"]))
+    n = len(cat)
+    count = f"{n} av {total} indikatorer" if n != total else f"{total} indikatorer"
+    return {"table": tables.catalog_table(cat, names), "count": count}

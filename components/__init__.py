@@ -1,0 +1,1 @@
+"""Components: pure builders (DataFrames/values in, Dash components / plotly figure dicts out)."""

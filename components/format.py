@@ -1,0 +1,148 @@
+"""Norwegian (bokmål) number and date formatting. Pure functions, no Dash.
+
+Conventions (Språkrådet / SSB style):
+- thousands separator: U+00A0 no-break space  -> "1 234 567"
+- decimal separator: comma                    -> "1 234,5"
+- percent: no-break space before the sign     -> "12,3 %"
+- dates: dd.mm.yyyy                           -> "01.01.2024"
+- missing values: an en dash "–" (or a caller-chosen text)
+
+Rounding is half away from zero on the decimal representation the user would
+read (2.675 -> "2,68"), not on the binary float.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Iterable
+
+NBSP = "\u00a0"
+MISSING = "–"  # en dash
+
+# unit id (catalog.unit) -> suffix used after the number when no unit_nb is given
+_UNIT_SUFFIX = {
+    "percent": f"{NBSP}%",
+    "persons": "",
+    "ratio": "",
+    "per100": "",
+    "years": f"{NBSP}år",
+}
+
+
+def _is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return True
+    return math.isnan(f) or math.isinf(f)
+
+
+def format_number(value, decimals: int = 0, missing: str = MISSING) -> str:
+    """1234.5 -> "1 234,5" (NBSP thousands, comma decimals). None/NaN -> missing."""
+    if _is_missing(value):
+        return missing
+    fvalue = float(value)
+    try:
+        decimals = max(0, int(decimals))
+    except (TypeError, ValueError):
+        decimals = 0
+    try:
+        dec = Decimal(repr(fvalue)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # pragma: no cover - absurdly large values
+        return missing
+    sign = "-" if dec < 0 else ""
+    dec = abs(dec)
+    text = f"{dec:.{decimals}f}"
+    int_part, _, frac_part = text.partition(".")
+    groups = []
+    while len(int_part) > 3:
+        groups.insert(0, int_part[-3:])
+        int_part = int_part[:-3]
+    groups.insert(0, int_part)
+    out = NBSP.join(groups)
+    if frac_part:
+        out += "," + frac_part
+    if sign and out.strip("0,\u00a0") == "":  # "-0,0" -> "0,0"
+        sign = ""
+    return sign + out
+
+
+def format_percent(value, decimals: int = 1, missing: str = MISSING) -> str:
+    """12.34 (already 0–100) -> "12,3 %"."""
+    if _is_missing(value):
+        return missing
+    return f"{format_number(value, decimals)}{NBSP}%"
+
+
+def format_value(value, unit: str | None = None, decimals: int = 0, unit_label: str | None = None,
+                 missing: str = MISSING) -> str:
+    """Format a value in the catalogue's unit.
+
+    percent -> "12,3 %"; other units -> the number, with ``unit_label`` appended after a
+    no-break space when given (e.g. "1 234 personer"). ``unit_label`` "%" is treated as percent.
+    """
+    if _is_missing(value):
+        return missing
+    if unit == "percent" or unit_label == "%":
+        return format_percent(value, decimals)
+    text = format_number(value, decimals)
+    if unit_label:
+        return f"{text}{NBSP}{unit_label}"
+    return text + _UNIT_SUFFIX.get(unit or "", "")
+
+
+def format_date(value, missing: str = MISSING) -> str:
+    """date/datetime/ISO string -> "dd.mm.yyyy"."""
+    if value is None:
+        return missing
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return missing
+        try:
+            value = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return missing
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        try:
+            value = value.to_pydatetime()
+        except (TypeError, ValueError):
+            return missing
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+    return missing
+
+
+def format_year_range(years: Iterable[int] | None, missing: str = MISSING) -> str:
+    """[2005, ..., 2026] -> "2005–2026"; gaps are listed: [2011..2016, 2020] -> "2011–2016, 2020"."""
+    try:
+        ys = sorted({int(y) for y in (years or [])})
+    except (TypeError, ValueError):
+        return missing
+    if not ys:
+        return missing
+    parts = []
+    start = prev = ys[0]
+    for y in ys[1:]:
+        if y == prev + 1:
+            prev = y
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = y
+    parts.append(str(start) if start == prev else f"{start}–{prev}")
+    return ", ".join(parts)
+
+
+def unit_suffix(unit: str | None, unit_label: str | None = None) -> str:
+    """Text for axis/legend titles: "%" for percent, else the unit label (e.g. "personer")."""
+    if unit == "percent":
+        return "%"
+    return unit_label or ""
+
+
+# Plotly's layout.separators: first char decimal separator, second thousands separator.
+PLOTLY_SEPARATORS = "," + NBSP

@@ -1,0 +1,140 @@
+"""Accessible HTML tables (the text alternative behind every chart). Pure builders."""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import pandas as pd
+from dash import html
+
+from components.format import MISSING, format_value, format_year_range
+
+LEVEL_NB = {"country": "land", "county": "fylke", "municipality": "kommune"}
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
+               numeric: Sequence[int] = (), table_id: str | None = None, row_classes: Sequence[str] | None = None,
+               class_name: str = "table table-sm data-table") -> html.Table:
+    """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes.
+
+    The first cell of each row is a row header (<th scope=row>) when ``row_headers`` style is wanted:
+    callers pass it as an html.Th themselves if they need it.
+    """
+    numeric = set(numeric)
+
+    def cls(i):  # only pass className when set: None props would still be serialised
+        return {"className": "num"} if i in numeric else {}
+
+    head = html.Thead(html.Tr([html.Th(h, scope="col", **cls(i)) for i, h in enumerate(headers)]))
+    body_rows = []
+    for r, row in enumerate(rows):
+        cells = []
+        for i, cell in enumerate(row):
+            if isinstance(cell, (html.Th, html.Td)):
+                cells.append(cell)
+            else:
+                cells.append(html.Td(cell, **cls(i)))
+        row_cls = row_classes[r] if row_classes is not None and r < len(row_classes) else None
+        body_rows.append(html.Tr(cells, **({"className": row_cls} if row_cls else {})))
+    children = []
+    if caption:
+        children.append(html.Caption(caption))
+    children += [head, html.Tbody(body_rows)]
+    kwargs = {"id": table_id} if table_id else {}
+    return html.Table(children, className=class_name, **kwargs)
+
+
+def no_data(message: str = "Ingen data for dette valget") -> html.P:
+    return html.P(message, className="no-data", role="status")
+
+
+def rank_rows(frame: pd.DataFrame, *, descending: bool = True) -> pd.DataFrame:
+    """Add ``rank`` (1 = highest value; ties share a rank; missing values last, rank NaN)."""
+    out = frame.copy()
+    out["rank"] = out["value"].rank(method="min", ascending=not descending)
+    out = out.sort_values(["rank", "name"], na_position="last", kind="stable")
+    return out
+
+
+def rank_table(frame: pd.DataFrame, *, unit: str, unit_label: str, decimals: int, level: str, year: int,
+               indicator_name: str, selected: str | None = None, show_county: bool = False,
+               table_id: str = "rank-table-table") -> html.Table | html.P:
+    """Ranked table (Rang, Region, [Fylke], Verdi) of the regions on screen (frame = store.values)."""
+    if frame is None or frame.empty or frame["value"].notna().sum() == 0:
+        return no_data()
+    ranked = rank_rows(frame)
+    region_header = "Fylke" if level == "county" else "Kommune"
+    headers = ["Rang", region_header] + (["Fylke"] if show_county else []) + ["Verdi"]
+    rows, classes = [], []
+    for r in ranked.itertuples():
+        rank = "" if r.rank is None or (isinstance(r.rank, float) and math.isnan(r.rank)) else str(int(r.rank))
+        name_cell = html.Th(
+            [r.name, html.Span(" (valgt)", className="visually-hidden")] if r.region_code == selected else r.name,
+            scope="row",
+        )
+        value = format_value(r.value, unit, decimals, unit_label, missing="Ingen data")
+        row = [rank, name_cell] + ([r.county_name or ""] if show_county else []) + [value]
+        rows.append(row)
+        classes.append("is-selected" if r.region_code == selected else "")
+    numeric = [0, len(headers) - 1]
+    caption = f"{indicator_name}, {year}: rangert fra høyest til lavest"
+    return html_table(headers, rows, caption=caption, numeric=numeric, table_id=table_id, row_classes=classes)
+
+
+def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: int, indicator_name: str,
+                order: Sequence[str] | None = None, table_id: str = "trend-table-table") -> html.Table | html.P:
+    """Years as rows, one column per region (series = store.series)."""
+    if series is None or series.empty or series["value"].notna().sum() == 0:
+        return no_data()
+    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
+    codes = [c for c in codes if c in set(series["region_code"])]
+    names = {r.region_code: r.name for r in series[["region_code", "name"]].drop_duplicates().itertuples()}
+    wide = series.pivot_table(index="year", columns="region_code", values="value", aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=codes)
+    years = sorted(series["year"].unique())
+    rows = []
+    for y in years:
+        vals = wide.loc[y] if y in wide.index else pd.Series(dtype=float)
+        rows.append([html.Th(str(int(y)), scope="row")] + [
+            format_value(vals.get(c), unit, decimals, unit_label, missing=MISSING) for c in codes
+        ])
+    headers = ["År"] + [names.get(c, c) for c in codes]
+    return html_table(headers, rows, caption=f"{indicator_name} over tid", numeric=range(1, len(headers)),
+                      table_id=table_id)
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and math.isnan(v):
+        return ""
+    return str(v)
+
+
+def catalog_table(cat: pd.DataFrame, service_area_names: dict[str, str], *,
+                  table_id: str = "catalog-table-table") -> html.Table | html.P:
+    """The indicator catalogue: name, definition, unit, service areas, source, licence, years, levels, notes."""
+    if cat is None or cat.empty:
+        return no_data("Ingen indikatorer passer søket")
+    headers = ["Indikator", "Definisjon", "Enhet", "Tjenesteområder", "Kilde", "Lisens", "År", "Nivåer",
+               "Merknader"]
+    rows = []
+    for r in cat.itertuples():
+        source = _text(r.source)
+        url = _text(r.source_url)
+        source_cell = html.A(source, href=url, target="_blank", rel="noopener noreferrer") if url.startswith(
+            ("http://", "https://")) else source
+        rows.append([
+            html.Th(_text(r.name_nb), scope="row"),
+            _text(r.definition_nb),
+            _text(r.unit_nb) or _text(r.unit),
+            ", ".join(service_area_names.get(s, s) for s in (r.service_areas or [])),
+            source_cell,
+            _text(r.licence),
+            format_year_range(r.years),
+            ", ".join(LEVEL_NB.get(lv, lv) for lv in (r.levels or [])),
+            _text(r.notes),
+        ])
+    return html_table(headers, rows, caption="Indikatorkatalog", table_id=table_id,
+                      class_name="table table-sm data-table catalog")

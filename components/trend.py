@@ -1,0 +1,86 @@
+"""Trend line chart: a region against its county and the country. Pure builder (dict figure)."""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import pandas as pd
+
+from components.format import PLOTLY_SEPARATORS, format_value, unit_suffix
+from components.mapfig import FONT, empty_figure
+
+# Okabe–Ito (colour-blind safe) + distinct dash/marker so colour is never the only cue
+STYLES = {
+    "municipality": {"color": "#0072B2", "dash": "solid", "symbol": "circle", "width": 3},
+    "county": {"color": "#D55E00", "dash": "dash", "symbol": "square", "width": 2.5},
+    "country": {"color": "#333333", "dash": "dot", "symbol": "diamond", "width": 2.5},
+}
+
+
+def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str, decimals: int,
+                 order: Sequence[str] | None = None, year: int | None = None, height: int = 380) -> dict:
+    """One line per region (series = store.series); gaps stay gaps (connectgaps False)."""
+    if series is None or series.empty or series["value"].notna().sum() == 0:
+        return empty_figure(height=height)
+    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
+    traces = []
+    for code in codes:
+        s = series[series["region_code"] == code].sort_values("year")
+        if s.empty:
+            continue
+        level = str(s["level"].iloc[0])
+        style = STYLES.get(level, STYLES["country"])
+        vals = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in s["value"]]
+        traces.append({
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": str(s["name"].iloc[0]),
+            "x": [int(y) for y in s["year"]],
+            "y": vals,
+            "text": [format_value(v, unit, decimals, unit_label) for v in vals],
+            "hovertemplate": "<b>%{fullData.name}</b><br>%{x}: %{text}<extra></extra>",
+            "connectgaps": False,
+            "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
+            "marker": {"symbol": style["symbol"], "size": 7, "color": style["color"]},
+        })
+    years = [int(y) for y in series["year"]]
+    span = (max(years) - min(years)) if years else 0
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
+        "separators": PLOTLY_SEPARATORS,
+        "font": {"family": FONT, "color": "#1a1a1a"},
+        "xaxis": {"title": {"text": "År"}, "tickformat": "d", "dtick": 1 if span <= 12 else 2,
+                  "showgrid": False, "linecolor": "#767676"},
+        "yaxis": {"title": {"text": unit_suffix(unit, unit_label)}, "gridcolor": "#e5e5e5", "zeroline": False,
+                  "separatethousands": True, "rangemode": "tozero" if unit in ("persons", "percent") else "normal"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        "hovermode": "x unified",
+        "modebar": {"orientation": "v"},  # keeps the (left-aligned) title clear of the tool buttons
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
+        "height": height,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    if year is not None:
+        layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": year, "x1": year, "y0": 0,
+                             "y1": 1, "line": {"color": "#767676", "width": 1, "dash": "dot"}}]
+    return {"data": traces, "layout": layout}
+
+
+def trend_summary(series: pd.DataFrame, *, indicator_name: str, unit: str, unit_label: str, decimals: int,
+                  order: Sequence[str] | None = None) -> str:
+    """Text alternative: first and last value per line."""
+    if series is None or series.empty or series["value"].notna().sum() == 0:
+        return f"Linjediagram: {indicator_name}. Ingen data for dette valget."
+    parts = []
+    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
+    for code in codes:
+        s = series[(series["region_code"] == code) & series["value"].notna()].sort_values("year")
+        if s.empty:
+            continue
+        first, last = s.iloc[0], s.iloc[-1]
+        parts.append(f"{first['name']}: {format_value(first['value'], unit, decimals, unit_label)} i "
+                     f"{int(first['year'])}, {format_value(last['value'], unit, decimals, unit_label)} i "
+                     f"{int(last['year'])}")
+    return f"Linjediagram: {indicator_name} over tid. " + "; ".join(parts) + ". Se tabellen for alle verdier."

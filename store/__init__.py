@@ -1,0 +1,324 @@
+"""Read side of omsorgsatlas: loads data/ once (lazily, thread-safe), validates it against the data
+contract (data/README.md) and answers typed queries. No Dash imports here.
+
+The data folder is ``$OMSORGSATLAS_DATA`` or ``<repo>/data``. A missing/corrupt file raises
+``StoreError`` whose message starts with the file's path.
+
+Levels use the data vocabulary ``country`` / ``county`` / ``municipality`` (the URL's ``fylke`` /
+``kommune`` are accepted as aliases). Returned DataFrames are copies; ``geometry()`` returns a shared
+dict that callers must treat as read-only.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from pathlib import Path
+
+import pandas as pd
+
+from store._load import (
+    EXPECTED_COUNTIES,
+    EXPECTED_MUNICIPALITIES,
+    LEVELS,
+    Data,
+    load,
+)
+from store.errors import QueryError, StoreError
+
+__all__ = [
+    "StoreError", "QueryError", "LEVELS", "data_dir", "init", "reset", "is_loaded", "version", "manifest",
+    "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
+    "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "neighbours",
+    "population", "population_groups",
+]
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+_ALIASES = {"fylke": "county", "kommune": "municipality", "land": "country", "landet": "country"}
+PREFERRED_DEFAULT_INDICATOR = "share_80plus"
+
+_DATA: Data | None = None
+_LOCK = threading.Lock()
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("OMSORGSATLAS_DATA", REPO_DIR / "data"))
+
+
+def init(path: str | Path | None = None, *, reload: bool = False,
+         expected_counts: tuple[int, int] | None = (EXPECTED_COUNTIES, EXPECTED_MUNICIPALITIES)) -> Data:
+    """Load and validate data/ (once). Raises StoreError. ``reload=True`` forces a fresh read."""
+    global _DATA
+    with _LOCK:
+        if _DATA is None or reload or path is not None:
+            _DATA = load(Path(path) if path is not None else data_dir(), expected_counts=expected_counts)
+        return _DATA
+
+
+def reset() -> None:
+    """Forget the loaded data (tests)."""
+    global _DATA
+    with _LOCK:
+        _DATA = None
+
+
+def is_loaded() -> bool:
+    return _DATA is not None
+
+
+def _d() -> Data:
+    return _DATA if _DATA is not None else init()
+
+
+def _level(level: str) -> str:
+    lvl = _ALIASES.get(str(level), str(level))
+    if lvl not in LEVELS:
+        raise QueryError(f"ukjent nivå: {level!r}")
+    return lvl
+
+
+def _indicator_row(indicator_id: str) -> pd.Series:
+    cat = _d().catalog
+    if not isinstance(indicator_id, str) or indicator_id not in cat.index:
+        raise QueryError(f"ukjent indikator: {indicator_id!r}")
+    return cat.loc[indicator_id]
+
+
+# ---------------------------------------------------------------- metadata
+def version() -> str:
+    """Short hash identifying the loaded data build (use in cache keys)."""
+    return _d().version
+
+
+def manifest() -> dict:
+    return _d().manifest
+
+
+def catalog() -> pd.DataFrame:
+    """All indicators in display order (index = id; list columns are Python lists)."""
+    return _d().catalog.copy()
+
+
+def indicator(indicator_id: str) -> dict | None:
+    """One catalogue row as a dict, or None if unknown."""
+    try:
+        return _indicator_row(indicator_id).to_dict()
+    except QueryError:
+        return None
+
+
+def service_areas() -> pd.DataFrame:
+    return _d().service_areas.copy()
+
+
+def indicators_for(service_area: str | None = None, *, map_levels: bool = False) -> pd.DataFrame:
+    """Catalogue rows belonging to a service area (None = all).
+
+    ``map_levels=True`` keeps only indicators with data at county or municipality level.
+    """
+    cat = _d().catalog
+    mask = pd.Series(True, index=cat.index)
+    if service_area:
+        mask &= cat["service_areas"].map(lambda xs: service_area in xs)
+    if map_levels:
+        mask &= cat["id"].map(lambda i: bool(years(i, "county") or years(i, "municipality")))
+    return cat[mask].copy()
+
+
+def default_indicator() -> str | None:
+    cat = indicators_for(map_levels=True)
+    if cat.empty:
+        cat = _d().catalog
+    if cat.empty:
+        return None
+    return PREFERRED_DEFAULT_INDICATOR if PREFERRED_DEFAULT_INDICATOR in cat.index else str(cat.index[0])
+
+
+def years(indicator_id: str, level: str | None = None) -> list[int]:
+    """Years with at least one value at ``level`` (None: the catalogue's years). Unknown -> []."""
+    if level is None:
+        row = indicator(indicator_id)
+        return list(row["years"]) if row else []
+    return list(_d().years.get((indicator_id, _level(level)), ()))
+
+
+def default_year(indicator_id: str, level: str | None = None) -> int | None:
+    ys = years(indicator_id, level)
+    return ys[-1] if ys else None
+
+
+# ---------------------------------------------------------------- regions
+def regions(level: str, county: str | None = None) -> pd.DataFrame:
+    """Regions of a level (optionally within a county), in sort order. Index = region_code."""
+    lvl = _level(level)
+    reg = _d().regions
+    out = reg[reg["level"] == lvl]
+    if county:
+        out = out[out["county_code"] == county]
+    return out.copy()
+
+
+def counties() -> pd.DataFrame:
+    return regions("county")
+
+
+def municipalities(county: str | None = None) -> pd.DataFrame:
+    return regions("municipality", county)
+
+
+def region(code: str) -> dict | None:
+    reg = _d().regions
+    if not isinstance(code, str) or code not in reg.index:
+        return None
+    return reg.loc[code].to_dict()
+
+
+def neighbours(code: str) -> pd.DataFrame:
+    nb = _d().neighbours
+    return nb[nb["region_code"] == code].copy()
+
+
+# ---------------------------------------------------------------- values
+_VALUE_COLS = ["value", "numerator", "denominator"]
+
+
+def values(indicator_id: str, level: str, year: int, county: str | None = None) -> pd.DataFrame:
+    """One row per region of ``level`` (within ``county`` if given), in sort order.
+
+    Columns: region_code, name, county_code, county_name, year, value, numerator, denominator.
+    ``value`` is NaN where the data has no row (a gap, never filled).
+    """
+    _indicator_row(indicator_id)
+    lvl = _level(level)
+    regs = regions(lvl, county)[["region_code", "name", "county_code", "county_name"]]
+    frame = _d().by_indicator.get((indicator_id, lvl))
+    out = regs.reset_index(drop=True)
+    out["year"] = int(year)
+    if frame is not None and int(year) in frame.index.get_level_values("year"):
+        vals = frame.xs(int(year), level="year")[_VALUE_COLS]
+        out = out.join(vals, on="region_code")
+    else:
+        for c in _VALUE_COLS:
+            out[c] = float("nan")
+    return out
+
+
+def value_range(indicator_id: str, level: str, county: str | None = None) -> tuple[float, float] | None:
+    """(min, max) of the indicator's values at ``level`` over ALL years (within ``county`` if given);
+    None when there are none. Used for a colour scale that stays fixed while the year changes."""
+    _indicator_row(indicator_id)
+    lvl = _level(level)
+    frame = _d().by_indicator.get((indicator_id, lvl))
+    if frame is None:
+        return None
+    vals = frame["value"]
+    if county:
+        codes = set(regions(lvl, county).index)
+        vals = vals[frame.index.get_level_values("region_code").isin(codes)]
+    vals = vals.dropna()
+    if vals.empty:
+        return None
+    return float(vals.min()), float(vals.max())
+
+
+def incomplete_regions(indicator_id: str, level: str, county: str | None = None) -> list[str]:
+    """Regions of ``level`` (within ``county``) that lack a value in at least one of the years with
+    data at that level, in sort order. The map draws its grey "Ingen data" layer over exactly these,
+    so the layer's geometry stays the same whatever the year."""
+    _indicator_row(indicator_id)
+    lvl = _level(level)
+    regs = regions(lvl, county)
+    data_years = years(indicator_id, lvl)
+    frame = _d().by_indicator.get((indicator_id, lvl))
+    if frame is None or not data_years:
+        return list(regs.index)
+    present = frame["value"].notna()
+    counts = present.groupby(level="region_code").sum()
+    counts = counts.reindex(regs.index, fill_value=0)
+    return [code for code, n in counts.items() if int(n) < len(data_years)]
+
+
+def series(indicator_id: str, region_codes) -> pd.DataFrame:
+    """Values over every year from the indicator's first to last year, for the given regions.
+
+    Columns: region_code, name, level, year, value. Missing years are NaN rows (gaps), so a line
+    chart with connectgaps=False shows them as gaps. Unknown region codes are skipped.
+    """
+    row = _indicator_row(indicator_id)
+    reg = _d().regions
+    codes = [c for c in dict.fromkeys(region_codes or []) if isinstance(c, str) and c in reg.index]
+    all_years = list(range(int(row["year_min"]), int(row["year_max"]) + 1)) if row["years"] else []
+    parts = []
+    for code in codes:
+        lvl = reg.at[code, "level"]
+        frame = _d().by_indicator.get((indicator_id, lvl))
+        s = pd.Series(float("nan"), index=all_years, dtype="float64")
+        if frame is not None:
+            try:
+                got = frame.xs(code, level="region_code")["value"]
+                got = got[got.index.isin(all_years)]
+                s.loc[got.index] = got.to_numpy()
+            except KeyError:
+                pass
+        parts.append(pd.DataFrame({
+            "region_code": code, "name": reg.at[code, "name"], "level": lvl,
+            "year": all_years, "value": s.to_numpy(),
+        }))
+    if not parts:
+        return pd.DataFrame({"region_code": pd.Series(dtype="str"), "name": pd.Series(dtype="str"),
+                             "level": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
+                             "value": pd.Series(dtype="float64")})
+    return pd.concat(parts, ignore_index=True)
+
+
+# ---------------------------------------------------------------- geometry
+_GEO_SUBSETS: dict[tuple[str, str, str], dict] = {}
+
+
+def geometry(level: str, county: str | None = None) -> dict:
+    """GeoJSON FeatureCollection (2024 borders) for county or municipality level.
+
+    With ``county``, only that county's features (municipalities in it, or the county itself).
+    Rings are wound for d3-geo/plotly (exterior clockwise), not RFC 7946; see _load.rewind_for_d3.
+    The returned dict is shared: do not mutate it.
+    """
+    lvl = _level(level)
+    d = _d()
+    if lvl not in d.geo:
+        raise QueryError(f"ingen geometri for nivå {level!r}")
+    fc = d.geo[lvl]
+    if not county:
+        return fc
+    key = (d.version, lvl, county)
+    sub = _GEO_SUBSETS.get(key)
+    if sub is None:
+        wanted = set(regions(lvl, county).index) if lvl == "municipality" else {county}
+        keep = lambda p: p.get("code") in wanted  # noqa: E731
+        sub = {"type": "FeatureCollection", "features": [f for f in fc["features"] if keep(f["properties"])]}
+        _GEO_SUBSETS[key] = sub
+    return sub
+
+
+# ---------------------------------------------------------------- population
+def population(region_code: str, year: int | None = None) -> pd.DataFrame:
+    pop = _d().population
+    out = pop[pop["region_code"] == region_code]
+    if year is not None:
+        out = out[out["year"] == int(year)]
+    return out.copy()
+
+
+def population_groups(region_code: str, year: int | None = None) -> pd.DataFrame:
+    pop = _d().population_groups
+    out = pop[pop["region_code"] == region_code]
+    if year is not None:
+        out = out[out["year"] == int(year)]
+    return out.copy()
+
+
+def is_number(x) -> bool:
+    try:
+        return x is not None and not math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
