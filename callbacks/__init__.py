@@ -1,3 +1,5 @@
 """Callbacks, one module per page. Importing this package registers them (app.py does)."""
 
-from callbacks import about, overview  # noqa: F401
+from callbacks import about, county, overview, profile  # noqa: F401
+from callbacks import population  # noqa: F401,E402  (Befolkning og behov)
+from callbacks import measures, personnel  # noqa: F401,E402  (Tiltak og tilskudd; Personell og kompetanse)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from . import catalog as cat
 from . import indicators as ind
+from . import projected as prj
 from .errors import PipelineError
 from .harmonise import Harmoniser, cross_check
 from .schemas import validate
@@ -33,7 +34,10 @@ POP_FILES = ["ssb07459-Personer2005-2009.csv", "ssb07459-Personer2010-2014.csv",
              "ssb07459-Personer2015-2018.csv", "ssb07459-Personer2019.csv",
              "ssb07459-Personer2020.csv", "ssb07459-Personer2021.csv"]
 B2024_FILE = "population_by_age_b2024_2005-2026.csv.gz"
-TABLES = ["regions", "population", "population_groups", "indicators", "catalog", "service_areas", "neighbours"]
+TABLES = ["regions", "population", "population_groups", "indicators", "catalog", "service_areas", "neighbours",
+          "statistical_neighbours", "comparison_features"]
+TABLES.append("projection")  # population projection 2027–2040 (pipeline/projected.py)
+TABLES += ["seed_areas", "measures"]  # policy-document tables (pipeline/seeds.py)
 
 
 class Progress:
@@ -72,18 +76,22 @@ def _write_parquet(df: pd.DataFrame, path: Path) -> None:
     df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
-def build(raw: Path = DEFAULT_RAW, out: Path = DEFAULT_OUT, log=None) -> dict:
+def build(raw: Path = DEFAULT_RAW, out: Path = DEFAULT_OUT, log=None, online=None) -> dict:
     """Build data/ from raw; returns the manifest. Raises PipelineError; never leaves a half-written out."""
     log = log or Progress()
     raw, out = Path(raw), Path(out)
     if not raw.is_dir():
         raise PipelineError("mappen med rådata finnes ikke", raw)
+    fetched = None
+    if online is not None:  # --online/--cache-only: SSB first, so no network fails fast and writes nothing
+        from . import online as onl
+        fetched = onl.fetch_all(online, log)
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     (tmp / "geo").mkdir(parents=True)
     try:
-        manifest = _build_into(raw, tmp, log)
+        manifest = _build_into(raw, tmp, log, fetched)
         _swap(tmp, out)
         log(f"ferdig: {out}")
         return manifest
@@ -105,7 +113,7 @@ def _swap(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _build_into(raw: Path, tmp: Path, log) -> dict:
+def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     inputs = []
     exports = []
     for name in POP_FILES:
@@ -148,6 +156,11 @@ def _build_into(raw: Path, tmp: Path, log) -> dict:
     indicators = ind.compute(pop)
     catalog = cat.build_catalog(indicators, h.report, dict(zip(regions["region_code"], regions["name"])))
     areas = cat.build_service_areas()
+    log(f"framskriver befolkningen {prj.BASE_YEAR}–{prj.END_YEAR} og kjører tilbaketesten")
+    projection = prj.build_projection(pop, regions)
+    projection_report = prj.manifest_section(pop, regions)
+    proj_ind = prj.projected_indicators(projection)
+    catalog = pd.concat([catalog, prj.projected_catalog(proj_ind, 500)], ignore_index=True)
 
     log("lager kartgeometri og nabotabell")
     from .geo import build_geo  # shapely/pyproj: only needed by the build
@@ -157,6 +170,14 @@ def _build_into(raw: Path, tmp: Path, log) -> dict:
 
     tables = {"regions": regions, "population": pop, "population_groups": groups, "indicators": indicators,
               "catalog": catalog, "service_areas": areas, "neighbours": neighbours}
+    tables["projection"] = projection
+    comparison_report = _add_comparison(tables, tmp, log)
+    tables["indicators"] = prj.append_indicators(tables["indicators"], proj_ind)  # no intervals on projections
+    seed = _add_seeds(tables, raw, set(proj_ind["indicator_id"]), log)  # document figures: no intervals either
+    inputs += seed.inputs
+    if fetched is not None:  # SSB PxWebApi tables (pipeline/online.py) on 2024 borders
+        from . import online as onl
+        online_out = onl.apply(tables, fetched, h, muni_pop, log)
     log("validerer tabellene mot skjemaene")
     for name, df in tables.items():
         tables[name] = validate(name, df)
@@ -184,15 +205,44 @@ def _build_into(raw: Path, tmp: Path, log) -> dict:
                     for e in exports],
         "harmonisation": {**h.report, "cross_check_b2024": check},
         "geo": geo_report,
+        "comparison": comparison_report,
     }
+    manifest["projection"] = projection_report
+    manifest["seeds"] = seed.manifest_section()
+    if fetched is not None:
+        onl.amend_manifest(manifest, online_out)
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                        encoding="utf-8")
     shutil.copyfile(Path(__file__).with_name("data_readme.md"), tmp / "README.md")
     return manifest
 
 
+def _add_comparison(tables: dict, tmp: Path, log) -> dict:
+    """95 % intervals on the indicators (ci_low, ci_high) and the statistical neighbours (pipeline/comparison.py)."""
+    from . import comparison
+    log("beregner 95 %-intervaller og statistiske naboer")
+    units = dict(zip(tables["catalog"]["id"], tables["catalog"]["unit"]))
+    tables["indicators"] = comparison.add_intervals(tables["indicators"], units)
+    nb, feats, report = comparison.build_comparison(tables["indicators"], tmp / "geo" / "municipalities.geojson")
+    tables["statistical_neighbours"], tables["comparison_features"] = nb, feats
+    return report
+
+
+def _add_seeds(tables: dict, raw: Path, projected_ids: set, log):
+    """National/county tables from the policy documents, seed areas and measures (pipeline/seeds.py)."""
+    from . import seeds
+    log("leser tabellene fra policydokumentene (seeds/)")
+    out = seeds.build_seeds(raw, tables["indicators"])
+    tables["indicators"] = seeds.append_indicators(tables["indicators"], out.indicators)
+    tables["catalog"] = seeds.extend_catalog(tables["catalog"], out.catalog, projected_ids)
+    tables["seed_areas"], tables["measures"] = out.areas, out.measures
+    return out
+
+
 def _cross_table_checks(t: dict) -> None:
     codes = set(t["regions"]["region_code"])
+    for problem in prj.check_projection(t["projection"], t["regions"]) if "projection" in t else []:
+        raise PipelineError(f"tabellen «projection»: {problem}")
     for name in ("population", "indicators"):
         unknown = set(t[name]["region_code"]) - codes
         if unknown:

@@ -53,7 +53,12 @@ SCHEMAS = {
         "value": pa.Column("float64", pa.Check(lambda s: pd.Series(s).map(lambda x: x == x and abs(x) < 1e12))),
         "numerator": pa.Column("float64", nullable=True),
         "denominator": pa.Column("float64", pa.Check.gt(0), nullable=True),
-    }, checks=[pa.Check(_code_matches_level, error="code does not match level")],
+        # 95 % interval in the value's unit (pipeline/comparison.py: Wilson for shares, Byar otherwise)
+        "ci_low": pa.Column("float64", nullable=True),
+        "ci_high": pa.Column("float64", nullable=True),
+    }, checks=[pa.Check(_code_matches_level, error="code does not match level"),
+               pa.Check(lambda d: ~(d["ci_low"] > d["value"] + 1e-9) & ~(d["ci_high"] < d["value"] - 1e-9),
+                        error="interval does not contain the value")],
         unique=["indicator_id", "level", "region_code", "year"], strict=True, ordered=True),
     "catalog": pa.DataFrameSchema({
         "id": pa.Column(str, unique=True),
@@ -73,11 +78,41 @@ SCHEMAS = {
         "source": pa.Column(str, pa.Check.str_length(min_value=1)),
         "source_url": pa.Column(str), "licence": pa.Column(str, pa.Check.str_length(min_value=1)),
         "notes": pa.Column(str), "sort_order": pa.Column("int16"),
+        # provenance and dimensions (pipeline/seeds.py); empty strings for the SSB population indicators
+        "origin": pa.Column(str, pa.Check.isin(["ssb", "projection", "document", "derived"])),
+        "document": pa.Column(str), "document_title": pa.Column(str), "publisher": pa.Column(str),
+        "publication_year": pa.Column("Int16", nullable=True), "table_ref": pa.Column(str),
+        "series": pa.Column(str), "series_name_nb": pa.Column(str), "series_name_en": pa.Column(str),
+        "total_id": pa.Column(str), "occupation": pa.Column(str), "field": pa.Column(str),
+        "contract": pa.Column(str), "target_group": pa.Column(str), "age_group": pa.Column(str),
+        "need_level": pa.Column(str), "education": pa.Column(str),
+        "area_kind": pa.Column(str, pa.Check.isin(["", "county_2016", "statsforvalter_2021"])),
     }, strict=True, ordered=True),
+    "projection": pa.DataFrameSchema({
+        "variant": pa.Column(str, pa.Check.isin(["omsorgsatlas", "ssb_mmm"])),
+        "level": _level, "region_code": _code,
+        "year": pa.Column("int16", pa.Check.in_range(2027, 2040)),
+        "age": pa.Column("int16", pa.Check.in_range(0, 105)),
+        "population": pa.Column("float64", pa.Check.ge(0)),  # not nullable: NaN fails
+    }, checks=[pa.Check(_code_matches_level, error="code does not match level")],
+        unique=["variant", "level", "region_code", "year", "age"], strict=True, ordered=True),
     "service_areas": pa.DataFrameSchema({
         "id": pa.Column(str, unique=True), "name_nb": pa.Column(str), "name_en": pa.Column(str),
         "sort_order": pa.Column("int16"),
     }, strict=True, ordered=True),
+    "statistical_neighbours": pa.DataFrameSchema({
+        "region_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+        "neighbour_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+        "rank": pa.Column("int16", pa.Check.in_range(1, 50)),
+        "distance": pa.Column("float64", pa.Check.ge(0)),
+    }, checks=[pa.Check(lambda d: d["region_code"] != d["neighbour_code"], error="self-neighbour")],
+        unique=["region_code", "neighbour_code"], strict=False, ordered=False),  # + share_<feature> columns
+    "comparison_features": pa.DataFrameSchema({
+        "region_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+        "feature": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+        "value": pa.Column("float64"),
+        "z": pa.Column("float64"),
+    }, unique=["region_code", "feature"], strict=True, ordered=True),
     "neighbours": pa.DataFrameSchema({
         "region_code": pa.Column(str, pa.Check.str_matches(MUNI)),
         "neighbour_code": pa.Column(str, pa.Check.str_matches(MUNI)),
@@ -87,6 +122,36 @@ SCHEMAS = {
     }, checks=[pa.Check(lambda d: d["region_code"] != d["neighbour_code"], error="self-neighbour")],
         unique=["region_code", "neighbour_code"], strict=True, ordered=True),
 }
+
+# Tables from the policy documents (pipeline/seeds.py)
+SCHEMAS["seed_areas"] = pa.DataFrameSchema({
+    "area_kind": pa.Column(str, pa.Check.isin(["county_2016", "statsforvalter_2021"])),
+    "area_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}(\+\d{2})*$")),
+    "area_name": pa.Column(str, pa.Check.str_length(min_value=1)),
+    "year": _year,
+    "indicator_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+    "value": pa.Column("float64"), "unit": pa.Column(str),
+    "numerator": pa.Column("float64", nullable=True), "denominator": pa.Column("float64", nullable=True),
+    "counties_2024": pa.Column(object, pa.Check(lambda s: s.map(lambda v: len(v) > 0))),
+    "county_2024": pa.Column(str, pa.Check.str_matches(r"^(\d{2})?$")),
+    "table_ref": pa.Column(str), "source_line": pa.Column(str), "note": pa.Column(str),
+}, unique=["area_kind", "area_code", "indicator_id", "year"], strict=True, ordered=True)
+SCHEMAS["measures"] = pa.DataFrameSchema({
+    "plan": pa.Column(str, pa.Check.isin(["K2025", "KL2020"])),
+    "measure_id": pa.Column(str, unique=True), "number": pa.Column(str), "ordningsnr": pa.Column(str),
+    "title_nb": pa.Column(str, pa.Check.str_length(min_value=1)), "title_en": pa.Column(str),
+    "strategy_areas": pa.Column(object, pa.Check(lambda s: s.map(lambda v: len(v) > 0))),
+    "strategy_area_names": pa.Column(object),
+    "budget_chapter_post": pa.Column(str), "budget_chapters": pa.Column(object),
+    "target_group": pa.Column(str), "purpose": pa.Column(str), "responsible": pa.Column(str),
+    "measure_type": pa.Column(str), "amount_text": pa.Column(str),
+    "amount_nok": pa.Column("float64", pa.Check.ge(0), nullable=True),
+    "amount_year": pa.Column("Int16", nullable=True),
+    "result_reported": pa.Column(str), "goal_attainment": pa.Column(str), "also_listed_as": pa.Column(str),
+    "related_measure": pa.Column(str), "status_note": pa.Column(str), "document": pa.Column(str),
+    "source": pa.Column(str), "source_table": pa.Column(str), "source_lines": pa.Column(str),
+    "notes": pa.Column(str), "sort_order": pa.Column("int16", unique=True),
+}, strict=True, ordered=True)
 
 
 def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:

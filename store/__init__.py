@@ -31,7 +31,8 @@ __all__ = [
     "StoreError", "QueryError", "LEVELS", "data_dir", "init", "reset", "is_loaded", "version", "manifest",
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
     "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "neighbours",
-    "population", "population_groups",
+    "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
+    "reference_year", "profile_year",
 ]
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -322,3 +323,69 @@ def is_number(x) -> bool:
         return x is not None and not math.isnan(float(x))
     except (TypeError, ValueError):
         return False
+
+
+# ---------------------------------------------------------------- comparison (issue 4)
+def statistical_neighbours(code: str) -> pd.DataFrame:
+    """The municipality's statistical neighbours in rank order: region_code, neighbour_code, rank, distance,
+    share_<feature>..., name, county_code, county_name (of the neighbour). Empty when unknown/not built."""
+    d = _d()
+    sn = d.statistical_neighbours
+    if sn.empty or not isinstance(code, str):
+        return sn.iloc[0:0].copy()
+    out = sn[sn["region_code"] == code].sort_values("rank").copy()
+    reg = d.regions
+    out["name"] = out["neighbour_code"].map(reg["name"])
+    out["county_code"] = out["neighbour_code"].map(reg["county_code"])
+    out["county_name"] = out["neighbour_code"].map(reg["county_name"])
+    return out.reset_index(drop=True)
+
+
+def comparison_features(codes=None) -> pd.DataFrame:
+    """Features behind the statistical neighbours (long: region_code, feature, value, z)."""
+    cf = _d().comparison_features
+    if codes is None:
+        return cf.copy()
+    return cf[cf["region_code"].isin(list(codes))].copy()
+
+
+def reference_year() -> int | None:
+    """The latest observed year (last year of population at municipality level): the profile's "now"."""
+    ys = years("population", "municipality") if "population" in _d().catalog.index else []
+    if ys:
+        return ys[-1]
+    all_years = [y for (_, lvl), yy in _d().years.items() if lvl == "municipality" for y in yy]
+    return max(all_years) if all_years else None
+
+
+def profile_year(indicator_id: str) -> int | None:
+    """Latest year with municipality data not after reference_year() (projections are not "now")."""
+    ref = reference_year()
+    ys = [y for y in years(indicator_id, "municipality") if ref is None or y <= ref]
+    return ys[-1] if ys else None
+
+
+_SNAP_COLS = ["value", "ci_low", "ci_high", "numerator", "denominator"]
+
+
+def snapshot(indicator_id: str, year: int) -> pd.DataFrame:
+    """Every region (country, counties, municipalities) for one indicator and year, in sort order.
+
+    Columns: region_code, level, name, county_code, value, ci_low, ci_high, numerator, denominator
+    (NaN where missing; ci_* NaN when the data has no intervals)."""
+    _indicator_row(indicator_id)
+    d = _d()
+    out = d.regions[["region_code", "level", "name", "county_code"]].reset_index(drop=True)
+    parts = []
+    for lvl in LEVELS:
+        frame = d.by_indicator.get((indicator_id, lvl))
+        if frame is not None and int(year) in frame.index.get_level_values("year"):
+            parts.append(frame.xs(int(year), level="year").reindex(columns=_SNAP_COLS))
+    if parts:
+        vals = pd.concat(parts)
+        out = out.join(vals, on="region_code")
+    for c in _SNAP_COLS:
+        if c not in out.columns:
+            out[c] = float("nan")
+        out[c] = out[c].astype("float64")
+    return out

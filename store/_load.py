@@ -15,7 +15,7 @@ import pandas as pd
 from store.errors import StoreError
 
 LEVELS = ("country", "county", "municipality")
-UNITS = ("persons", "percent", "ratio", "per100", "years")
+UNITS = ("persons", "percent", "ratio", "per100", "years", "fte", "per1000", "per10000", "nok", "count")  # = pipeline/schemas.py
 DIRECTIONS = ("higher_better", "lower_better", "neutral")
 EXPECTED_COUNTIES = 15
 EXPECTED_MUNICIPALITIES = 357
@@ -54,6 +54,13 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "distance_km": "float",
     },
 }
+# optional tables (issue 4): loaded when present, else empty (the profile page then says so)
+OPTIONAL_SCHEMAS: dict[str, dict[str, str]] = {
+    "statistical_neighbours.parquet": {
+        "region_code": "str", "neighbour_code": "str", "rank": "int", "distance": "float",
+    },
+    "comparison_features.parquet": {"region_code": "str", "feature": "str", "value": "float", "z": "float"},
+}
 GEO_FILES = {"municipality": "geo/municipalities.geojson", "county": "geo/counties.geojson"}
 MANIFEST = "manifest.json"
 
@@ -73,6 +80,8 @@ class Data:
     version: str
     # derived, for fast queries: (indicator_id, level) -> frame indexed by (year, region_code)
     by_indicator: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
+    statistical_neighbours: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comparison_features: pd.DataFrame = field(default_factory=pd.DataFrame)
     # (indicator_id, level) -> sorted tuple of years with at least one value
     years: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
@@ -142,7 +151,16 @@ def _check_columns(df: pd.DataFrame, schema: dict[str, str], where: str) -> pd.D
     return result
 
 
-def _read_parquet(data_dir: Path, name: str) -> pd.DataFrame:
+def _read_optional(data_dir: Path, name: str) -> pd.DataFrame:
+    """An optional table: empty frame with the declared columns when the file is absent."""
+    schema = OPTIONAL_SCHEMAS[name]
+    if not (data_dir / name).is_file():
+        return pd.DataFrame({c: pd.Series(dtype=object if k.startswith("str") else "float64")
+                             for c, k in schema.items()})
+    return _read_parquet(data_dir, name, schema)
+
+
+def _read_parquet(data_dir: Path, name: str, schema: dict[str, str] | None = None) -> pd.DataFrame:
     where = _rel(data_dir, name)
     path = data_dir / name
     if not path.is_file():
@@ -151,7 +169,7 @@ def _read_parquet(data_dir: Path, name: str) -> pd.DataFrame:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many kinds
         raise StoreError(f"kan ikke leses som parquet ({type(exc).__name__}: {exc})", where) from None
-    return _check_columns(df, SCHEMAS[name], where)
+    return _check_columns(df, schema or SCHEMAS[name], where)
 
 
 def _read_json(data_dir: Path, name: str) -> Any:
@@ -356,6 +374,11 @@ def load(data_dir: Path, expected_counts: tuple[int, int] | None = (EXPECTED_COU
         indicators=indicators, catalog=catalog, service_areas=service_areas, neighbours=neighbours,
         geo=geo, manifest=manifest, version=_version(data_dir, manifest),
     )
+    stat = _read_optional(data_dir, "statistical_neighbours.parquet")
+    if len(stat) and not (set(stat["region_code"]) <= munis and set(stat["neighbour_code"]) <= munis):
+        raise StoreError("koder som ikke er kommuner i regions.parquet", _rel(data_dir, "statistical_neighbours.parquet"))
+    data.statistical_neighbours = stat.sort_values(["region_code", "rank"]).reset_index(drop=True)
+    data.comparison_features = _read_optional(data_dir, "comparison_features.parquet")
     for (ind, level), frame in indicators.groupby(["indicator_id", "level"], sort=False):
         frame = frame.set_index(["year", "region_code"]).sort_index()
         data.by_indicator[(str(ind), str(level))] = frame

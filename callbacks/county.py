@@ -1,0 +1,89 @@
+"""Callbacks of «Fylkesbildet» (pages/county.py). ``update_rug("46", "befolkning", "navn", [], [])`` etc."""
+from __future__ import annotations
+
+import math
+
+from dash import Input, Output, callback, clientside_callback, html
+
+import store
+from callbacks import comparison as cmp
+from callbacks._cache import CODE_VERSION, memoize
+from callbacks.overview import plain
+from components import compare, controls
+
+WALL_HEIGHT = 1080
+WALL_CHROME = 200  # px: title, controls row, legend and source line in large-type mode
+
+
+def wall_font_px(n_rows: int) -> float:
+    """Font size that fits n_rows (+ a header of ~3 lines) of the matrix on a 1080 px high screen
+    (row height ≈ 1.28 × font + 1 px border with the wall-mode padding)."""
+    row_h = (WALL_HEIGHT - WALL_CHROME) / (n_rows + 3.6)
+    return math.floor(max(10.0, min(28.0, (row_h - 1) / 1.28)) * 10) / 10
+
+
+@memoize()
+def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version: str,
+         code_version: str = CODE_VERSION) -> dict:
+    cols, rows = cmp.rug_data(fnr, area, sort, desc)
+    base = {"fnr": fnr, "omrade": area or cmp.ALL}
+    if large:
+        base["storskjerm"] = "1"
+    table = compare.rug_table(cols, rows, area=area, sort=sort, descending=desc, base_query=base)
+    style = {"--rug-font": f"{wall_font_px(len(rows))}px"} if large else {}
+    sources = sorted({c["source"] for c in cols})
+    licences = sorted({c["licence"] for c in cols})
+    name = store.region(fnr)["name"]
+    return plain({"rug": html.Div(table, style=style, className="rug-inner"),
+                  "title": f"Fylkesbildet: {name}",
+                  "source": controls.source_line("; ".join(sources), ", ".join(licences), None,
+                                                 extra=f"Siste år med data (til og med {store.reference_year()})"),
+                  "legend": compare.legend()})
+
+
+@callback(
+    output=dict(rug=Output("county-rug", "children"), title=Output("county-title", "children"),
+                source=Output("county-source", "children"), legend=Output("county-legend", "children"),
+                page_class=Output("county-page", "className")),
+    inputs=dict(fnr=Input("county-select", "value"), area=Input("county-area", "value"),
+                sort=Input("county-sort", "value"), desc=Input("county-desc", "value"),
+                large=Input("county-large", "value")),
+)
+def update_rug(fnr, area=None, sort=None, desc=None, large=None):
+    """The county matrix for the selected county / service area / sort; large-type mode for wall screens."""
+    is_large = isinstance(large, list) and "large" in large
+    page_class = "page-county" + (" wall-mode" if is_large else "")
+    code = cmp.valid_fnr(fnr)
+    if code is None:
+        return {"rug": html.P("Velg et fylke.", className="lead mt-3"), "title": "Fylkesbildet", "source": "",
+                "legend": None, "page_class": page_class}
+    sort = sort if isinstance(sort, str) else "knr"
+    is_desc = isinstance(desc, list) and "desc" in desc
+    out = _rug(code, cmp.valid_area(area), sort, is_desc, is_large, store.version(), CODE_VERSION)
+    return {**out, "page_class": page_class}
+
+
+clientside_callback(
+    """
+    function(fnr, area, sort, desc, large) {
+        if (!fnr) { return window.dash_clientside.no_update; }
+        var p = new URLSearchParams();
+        p.set('fnr', String(fnr));
+        if (area) { p.set('omrade', String(area)); }
+        if (sort && sort !== 'knr') { p.set('sorter', String(sort)); }
+        if (desc && desc.length) { p.set('rekkefolge', 'synkende'); }
+        if (large && large.length) { p.set('storskjerm', '1'); }
+        var qs = '?' + p.toString();
+        if (window.location.pathname === '/fylke' && window.location.search !== qs) {
+            window.history.replaceState(window.history.state, '', window.location.pathname + qs);
+        }
+        return qs;
+    }
+    """,
+    Output("county-url-sync", "data"),
+    Input("county-select", "value"),
+    Input("county-area", "value"),
+    Input("county-sort", "value"),
+    Input("county-desc", "value"),
+    Input("county-large", "value"),
+)

@@ -1,0 +1,338 @@
+"""Callbacks of «Personell og kompetanse» (pages/personnel.py). Thin: validate, ask store.personnel, build with
+components.personnel. Plain module-level functions, so tests call them directly, e.g.
+``update_time_panel("hjemmetjenester", 2016, "line", "kl_arsverk_tjenesteomrade")``.
+
+Inputs are never trusted: unknown areas/years/series fall back to defaults; nothing here raises to the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, clientside_callback
+
+import store
+from components import personnel as pc
+from components.mapfig import empty_figure
+from components.tables import no_data
+from store import personnel as sp
+
+LEVEL = "country"  # document figures are national; see pc.MUNICIPALITY_NOTE
+
+
+# --------------------------------------------------------------------------- validation
+def valid_area(value: Any) -> str | None:
+    if not isinstance(value, str) or value == pc.ALL_AREAS:
+        return None
+    return value if value in set(store.service_areas()["id"]) else None
+
+
+def valid_year(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    if f != f or f != int(f) or not 1900 <= f <= 2100:
+        return None
+    return int(f)
+
+
+def valid_series(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        sp.series_parts(value)
+    except store.QueryError:
+        return None
+    return value
+
+
+def _note(text: str, color: str = "info"):
+    return dbc.Alert(text, color=color, className="mb-2 py-2 small-note")
+
+
+def _area_name(area: str | None) -> str:
+    if not area:
+        return ""
+    areas = store.service_areas()
+    hit = areas[areas["id"] == area]
+    return str(hit["name_nb"].iloc[0]) if len(hit) else area
+
+
+def _in_area(ids, area: str | None) -> bool:
+    if not area:
+        return True
+    return any(area in (store.indicator(i) or {}).get("service_areas", []) for i in ids)
+
+
+def _hidden(title: str, area: str | None) -> dict:
+    msg = f"Ingen tall for tjenesteområdet «{_area_name(area)}» i denne visningen."
+    return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": None,
+            "notes": None, "label": f"Diagram: {title}. {msg}", "hidden": True}
+
+
+def _provenance(ids: list[str]) -> tuple[list, Any]:
+    return (pc.source_block(sp.source_parts(ids), sp.licences(ids), LEVEL), pc.notes_block(sp.notes_for(ids)))
+
+
+# --------------------------------------------------------------------------- panels
+def time_panel(series: str | None, area: str | None, year: int | None, mode: str) -> dict:
+    """Everything one breakdown-over-time panel shows (plain function, called by the callback)."""
+    s = valid_series(series)
+    if s is None:
+        msg = "Ukjent fordeling – velg en annen."
+        return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
+                "notes": None, "label": f"Diagram: {msg}", "hidden": False}
+    parts = sp.series_parts(s)
+    b = sp.breakdowns()
+    row = b[b["series"] == s]
+    name = str(row["name"].iloc[0]) if len(row) else s
+    ids = list(parts["id"])
+    if not _in_area(ids, area):
+        return _hidden(name, area)
+    unit = str(parts["unit"].iloc[0])
+    unit_label = str(parts["unit_nb"].iloc[0])
+    decimals = int(parts["decimals"].max())
+    values = sp.breakdown_values(s)
+    mode = mode if mode in ("stack", "line") else "stack"
+    if unit in ("percent",) and mode == "stack":
+        mode = "line"  # shares of different groups do not add up
+    dim = str(row["dimension_nb"].iloc[0]) if len(row) else "gruppe"
+    title = f"{name} – {pc.LEVEL_NB[LEVEL]}"
+    fig = pc.time_figure(values, title=title, mode=mode, unit=unit, unit_label=unit_label, decimals=decimals,
+                         year=year)
+    table = pc.wide_table(values, caption=f"{name}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_header=dim[:1].upper() + dim[1:])
+    source, notes = _provenance(ids + ([str(row["total_id"].iloc[0])] if len(row) and row["total_id"].iloc[0] else []))
+    note = None
+    if year is not None and not values.empty and year not in set(values["year"]):
+        ys = sorted(set(values["year"]))
+        note = _note(f"Ingen tall for {year} i denne fordelingen – den har tall for "
+                     f"{', '.join(str(y) for y in ys)}.")
+    return {"figure": fig, "table": table, "source": source, "note": note, "notes": notes,
+            "label": pc.summary(values, name=name, level=LEVEL, unit=unit, unit_label=unit_label,
+                                decimals=decimals, kind="Søylediagram" if mode == "stack" else "Linjediagram"),
+            "hidden": False}
+
+
+def bar_panel(series: str | None, area: str | None, year: int | None) -> dict:
+    """A breakdown for one year as horizontal bars (the selected year, else the latest before it)."""
+    s = valid_series(series)
+    if s is None:
+        msg = "Ukjent fordeling."
+        return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
+                "notes": None, "label": f"Diagram: {msg}", "hidden": False}
+    parts = sp.series_parts(s)
+    b = sp.breakdowns()
+    row = b[b["series"] == s]
+    name = str(row["name"].iloc[0]) if len(row) else s
+    ids = list(parts["id"])
+    if not _in_area(ids, area):
+        return _hidden(name, area)
+    unit, unit_label, decimals = str(parts["unit"].iloc[0]), str(parts["unit_nb"].iloc[0]), int(parts["decimals"].max())
+    values = sp.breakdown_values(s)
+    years = sorted(set(values["year"])) if not values.empty else []
+    note = None
+    shown_year = None
+    if years:
+        if year in years:
+            shown_year = year
+        else:
+            before = [y for y in years if year is not None and y <= year]
+            shown_year = before[-1] if before else years[-1]
+            if year is not None:
+                note = _note(f"Ingen tall for {year} – viser {shown_year}.")
+    one = values[values["year"] == shown_year] if shown_year is not None else values.iloc[0:0]
+    title = f"{name}, {shown_year} – {pc.LEVEL_NB[LEVEL]}" if shown_year else name
+    fig = pc.bar_figure(one, title=title, unit=unit, unit_label=unit_label, decimals=decimals)
+    dim = str(row["dimension_nb"].iloc[0]) if len(row) else "gruppe"
+    table = pc.wide_table(values, caption=f"{name}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_header=dim[:1].upper() + dim[1:])
+    total = str(row["total_id"].iloc[0]) if len(row) else ""
+    source, notes = _provenance(ids + ([total] if total else []))
+    if total and shown_year is not None:
+        tv = sp.latest_value(total, shown_year)
+        ind = store.indicator(total)
+        if tv and tv[0] == shown_year and ind:
+            source = source + [f" · Alle: {pc.fmt(tv[1], ind['unit'], int(ind['decimals']), ind['unit_nb'])}"]
+    label = pc.summary(one, name=name, level=LEVEL, unit=unit, unit_label=unit_label, decimals=decimals,
+                       kind="Søylediagram")
+    return {"figure": fig, "table": table, "source": source, "note": note, "notes": notes, "label": label,
+            "hidden": False}
+
+
+def indicator_panel(indicator_ids, area: str | None, year: int | None, title: str = "") -> dict:
+    """Standalone indicators as lines over time (e.g. the same figure from two documents)."""
+    ids = [i for i in (indicator_ids or []) if isinstance(i, str) and store.indicator(i)]
+    if not ids:
+        return {"figure": empty_figure(height=200), "table": no_data(), "source": "", "note": None, "notes": None,
+                "label": f"Diagram: {title}. Ingen data.", "hidden": False}
+    if not _in_area(ids, area):
+        return _hidden(title, area)
+    first = store.indicator(ids[0])
+    same_unit = [i for i in ids if store.indicator(i)["unit"] == first["unit"]]
+    values = sp.indicator_values(same_unit)
+    # label each line with its name and, when names repeat, with the document it comes from
+    names = {i: store.indicator(i)["name_nb"] for i in same_unit}
+    if len(set(names.values())) < len(names):
+        names = {i: f"{n} ({store.indicator(i).get('document') or 'Omsorgsatlas'})" for i, n in names.items()}
+    values = values.assign(label=values["indicator_id"].map(names))
+    unit, unit_label, decimals = first["unit"], first["unit_nb"], int(first["decimals"])
+    fig = pc.time_figure(values, title=f"{title} – {pc.LEVEL_NB[LEVEL]}", mode="line", unit=unit,
+                         unit_label=unit_label, decimals=decimals, label_col="label", year=year)
+    table = pc.wide_table(values, caption=f"{title}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_col="label", label_header="Indikator")
+    source, notes = _provenance(same_unit)
+    areas_note = None
+    area_ids = [i for i in same_unit if (store.indicator(i) or {}).get("area_kind")]
+    if area_ids:
+        tables = []
+        for i in area_ids:
+            ind = store.indicator(i)
+            frame = sp.area_table([i])
+            if frame.empty:
+                continue
+            kind = sp.AREA_KIND_NB.get(str(frame["area_kind"].iloc[0]), "")
+            tables.append(pc.area_rows_table(
+                frame, [(i, f"{ind['name_nb']} ({', '.join(sorted({str(y) for y in frame['year']}))})",
+                         ind["unit"], int(ind["decimals"]), ind["unit_nb"])],
+                caption=f"{ind['name_nb']}: tall for {kind} som dokumentet oppgir (områdene fra det året)"))
+        if tables:
+            areas_note = tables
+    label = pc.summary(values, name=title, level=LEVEL, unit=unit, unit_label=unit_label, decimals=decimals,
+                       label_col="label", kind="Linjediagram")
+    notes_children = [c for c in (notes, *(areas_note or [])) if c is not None] or None
+    return {"figure": fig, "table": table, "source": source, "note": None, "notes": notes_children, "label": label,
+            "hidden": False}
+
+
+def _outputs(kind: str) -> dict:
+    def o(t: str, prop: str):
+        return Output({"type": t, "kind": kind, "panel": MATCH}, prop)
+    return dict(figure=o("pers-graph", "figure"), table=o("pers-table", "children"),
+                source=o("pers-source", "children"), note=o("pers-note", "children"),
+                notes=o("pers-notes", "children"), label=o("pers-figure", "aria-label"),
+                hidden=o("pers-panel", "hidden"))
+
+
+@callback(
+    output=_outputs("time"),
+    inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
+                mode=Input({"type": "pers-mode", "kind": "time", "panel": MATCH}, "value"),
+                series=Input({"type": "pers-spec", "kind": "time", "panel": MATCH}, "data")),
+)
+def update_time_panel(area, year, mode, series):
+    return time_panel(series, valid_area(area), valid_year(year), mode)
+
+
+@callback(
+    output=_outputs("bar"),
+    inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
+                series=Input({"type": "pers-spec", "kind": "bar", "panel": MATCH}, "data")),
+)
+def update_bar_panel(area, year, series):
+    return bar_panel(series, valid_area(area), valid_year(year))
+
+
+@callback(
+    output=_outputs("ind"),
+    inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
+                ids=Input({"type": "pers-spec", "kind": "ind", "panel": MATCH}, "data")),
+    state=dict(panel_id=State({"type": "pers-spec", "kind": "ind", "panel": MATCH}, "id")),
+)
+def update_indicator_panel(area, year, ids, panel_id=None):
+    spec = pc.panel((panel_id or {}).get("panel", "")) if isinstance(panel_id, dict) else None
+    return indicator_panel(ids, valid_area(area), valid_year(year), title=spec["title"] if spec else "")
+
+
+# --------------------------------------------------------------------------- explorer + key figures
+def explorer_options(area: str | None) -> list[dict]:
+    b = sp.breakdowns(area)
+    return [{"label": f"{r.name} ({r.n_groups} {('grupper' if r.n_groups != 1 else 'gruppe')}, "
+                      f"{r.years[0]}–{r.years[-1]})" if len(r.years) > 1 else
+                      f"{r.name} ({r.n_groups} grupper, {r.years[0] if r.years else '–'})",
+             "value": r.series} for r in b.itertuples()]
+
+
+@callback(
+    output=dict(options=Output("pers-explorer-series", "options"), value=Output("pers-explorer-series", "value")),
+    inputs=dict(area=Input("pers-area", "value")),
+    state=dict(current=State("pers-explorer-series", "value")),
+)
+def update_explorer_options(area, current=None):
+    """Breakdowns with a part in the service area; keeps the current one when still listed."""
+    options = explorer_options(valid_area(area))
+    values = [o["value"] for o in options]
+    value = current if current in values else (values[0] if values else None)
+    return {"options": options, "value": value}
+
+
+@callback(
+    Output({"type": "pers-spec", "kind": "time", "panel": "utforsk"}, "data"),
+    Input("pers-explorer-series", "value"),
+    prevent_initial_call=True,
+)
+def explorer_series(value):
+    return valid_series(value) or "kl_arsverk_tjenesteomrade"
+
+
+def key_figures(area: str | None, year: int | None) -> list:
+    cards = []
+    for i in pc.KEY_FIGURES:
+        ind = store.indicator(i)
+        if not ind or not _in_area([i], area):
+            continue
+        got = sp.latest_value(i, year)
+        if got is None:
+            continue
+        y, v = got
+        note = None
+        if year is not None and y != year:
+            note = f"Siste tall før eller nærmest {year}."
+        src = sp.source_parts([i], short=True)
+        cards.append(pc.key_card(title=str(ind["name_nb"]), value=pc.fmt(v, ind["unit"], int(ind["decimals"]),
+                                                                           ind["unit_nb"]),
+                                 year=y, level=LEVEL, source=src[0] if src else "", note=note,
+                                 card_id=f"key-{i}"))
+    if not cards:
+        return [dbc.Col(no_data(f"Ingen nøkkeltall for tjenesteområdet «{_area_name(area)}»."))]
+    return cards
+
+
+@callback(
+    output=dict(keys=Output("pers-keys", "children"), status=Output("pers-area-status", "children")),
+    inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value")),
+)
+def update_key_figures(area, year):
+    a, y = valid_area(area), valid_year(year)
+    status = ""
+    if a:
+        shown = 0
+        for p in pc.PANELS:
+            ids = p["indicators"] if p["kind"] == "ind" else list(sp.series_parts(p["series"])["id"]) \
+                if valid_series(p.get("series")) else []
+            shown += bool(ids) and _in_area(ids, a)
+        status = (f"Viser {shown} av {len(pc.PANELS)} diagrammer for tjenesteområdet «{_area_name(a)}». "
+                  f"Velg «Alle tjenesteområder» for å se alle.")
+    return {"keys": key_figures(a, y), "status": status}
+
+
+# --------------------------------------------------------------------------- URL sync (browser side)
+URL_SYNC_JS = """
+function(area, year) {
+    var p = new URLSearchParams();
+    if (area && area !== 'alle') { p.set('tjenesteomrade', String(area)); }
+    if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
+    var s = p.toString(), qs = s ? '?' + s : '';
+    if (window.location.search !== qs) {
+        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
+    }
+    return qs;
+}
+"""
+
+clientside_callback(URL_SYNC_JS, Output("pers-url-sync", "data"), Input("pers-area", "value"),
+                    Input("pers-year", "value"))

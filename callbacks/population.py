@@ -1,0 +1,410 @@
+"""Callbacks of «Befolkning og behov» (pages/population.py). Thin wiring: validate inputs, query
+store.demography, build with components.pyramid / components.need. Every function is a plain module-level
+function, so tests call them directly, e.g. ``update_profile("4601", 2035, 5, None)``.
+
+Inputs are never trusted: unknown regions fall back to the whole country, bad years to the last observed
+year, bad widths to single ages; coverage inputs are validated by components.need.validate_coverage and
+answered with a message in bokmål. Nothing here raises to the user.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, Patch, State, callback, clientside_callback, html, no_update
+from dash.exceptions import PreventUpdate
+from plotly.io.json import to_json_plotly
+
+import store
+from callbacks._cache import CODE_VERSION, memoize
+from components import controls
+from components import need as needc
+from components import pyramid as pyr
+from components.format import format_number
+from components.mapfig import empty_figure
+from components.popstate import COUNTRY
+from components.tables import html_table, no_data
+from store import demography as dem
+
+TARGET_YEAR = 2040
+OWN_BASIS = "egen"
+SSB_SOURCE = "SSB, tabell 07459 (befolkning 1. januar)"
+
+
+# --------------------------------------------------------------------------- input validation
+def valid_region(value: Any) -> str:
+    """A region code that exists ("NO", county or municipality), else "NO"."""
+    if isinstance(value, str) and (value == COUNTRY or store.region(value) is not None):
+        return value
+    return COUNTRY
+
+
+def valid_width(value: Any) -> int:
+    try:
+        return 5 if int(value) == 5 else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def valid_year(value: Any, d: dem.Demography) -> int:
+    """An int year within the page's years, else the last observed year."""
+    if isinstance(value, bool) or value is None:
+        return d.last_observed
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return d.last_observed
+    if not math.isfinite(f) or f != int(f) or not (int(d.years[0]) <= int(f) <= int(d.years[-1])):
+        return d.last_observed
+    return int(f)
+
+
+def region_name(code: str) -> str:
+    if code == COUNTRY:
+        return "hele landet"
+    reg = store.region(code)
+    return reg["name"] if reg else code
+
+
+def _title_name(code: str) -> str:
+    return "Hele landet" if code == COUNTRY else region_name(code)
+
+
+def comparison_codes(code: str) -> list[str]:
+    """The region, its county (for a municipality), and the country."""
+    reg = store.region(code) if code != COUNTRY else None
+    codes = [code]
+    if reg and reg["level"] == "municipality":
+        codes.append(reg["county_code"])
+    if code != COUNTRY:
+        codes.append(COUNTRY)
+    return codes
+
+
+def plain(component) -> Any:
+    return json.loads(to_json_plotly(component))
+
+
+def source_line(code: str):
+    d = dem.load()
+    variant = dem.variant_label(d.variant.get(code))
+    return controls.source_line(SSB_SOURCE, "NLOD 2.0", "https://www.ssb.no/statbank/table/07459",
+                                extra=f"Registrert {int(d.years[0])}–{d.last_observed}; "
+                                      f"{d.last_observed + 1}–{int(d.years[-1])}: {variant}")
+
+
+# --------------------------------------------------------------------------- summary (region only)
+def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0, growth: bool = True):
+    change = pyr.growth_text(100 * (then / now - 1)) if growth and now and now > 0 else None
+    body = [
+        html.H3(title, className="h6 mb-1"),
+        html.P([html.Span(format_number(now, decimals), className="fs-4 fw-bold"), f" i {base_year}"],
+               className="mb-0"),
+        html.P([html.Span(format_number(then, decimals), className="fw-semibold"), f" i {TARGET_YEAR} ",
+                html.Span("(framskrevet)", className="proj-label")], className="mb-0"),
+    ]
+    if change:
+        body.append(html.P(f"Endring: {change}", className="mb-0"))
+    return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 key-card"), xs=6, md=3, className="mb-2")
+
+
+def rank_text(code: str, base_year: int) -> str:
+    try:
+        r = dem.growth_rank(code, base_year, TARGET_YEAR)
+    except store.QueryError:
+        return ""
+    g = pyr.growth_text(r["growth_pct"])
+    if r["level"] == "country":
+        return (f"Antall 80 år og over i hele landet endres med {g} fra {base_year} til {TARGET_YEAR} (framskrevet). "
+                "Velg en kommune for å se hvor den ligger blant de 357.")
+    if r["level"] == "county":
+        return (f"Veksten i antall 80 år og over fra {base_year} til {TARGET_YEAR} ({g}) er nr. {r['rank']} av "
+                f"{r['n']} fylker (1 = raskest vekst).")
+    county = region_name(store.region(code)["county_code"])
+    return (f"Veksten i antall 80 år og over fra {base_year} til {TARGET_YEAR} ({g}) er nr. {r['rank']} av "
+            f"{r['n']} kommuner i landet og nr. {r['rank_county']} av {r['n_county']} i {county} "
+            "(1 = raskest vekst).")
+
+
+def comparison_table(codes: list[str], base_year: int):
+    headers = ["Region", f"80+ i {base_year}", f"80+ i {TARGET_YEAR} (framskr.)", "Vekst 80+",
+               "Vekst 90+", f"Andel 80+ i {TARGET_YEAR}", f"Omsorgsressurs {base_year}",
+               f"Omsorgsressurs {TARGET_YEAR}"]
+    rows = []
+    for c in codes:
+        s = dem.group_series(c).set_index("year")
+        if base_year not in s.index or TARGET_YEAR not in s.index:
+            continue
+        a, b = s.loc[base_year], s.loc[TARGET_YEAR]
+        rows.append([html.Th(_title_name(c), scope="row"), format_number(a["80+"]), format_number(b["80+"]),
+                     pyr.growth_text(100 * (b["80+"] / a["80+"] - 1)) if a["80+"] > 0 else "–",
+                     pyr.growth_text(100 * (b["90+"] / a["90+"] - 1)) if a["90+"] > 0 else "–",
+                     format_number(b["share_80"], 1) + "\u00a0%",
+                     format_number(a["care_ratio"], 1), format_number(b["care_ratio"], 1)])
+    if not rows:
+        return no_data()
+    return html_table(headers, rows, numeric=range(1, len(headers)), table_id="pop-compare-table",
+                      caption=f"80 år og over og omsorgsressurs (personer 20–66 per person 80+), {base_year} "
+                              f"(registrert) og {TARGET_YEAR} (framskrevet)")
+
+
+@memoize()
+def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
+    d = dem.load()
+    base = d.last_observed
+    s = dem.group_series(code).set_index("year")
+    cards = []
+    if base in s.index and TARGET_YEAR in s.index:
+        a, b = s.loc[base], s.loc[TARGET_YEAR]
+        cards = [_card("67 år og over", a["67+"], b["67+"], base), _card("80 år og over", a["80+"], b["80+"], base),
+                 _card("90 år og over", a["90+"], b["90+"], base),
+                 _card("Personer 20–66 per person 80+", a["care_ratio"], b["care_ratio"], base, 1)]
+    codes = comparison_codes(code)
+    series = [(_title_name(c), (store.region(c) or {}).get("level", "country"), dem.group_series(c)) for c in codes]
+    care_fig = pyr.care_figure(series)
+    last = {name: s_.dropna(subset=["care_ratio"]) for name, _, s_ in series}
+    label = "Linjediagram: personer 20–66 år per person 80+, " + "; ".join(
+        f"{name}: {format_number(v.loc[v['year'] == base, 'care_ratio'].iloc[0], 1)} i {base}, "
+        f"{format_number(v.loc[v['year'] == TARGET_YEAR, 'care_ratio'].iloc[0], 1)} i {TARGET_YEAR} (framskrevet)"
+        for name, v in last.items() if (v["year"] == base).any() and (v["year"] == TARGET_YEAR).any())
+    return plain({
+        "heading": f"{_title_name(code)}: eldre i {base} og {TARGET_YEAR}",
+        "cards": dbc.Row(cards) if cards else no_data(),
+        "rank": rank_text(code, base),
+        "compare": comparison_table(codes, base),
+        "care_figure": care_fig, "care_table": pyr.care_table(series), "care_label": label,
+        "source": source_line(code),
+    })
+
+
+@callback(
+    output=dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
+                rank=Output("pop-rank", "children"), compare=Output("pop-compare", "children"),
+                care_figure=Output("care-graph", "figure"), care_table=Output("care-table", "children"),
+                care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children")),
+    inputs=dict(region=Input("pop-region", "value")),
+)
+def update_summary(region):
+    """Key figures, rank of 80+ growth, comparison table and the care-ratio chart for the region."""
+    code = valid_region(region)
+    return _summary(code, store.version(), CODE_VERSION)
+
+
+@callback(
+    output=dict(figure=Output("groups-graph", "figure"), table=Output("groups-table", "children"),
+                label=Output("groups-container", "aria-label")),
+    inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
+)
+def update_groups(region, mode="count"):
+    """67+, 80+ and 90+ over 2005–2040, as counts or as an index (last observed year = 100)."""
+    code = valid_region(region)
+    mode = "index" if mode == "index" else "count"
+    d = dem.load()
+    s = dem.group_series(code)
+    name = _title_name(code)
+    fig = pyr.groups_figure(s, region_name=name, mode=mode, base_year=d.last_observed)
+    parts = []
+    for g in ("67+", "80+", "90+"):
+        v = s.set_index("year")[g]
+        if d.last_observed in v.index and TARGET_YEAR in v.index:
+            parts.append(f"{g}: {format_number(v[d.last_observed])} i {d.last_observed}, "
+                         f"{format_number(v[TARGET_YEAR])} i {TARGET_YEAR} (framskrevet)")
+    label = f"Linjediagram: antall eldre, {name}. " + "; ".join(parts)
+    return {"figure": fig, "table": pyr.groups_table(s, region_name=name), "label": label}
+
+
+# --------------------------------------------------------------------------- age profile (Patch on year change)
+def profile_key(code: str, width: int) -> str:
+    return f"{code}|{width}|{store.version()}"
+
+
+@callback(
+    output=dict(figure=Output("profile-graph", "figure"), key=Output("profile-key", "data"),
+                table=Output("profile-table", "children"), label=Output("profile-container", "aria-label"),
+                status=Output("pop-year-status", "children"), source=Output("profile-source", "children")),
+    inputs=dict(region=Input("pop-region", "value"), year=Input("pop-year", "value"),
+                width=Input("pop-width", "value")),
+    state=dict(key=State("profile-key", "data")),
+)
+def update_profile(region, year, width, key=None):
+    """Age profile for the year. Full figure when the region or grouping changed; a dash.Patch (bars, title,
+    label) when only the year moved."""
+    d = dem.load()
+    code, w, y = valid_region(region), valid_width(width), valid_year(year, d)
+    projected = d.is_projected(y)
+    name = _title_name(code)
+    values = dem.age_profile(code, y)
+    reference = dem.age_profile(code, d.last_observed)
+    variant = dem.variant_label(d.variant.get(code))
+    status = (f"{y}: framskrevet ({variant})" if projected else f"{y}: registrert")
+    table = pyr.profile_table(values, reference, year=y, reference_year=d.last_observed, projected=projected,
+                              width=w)
+    label = pyr.profile_summary(values, region_name=name, year=y, projected=projected)
+    if values is None:
+        msg = f"Ingen befolkningstall for {name} i {y}"
+        if code == COUNTRY or len(code) == 2:
+            msg += " (to kommuner mangler i kildene dette året)"
+        return {"figure": empty_figure(msg, height=pyr.PROFILE_HEIGHT), "key": None, "table": table, "label": label,
+                "status": status, "source": source_line(code)}
+    new_key = profile_key(code, w)
+    if key == new_key:
+        patch = Patch()
+        for path, value in pyr.profile_patch_paths(values, region_name=name, year=y, reference_year=d.last_observed,
+                                                   projected=projected, width=w, variant_label=variant).items():
+            target = patch
+            for k in path[:-1]:
+                target = target[k]
+            target[path[-1]] = value
+        return {"figure": patch, "key": no_update, "table": table, "label": label, "status": status,
+                "source": no_update}
+    grouped_all = pyr.grouped(d.row(code), w)
+    x_max = float(np.nanmax(grouped_all)) if np.isfinite(grouped_all).any() else 0.0
+    fig = pyr.age_profile_figure(values, reference, region_name=name, year=y, reference_year=d.last_observed,
+                                 projected=projected, width=w, x_max=x_max, variant_label=variant)
+    return {"figure": fig, "key": new_key, "table": table, "label": label, "status": status,
+            "source": source_line(code)}
+
+
+# --------------------------------------------------------------------------- Hva kreves
+def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None:
+    """(value per 1 000 aged 80+, description) from a catalogue indicator: the region's latest value, else the
+    country's. None when the indicator has no usable value."""
+    ind = store.indicator(indicator_id)
+    if not ind or ind.get("unit") != "per1000":
+        return None
+    for c in ([code] if code != COUNTRY else []) + [COUNTRY]:
+        reg = store.region(c)
+        if not reg:
+            continue
+        years = store.years(indicator_id, reg["level"])
+        if not years:
+            continue
+        frame = store.values(indicator_id, reg["level"], years[-1])
+        v = frame.loc[frame["region_code"] == c, "value"]
+        if len(v) and v.notna().iloc[0] and float(v.iloc[0]) > 0:
+            where = "landet" if c == COUNTRY else _title_name(c)
+            text = f"«{ind['name_nb']}», {where} {years[-1]}; kilde: {ind['source']}"
+            if c != code:
+                text += f"; landstallet brukt for {_title_name(code)}, egen dekning kan avvike"
+            return float(v.iloc[0]), text
+    return None
+
+
+def compute_need(region, basis, value, unit, what, age) -> dict:
+    """Everything «Hva kreves» shows and exports. Keys: error (str|None), info (str|None), rows, assumptions,
+    source, region_name, what, age."""
+    d = dem.load()
+    code = valid_region(region)
+    what = what if what in needc.WHAT else "arsverk"
+    age = age if age in needc.AGE_BASES else "80+"
+    out = {"error": None, "info": None, "rows": [], "assumptions": [], "region_name": _title_name(code),
+           "what": what, "age": age, "source": ""}
+    if isinstance(basis, str) and basis != OWN_BASIS:
+        got = catalogue_coverage(basis, code)
+        if got is None:
+            out["error"] = "Indikatoren i katalogen har ingen verdi som kan brukes. Velg «Egen verdi»."
+            return out
+        coverage, basis_text = needc.Coverage(got[0], "per1000"), got[1]
+        age = out["age"] = "80+"
+        if "rsverk" in str((store.indicator(basis) or {}).get("name_nb", "")):
+            what = out["what"] = "arsverk"
+    else:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            out["info"] = "Skriv inn en dekningsgrad for å se behovet i 2030, 2035 og 2040."
+            return out
+        coverage, err = needc.validate_coverage(value, unit)
+        if err:
+            out["error"] = err
+            return out
+        basis_text = "egen verdi skrevet inn av brukeren"
+    s = dem.group_series(code).set_index("year")[age]  # AGE_BASES are all in dem.GROUPS
+    pop = {int(y): float(v) for y, v in s.items() if v == v}
+    rows = needc.need_rows(coverage, pop, d.last_observed)
+    variant = dem.variant_label(d.variant.get(code))
+    out["rows"] = rows
+    out["assumptions"] = needc.assumptions(coverage=coverage, what=what, age_base=age, basis_text=basis_text,
+                                           base_year=d.last_observed, variant_label=variant)
+    out["source"] = (f"Befolkning: {SSB_SOURCE}, NLOD 2.0 (registrert til og med {d.last_observed}); "
+                     f"{d.last_observed + 1}–{int(d.years[-1])}: {variant}. Beregning: Omsorgsatlas.")
+    return out
+
+
+@callback(
+    output=dict(message=Output("need-message", "children"), table=Output("need-table", "children"),
+                assumptions=Output("need-assumptions", "children"), source=Output("need-source", "children"),
+                button=Output("need-download-button", "disabled"), unit_disabled=Output("need-unit", "disabled"),
+                age_disabled=Output("need-age", "disabled"), value_disabled=Output("need-value", "disabled"),
+                what_disabled=Output("need-what", "disabled")),
+    inputs=dict(region=Input("pop-region", "value"), basis=Input("need-basis", "value"),
+                value=Input("need-value", "value"), unit=Input("need-unit", "value"),
+                what=Input("need-what", "value"), age=Input("need-age", "value")),
+)
+def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+"):
+    """Projected need in 2030/2035/2040 for the chosen coverage, or a message saying what is wrong."""
+    own = not (isinstance(basis, str) and basis != OWN_BASIS)
+    r = compute_need(region, basis, value, unit, what, age)
+    flags = {"unit_disabled": not own, "age_disabled": not own, "value_disabled": not own, "what_disabled": not own}
+    if r["error"] or r["info"]:
+        msg = dbc.Alert(r["error"] or r["info"], color="danger" if r["error"] else "info", className="py-2 mb-2")
+        return {"message": msg, "table": None, "assumptions": None, "source": "", "button": True, **flags}
+    headers, cells = needc.table_cells(r["rows"], r["what"], r["age"])
+    table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, 5),
+                       table_id="need-table-table",
+                       caption=f"Behov for {needc.WHAT[r['what']][0]} hvis dagens dekning holder, {r['region_name']} "
+                               "(framskr. = framskrevet)")
+    return {"message": None, "table": table, "assumptions": [html.Li(a) for a in r["assumptions"]],
+            "source": r["source"], "button": False, **flags}
+
+
+@callback(
+    Output("need-download", "data"),
+    Input("need-download-button", "n_clicks"),
+    State("pop-region", "value"), State("need-basis", "value"), State("need-value", "value"),
+    State("need-unit", "value"), State("need-what", "value"), State("need-age", "value"),
+    prevent_initial_call=True,
+)
+def download_need(n_clicks, region, basis, value, unit, what, age):
+    """CSV of the need table with the assumptions and the source line as rows."""
+    if not n_clicks:
+        raise PreventUpdate
+    r = compute_need(region, basis, value, unit, what, age)
+    if r["error"] or r["info"] or not r["rows"]:
+        raise PreventUpdate
+    csv_text = needc.to_csv(r["rows"], region_name=r["region_name"], what=r["what"], age_base=r["age"],
+                            assumptions=r["assumptions"], source=r["source"])
+    code = valid_region(region)
+    return {"content": csv_text, "filename": f"omsorgsatlas-hva-kreves-{code}.csv", "type": "text/csv"}
+
+
+# --------------------------------------------------------------------------- URL sync (browser side)
+URL_SYNC_JS = """
+function(region, year, width) {
+    var p = new URLSearchParams();
+    if (region && typeof region === 'string' && region !== 'NO') {
+        p.set(region.length === 4 ? 'kommune' : 'fylke', region);
+    }
+    if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
+    p.set('aldersgrupper', String(width === 5 ? 5 : 1));
+    var qs = '?' + p.toString();
+    if (window.location.pathname.replace(/\\/$/, '').slice(-11) !== '/befolkning') {
+        return window.dash_clientside.no_update;
+    }
+    if (window.location.search !== qs) {
+        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
+    }
+    return qs;
+}
+"""
+
+clientside_callback(
+    URL_SYNC_JS,
+    Output("pop-url-sync", "data"),
+    Input("pop-region", "value"),
+    Input("pop-year", "value"),
+    Input("pop-width", "value"),
+)

@@ -1,0 +1,181 @@
+"""Callbacks of «Min kommune» (pages/profile.py). Plain module-level functions; tests call them directly,
+e.g. ``update_profile("4601", "befolkning")`` or ``update_profile_trend("4601", "share_80plus")``.
+Works for every catalogue indicator: nothing here names an indicator."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash.exceptions import PreventUpdate
+
+import store
+from callbacks import comparison as cmp
+from callbacks._cache import CODE_VERSION, memoize
+from callbacks.overview import plain
+from components import compare, controls, mapfig, tables
+from components import trend as trendfig
+from components.format import format_number, format_value
+
+GROUP_STYLE = {"GEO": {"color": "#009E73", "dash": "dashdot", "symbol": "triangle-up"},
+               "STAT": {"color": "#CC79A7", "dash": "longdash", "symbol": "x"}}
+
+
+def _fact(label: str, value: str) -> html.Div:
+    return html.Div([html.Dt(label, className="small text-body-secondary"), html.Dd(value, className="fs-5 fw-semibold mb-0")],
+                    className="fact")
+
+
+def header(knr: str) -> html.Section:
+    reg = store.region(knr)
+    feats = {f["feature"]: f["value"] for f in store.comparison_features([knr]).to_dict("records")}
+    year = store.reference_year()
+    facts = [_fact("Fylke", f"{reg['county_name']} ({reg['county_code']})"),
+             _fact("Kommunenummer", knr)]
+    for ind_id, label in (("population", "Folkemengde"), ("share_80plus", "Andel 80+"), ("median_age", "Medianalder")):
+        if store.indicator(ind_id) and year:
+            ind = store.indicator(ind_id)
+            v = cmp.stats(ind_id, year)["snap"].at[knr, "value"]
+            facts.append(_fact(f"{label} {year}", format_value(v, ind["unit"], int(ind["decimals"]), ind["unit_nb"])))
+    if "growth_10y" in feats:
+        facts.append(_fact("Vekst siste 10 år", format_value(feats["growth_10y"], "percent", 1)))
+    if "log_density" in feats:
+        facts.append(_fact("Innbyggere per km²", format_number(feats["log_density"], 1)))
+    return html.Section([
+        html.H2(reg["name"], className="h4 mb-2", id="profile-name"),
+        html.Dl(facts, className="facts"),
+    ], className="profile-header", **{"aria-labelledby": "profile-name"})
+
+
+@memoize()
+def _profile_body(knr: str, area: str | None, version: str, code_version: str = CODE_VERSION):
+    reg = store.region(knr)
+    county_name = reg["county_name"]
+    rows = cmp.profile_rows(knr, area)
+    areas = dict(zip(store.service_areas()["id"], store.service_areas()["name_nb"]))
+    area_name = areas.get(area, "Alle tjenesteområder")
+    title = f"{reg['name']}: {area_name.lower()} mot landet og {county_name}"
+    n_county = len(store.municipalities(reg["county_code"]))
+    fig = compare.spine_figure(rows, muni_name=reg["name"], county_name=county_name, title=title)
+    sources = sorted({r["source"] for r in rows})
+    licences = sorted({str(store.indicator(r["id"])["licence"]) for r in rows})
+    summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, {r['bench_country'].label_nb.lower()} enn landet"
+                        for r in rows)
+    geo = cmp.geo_neighbours(knr)
+    stat = cmp.stat_neighbours(knr)
+    why = cmp.why_features(knr)
+    method = store.manifest().get("comparison", {}).get("method", "")
+    body = html.Div([
+        header(knr),
+        html.Section([
+            html.H2(f"Profil: {area_name}", className="h5 mt-3", id="spine-heading"),
+            html.P(controls.source_line("; ".join(sources), ", ".join(licences), None,
+                                        extra=f"Siste år med data (til og med {store.reference_year()})"),
+                   className="source-line small"),
+            compare.legend(),
+            html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
+                "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                               "filename": f"omsorgsatlas-profil-{knr}"}}),
+                     role="figure", id="profile-spine-container",
+                     **{"aria-label": f"Ryggradsdiagram for {reg['name']}. {summary}. Se tabellen under."}),
+            html.P("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
+                   "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell).",
+                   className="small"),
+            html.Div(compare.profile_table(rows, county_name=county_name, n_munis=len(store.municipalities()),
+                                           n_county=n_county),
+                     className="table-scroll wide", tabIndex="0", role="region",
+                     **{"aria-label": "Tabell: profilen"}),
+            html.P(store.manifest().get("comparison", {}).get("intervals", ""), className="small mt-1"),
+        ], **{"aria-labelledby": "spine-heading"}),
+        html.Section([
+            html.H2("Naboer og kommuner som ligner", className="h5 mt-4", id="neighbours-heading"),
+            dbc.Row([
+                dbc.Col(html.Div(compare.geo_neighbour_table(geo, area), className="table-scroll wide", tabIndex="0",
+                                 role="region", **{"aria-label": "Geografiske naboer"}), lg=6),
+                dbc.Col(html.Div(compare.stat_neighbour_table(stat, area), className="table-scroll wide", tabIndex="0",
+                                 role="region", **{"aria-label": "Statistiske naboer"}), lg=6),
+            ]),
+            html.H3("Hvorfor ligner de?", className="h6 mt-3"),
+            html.P(method, className="small"),
+            html.Div(compare.why_table(why, reg["name"]), className="table-scroll wide", tabIndex="0", role="region",
+                     **{"aria-label": "Trekk bak de statistiske naboene"}),
+        ], **{"aria-labelledby": "neighbours-heading"}),
+    ])
+    return plain(body)
+
+
+@callback(
+    output=dict(body=Output("profile-body", "children"), trend_hidden=Output("profile-trend-section", "hidden")),
+    inputs=dict(knr=Input("profile-muni", "value"), area=Input("profile-area", "value")),
+)
+def update_profile(knr, area=None):
+    """Header, spine chart + table, neighbour tables for the selected municipality and service area."""
+    code = cmp.valid_knr(knr)
+    if code is None:
+        return {"body": html.P("Velg en kommune for å se profilen.", className="lead mt-3"), "trend_hidden": True}
+    return {"body": _profile_body(code, cmp.valid_area(area), store.version(), CODE_VERSION), "trend_hidden": False}
+
+
+@memoize()
+def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_VERSION) -> dict:
+    ind = store.indicator(indicator_id)
+    reg = store.region(knr)
+    series = cmp.neighbour_trend_series(indicator_id, knr)
+    ref = store.reference_year()
+    series = series[series["year"] <= ref] if ref else series
+    codes = list(dict.fromkeys(series["region_code"]))
+    unit, label, dec = ind["unit"], ind["unit_nb"], int(ind["decimals"])
+    title = f"{ind['name_nb']}: {reg['name']} mot {reg['county_name']}, landet og naboene"
+    fig = trendfig.trend_figure(series, title=title, unit=unit, unit_label=label, decimals=dec, order=codes, height=420)
+    for tr in fig.get("data", []):
+        code = next((c for c in GROUP_STYLE if tr["name"].startswith(
+            "Geografiske" if c == "GEO" else "Statistiske")), None)
+        if code:
+            st = GROUP_STYLE[code]
+            tr["line"] = {"color": st["color"], "dash": st["dash"], "width": 2}
+            tr["marker"] = {"symbol": st["symbol"], "size": 7, "color": st["color"]}
+    table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=ind["name_nb"],
+                               order=codes, table_id="profile-trend-table-table")
+    return plain({"figure": fig, "table": table,
+                  "source": controls.source_line(ind["source"], ind["licence"], ind["source_url"],
+                                                 extra="Nabogruppene vises som median av kommunene"),
+                  "label": trendfig.trend_summary(series, indicator_name=ind["name_nb"], unit=unit, unit_label=label,
+                                                  decimals=dec, order=codes)})
+
+
+@callback(
+    output=dict(figure=Output("profile-trend", "figure"), table=Output("profile-trend-table", "children"),
+                source=Output("profile-trend-source", "children"),
+                label=Output("profile-trend-container", "aria-label")),
+    inputs=dict(knr=Input("profile-muni", "value"), indicator=Input("profile-indicator", "value")),
+)
+def update_profile_trend(knr, indicator):
+    """Trend of one indicator: municipality, county, country, median of geographic and statistical neighbours."""
+    code = cmp.valid_knr(knr)
+    ind = store.indicator(indicator) if isinstance(indicator, str) else None
+    if code is None or ind is None:
+        if code is None:
+            raise PreventUpdate
+        return {"figure": mapfig.empty_figure("Ingen data", height=420), "table": tables.no_data(), "source": "",
+                "label": "Linjediagram: ingen data"}
+    return _trend(code, ind["id"], store.version(), CODE_VERSION)
+
+
+clientside_callback(
+    """
+    function(knr, area, indicator) {
+        if (!knr) { return window.dash_clientside.no_update; }
+        var p = new URLSearchParams();
+        p.set('knr', String(knr));
+        if (area) { p.set('omrade', String(area)); }
+        if (indicator) { p.set('indikator', String(indicator)); }
+        var qs = '?' + p.toString();
+        if (window.location.pathname === '/kommune' && window.location.search !== qs) {
+            window.history.replaceState(window.history.state, '', window.location.pathname + qs);
+        }
+        return qs;
+    }
+    """,
+    Output("profile-url-sync", "data"),
+    Input("profile-muni", "value"),
+    Input("profile-area", "value"),
+    Input("profile-indicator", "value"),
+)

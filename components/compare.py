@@ -1,0 +1,293 @@
+"""Comparison views: benchmark badges, spine chart, tartan rug, neighbour tables. Pure builders.
+
+Palette (colour-blind safe, blue/orange + purple for neutral indicators, as Fingertips' accessible
+palette): the class is always also written as text and a position symbol (▲ above, ▼ below, ● similar).
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+from urllib.parse import urlencode
+
+from dash import dcc, html
+
+from components.format import NBSP, PLOTLY_SEPARATORS, format_number, format_value
+from components.mapfig import FONT
+from components.tables import html_table, no_data
+from store.benchmark import LABELS_NB, SYMBOLS, Benchmark
+
+# key -> (background, text colour); text contrast >= 4.5:1 on every background
+COLOURS = {
+    "better": ("#1f5f99", "#ffffff"),
+    "worse": ("#a84b00", "#ffffff"),
+    "similar": ("#fde49c", "#1a1a1a"),
+    "higher": ("#4b2a80", "#ffffff"),
+    "lower": ("#c9c1e3", "#1a1a1a"),
+    "none": ("#ffffff", "#1a1a1a"),
+}
+MARKER_SYMBOL = {"above": "triangle-up", "below": "triangle-down", "similar": "circle", "none": "circle-open"}
+METHOD_NB = {"significance": "95 %-intervall", "quintile": "kvintil", None: "ikke vurdert"}
+
+FEATURE_NAMES = {
+    "log_population": ("Folkemengde", "persons", 0),
+    "log_density": ("Innbyggere per km²", "per_km2", 1),
+    "growth_10y": ("Befolkningsvekst siste 10 år", "percent", 1),
+    "share_80plus": ("Andel 80 år og over", "percent", 1),
+    "share_67plus": ("Andel 67 år og over", "percent", 1),
+    "median_age": ("Medianalder", "years", 1),
+    "care_ratio": ("Personer 20–66 per person 80+", "ratio", 1),
+}
+
+
+def fmt_feature(feature: str, value) -> str:
+    name, unit, dec = FEATURE_NAMES.get(feature, (feature, "", 1))
+    if unit == "percent":
+        return format_value(value, "percent", dec)
+    if unit == "years":
+        return format_value(value, "years", dec)
+    return format_number(value, dec)
+
+
+def profile_href(knr: str, area: str | None = None) -> str:
+    q = {"knr": knr}
+    if area:
+        q["omrade"] = area
+    return "/kommune?" + urlencode(q)
+
+
+def badge(b: Benchmark, ref_name: str | None = None) -> html.Span:
+    """Coloured badge with symbol and text (e.g. '▲ Høyere')."""
+    bg, fg = COLOURS[b.key]
+    title = f"{b.label_nb}{' enn ' + ref_name if ref_name and b.key not in ('similar', 'none') else ''}" \
+            f" ({METHOD_NB[b.method]})"
+    return html.Span([html.Span(b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{b.label_nb}"],
+                     className=f"bm bm-{b.key}", title=title, style={"background": bg, "color": fg})
+
+
+def legend(neutral_too: bool = True) -> html.Ul:
+    items = []
+    keys = ["better", "similar", "worse"] + (["higher", "lower"] if neutral_too else []) + ["none"]
+    pos = {"better": "above", "worse": "below", "higher": "above", "lower": "below", "similar": "similar",
+           "none": "none"}
+    for k in keys:
+        bg, fg = COLOURS[k]
+        items.append(html.Li([html.Span(SYMBOLS[pos[k]], className=f"bm bm-{k}", style={"background": bg, "color": fg},
+                                        **{"aria-hidden": "true"}), f" {LABELS_NB[k]}"]))
+    return html.Ul(items, className="bm-legend list-inline small mb-1")
+
+
+def value_with_ci(r: dict) -> str:
+    txt = format_value(r["value"], r["unit"], r["decimals"], r["unit_nb"])
+    if _ok(r.get("ci_low")) and _ok(r.get("ci_high")):
+        lo = format_number(r["ci_low"], r["decimals"])
+        hi = format_number(r["ci_high"], r["decimals"])
+        txt += f" ({lo}–{hi})"
+    return txt
+
+
+def _ok(x) -> bool:
+    try:
+        return x is not None and not math.isnan(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+# ------------------------------------------------------------------------------------------ spine chart
+def spine_position(x, centre, lo, hi, flip: bool) -> float | None:
+    """Fingertips' scaling: [min, centre] -> [-1, 0] and [centre, max] -> [0, 1], each side on its own."""
+    if not _ok(x) or not _ok(centre):
+        return None
+    x, c = float(x), float(centre)
+    span = (c - lo) if x < c else (hi - c)
+    p = (x - c) / span if span > 0 else 0.0
+    return -p if flip else p
+
+
+def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, title: str) -> dict:
+    """Fingertips-style spine chart: per indicator the range of all municipalities (light: min–max, dark:
+    25–75 percentile), the country at the centre line, the county (◆) and the municipality (▲▼●,
+    coloured by its class against the country). Indicators with direction lower_better are flipped so
+    that "better" is always to the right; neutral indicators show higher to the right."""
+    rows = [r for r in rows if _ok(r.get("country")) and _ok(r.get("min"))]
+    if not rows:
+        return {"data": [], "layout": {"height": 160, "annotations": [{"text": "Ingen data", "showarrow": False}],
+                                       "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
+    names, rng_base, rng_len, iq_base, iq_len = [], [], [], [], []
+    mx, my, msym, mcol, mtext = [], [], [], [], []
+    cx, cy, ctext = [], [], []
+    for r in rows:
+        lo_, hi_ = float(r["min"]), float(r["max"])
+        c = float(r["country"])
+        total = not (lo_ <= c <= hi_)  # an additive count: the country's total is off the municipal scale
+        centre = float(r["median"]) if total else c
+        half = (lo_, hi_)
+        flip = r["direction"] == "lower_better"
+        name = r["name"] + (" (snudd: lavere er bedre)" if flip else "") + (" (midt: median kommune)" if total else "")
+        names.append(name)
+        a, b = sorted([spine_position(r["min"], centre, *half, flip), spine_position(r["max"], centre, *half, flip)])
+        rng_base.append(a)
+        rng_len.append(b - a)
+        a, b = sorted([spine_position(r["p25"], centre, *half, flip), spine_position(r["p75"], centre, *half, flip)])
+        iq_base.append(a)
+        iq_len.append(b - a)
+        fmt = lambda v: format_value(v, r["unit"], r["decimals"], r["unit_nb"])  # noqa: E731
+        if _ok(r.get("value")):
+            b_ = r["bench_country"]
+            mx.append(spine_position(r["value"], centre, *half, flip))
+            my.append(name)
+            msym.append(MARKER_SYMBOL[b_.position])
+            mcol.append(COLOURS[b_.key][0] if b_.key != "none" else "#1a1a1a")
+            mtext.append(f"{muni_name}: {value_with_ci(r)}<br>{b_.symbol} {b_.label_nb} enn landet "
+                         f"({METHOD_NB[b_.method]})<br>Landet: {fmt(c)} · spenn {fmt(r['min'])}–{fmt(r['max'])}")
+        if _ok(r.get("county")):
+            cx.append(None if total else spine_position(r["county"], centre, *half, flip))
+            cy.append(name)
+            ctext.append(f"{county_name}: {fmt(r['county'])}")
+    data = [
+        {"type": "bar", "orientation": "h", "y": names, "x": rng_len, "base": rng_base, "name": "Alle kommuner (min–maks)",
+         "marker": {"color": "#dcdcdc"}, "hoverinfo": "skip", "width": 0.6},
+        {"type": "bar", "orientation": "h", "y": names, "x": iq_len, "base": iq_base, "name": "Midterste halvdel (25–75 %)",
+         "marker": {"color": "#9a9a9a"}, "hoverinfo": "skip", "width": 0.6},
+        {"type": "scatter", "mode": "markers", "x": cx, "y": cy, "name": county_name, "text": ctext,
+         "hovertemplate": "%{text}<extra></extra>",
+         "marker": {"symbol": "diamond", "size": 12, "color": "#ffffff", "line": {"color": "#1a1a1a", "width": 2}}},
+        {"type": "scatter", "mode": "markers", "x": mx, "y": my, "name": muni_name, "text": mtext,
+         "hovertemplate": "%{text}<extra></extra>",
+         "marker": {"symbol": msym, "size": 16, "color": mcol, "line": {"color": "#1a1a1a", "width": 1.5}}},
+    ]
+    height = 110 + 44 * len(rows)
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
+        "barmode": "overlay", "separators": PLOTLY_SEPARATORS, "font": {"family": FONT, "color": "#1a1a1a"},
+        "xaxis": {"range": [-1.08, 1.08], "showticklabels": False, "zeroline": False, "showgrid": False,
+                  "fixedrange": True, "title": {"text": "◀ lavere / dårligere  ·  landet  ·  høyere / bedre ▶"}},
+        "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True, "ticksuffix": "  "},
+        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
+                    "line": {"color": "#1a1a1a", "width": 2}}],
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+        "margin": {"l": 10, "r": 20, "t": 80, "b": 50}, "height": height, "hovermode": "closest",
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+    }
+    return {"data": data, "layout": layout}
+
+
+def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_county: int,
+                  table_id: str = "profile-table-table") -> html.Table | html.P:
+    """The data table behind the spine chart (one row per indicator)."""
+    if not rows:
+        return no_data()
+    headers = ["Indikator", "År", "Verdi (95 % KI)", county_name, "Landet", f"Rang av {n_munis}",
+               f"Rang i fylket (av {n_county})", "Mot landet", "Mot fylket", "Endring siste 5 år"]
+    out = []
+    for r in rows:
+        fmt = lambda v: format_value(v, r["unit"], r["decimals"], r["unit_nb"])  # noqa: E731
+        ch = r.get("change_5y")
+        change = "–" if not _ok(ch) else (("+" if ch > 0 else "") + format_number(ch, r["decimals"]) +
+                                         (" %-poeng" if r["unit"] == "percent" else ""))
+        out.append([
+            html.Th(r["name"], scope="row"), str(r["year"]) if r.get("year") else "–", value_with_ci(r),
+            fmt(r.get("county")), fmt(r.get("country")),
+            str(r["rank_all"]) if r.get("rank_all") else "–",
+            str(r["rank_county"]) if r.get("rank_county") else "–",
+            html.Td(badge(r["bench_country"], "landet")), html.Td(badge(r["bench_county"], county_name)), change,
+        ])
+    return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9],
+                      caption="Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
+                              "Klassene bruker 95 %-intervall der det finnes, ellers kvintiler.",
+                      table_id=table_id)
+
+
+# ------------------------------------------------------------------------------------------ neighbours
+def geo_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
+    if not nb:
+        return no_data("Ingen naboer funnet")
+    rows = []
+    for r in nb:
+        rel = (f"Felles grense ({format_number(r['shared_border_km'], 1)} km)" if r["relation"] == "border"
+               else f"Nærmeste over sjø ({format_number(r['distance_km'], 1)} km)")
+        rows.append([html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"), r["county_name"],
+                     rel, format_number(r.get("population"), 0), format_value(r.get("share_80plus"), "percent", 1)])
+    return html_table(["Kommune", "Fylke", "Naboskap", "Folkemengde", "Andel 80+"], rows, numeric=[3, 4],
+                      caption="Geografiske naboer (felles grense; øykommuner: nærmeste i fylket)",
+                      table_id="geo-neighbours-table")
+
+
+def stat_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
+    if not nb:
+        return no_data("Statistiske naboer er ikke beregnet i disse dataene")
+    rows = []
+    for r in nb:
+        rows.append([str(r["rank"]), html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"),
+                     r["county_name"], format_number(r["distance"], 2), r["differs"]])
+    return html_table(["Nr.", "Kommune", "Fylke", "Avstand", "Skiller seg mest på"], rows, numeric=[0, 3],
+                      caption="Statistiske naboer: de 10 mest like kommunene (0 = lik)",
+                      table_id="stat-neighbours-table")
+
+
+def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
+    """Feature values: the municipality, the median of its statistical neighbours, all municipalities."""
+    if not features:
+        return no_data("Ingen trekk beregnet")
+    rows = [[html.Th(FEATURE_NAMES.get(f["feature"], (f["feature"],))[0], scope="row"),
+             fmt_feature(f["feature"], f["value"]), fmt_feature(f["feature"], f["nb_median"]),
+             fmt_feature(f["feature"], f["all_median"]), f"{f['weight']:g}".replace(".", ",")]
+            for f in features]
+    return html_table(["Trekk", muni_name, "Statistiske naboer (median)", "Alle kommuner (median)", "Vekt"], rows,
+                      numeric=[1, 2, 3, 4], caption="Hvorfor ligner de? Trekkene avstanden beregnes fra",
+                      table_id="why-table")
+
+
+# ------------------------------------------------------------------------------------------ tartan rug
+def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None, sort: str | None,
+              descending: bool, base_query: dict, table_id: str = "rug-table") -> html.Table | html.P:
+    """The county matrix: rows (country, county, municipalities) × indicators, each cell coloured by its class
+    against the country, with the value and the class symbol as text; the municipality cells link to the
+    profile. Column headers are links that sort by that column (aria-sort on the sorted one)."""
+    if not columns or not rows:
+        return no_data()
+
+    def sort_link(key: str, label):
+        desc = not (sort == key and descending) if key not in ("navn", "knr") else (sort == key and not descending)
+        q = {**base_query, "sorter": key, "rekkefolge": "synkende" if desc else "stigende"}
+        return dcc.Link(label, href="/fylke?" + urlencode(q), className="rug-sort")
+
+    def aria(key):
+        if sort != key:
+            return {}
+        return {"aria-sort": "descending" if descending else "ascending"}
+
+    head = [html.Th(sort_link("navn", "Kommune"), scope="col", **aria("navn"))]
+    for c in columns:
+        unit = "" if c["unit"] == "percent" else f", {c['unit_nb']}"
+        head.append(html.Th(sort_link(c["id"], [c["name"], html.Br(),
+                                                html.Span(f"{c['year']}{unit}", className="rug-year")]),
+                            scope="col", className="num", title=c["name"], **aria(c["id"])))
+    body = []
+    for r in rows:
+        cells = []
+        label = r["name"]
+        if r["level"] == "municipality":
+            label = dcc.Link(r["name"], href=profile_href(r["code"], area))
+        cells.append(html.Th(label, scope="row"))
+        for c in columns:
+            cell = r["cells"].get(c["id"])
+            if cell is None:
+                cells.append(html.Td("–", className="num rug-cell bm-none"))
+                continue
+            b: Benchmark = cell["bench"]
+            bg, fg = COLOURS[b.key] if r["level"] != "country" else ("#eef1f5", "#1a1a1a")
+            sym = "" if r["level"] == "country" else b.symbol + NBSP
+            text = [html.Span(sym, **{"aria-hidden": "true"}), cell["text"]]
+            sr = "" if r["level"] == "country" else f" ({b.label_nb.lower()} enn landet)"
+            if r["level"] == "municipality":
+                content = dcc.Link(text + [html.Span(sr, className="visually-hidden")],
+                                   href=profile_href(r["code"], area), className="rug-link")
+            else:
+                content = text + [html.Span(sr, className="visually-hidden")]
+            cells.append(html.Td(content, className=f"num rug-cell bm-{b.key}", style={"background": bg, "color": fg},
+                                 title=f"{r['name']} – {c['name']}: {cell['text']}{sr}"))
+        body.append(html.Tr(cells, className=f"rug-{r['level']}"))
+    return html.Table([
+        html.Caption("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet "
+                     "(95 %-intervall der det finnes, ellers kvintiler). Klikk på en celle for kommuneprofilen."),
+        html.Thead(html.Tr(head)), html.Tbody(body)], className="table table-sm data-table rug", id=table_id)

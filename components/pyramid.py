@@ -1,0 +1,325 @@
+"""Figures and tables of «Befolkning og behov». Pure builders (plain dict figures, Dash html tables).
+
+The data have no sex dimension, so the "population pyramid" is a single-sided age profile: one horizontal
+bar per age (or five-year group), both sexes together, and the title says so. Projected years are marked
+three ways, never by colour alone: another colour *and* a hatch pattern on the bars, the word
+«framskrevet» in the title and in a label on the chart; in the time charts the projected part is dashed,
+lies in a shaded band labelled «Framskrevet», and every hover text says it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from components.format import PLOTLY_SEPARATORS, format_number, format_percent
+from components.mapfig import FONT, empty_figure
+from components.tables import html_table, no_data
+from components.trend import STYLES
+
+MAX_AGE = 105
+OBSERVED_COLOR = "#0072B2"     # Okabe–Ito blue
+PROJECTED_COLOR = "#D55E00"    # Okabe–Ito vermillion (+ hatch pattern)
+REFERENCE_COLOR = "#1a1a1a"
+BAND_COLOR = "rgba(213, 94, 0, 0.08)"
+GROUP_STYLES = {  # colour + marker + width: distinguishable without colour
+    "67+": {"color": "#009E73", "symbol": "circle"},
+    "80+": {"color": "#0072B2", "symbol": "square"},
+    "90+": {"color": "#CC79A7", "symbol": "diamond"},
+}
+PROFILE_HEIGHT = 620
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def age_groups(width: int) -> list[tuple[str, int, int]]:
+    """(label, lo, hi): single ages 0..105 ("105+" last) or five-year groups 0–4 .. 95–99, 100+."""
+    if width <= 1:
+        return [(f"{a}+" if a == MAX_AGE else str(a), a, a) for a in range(MAX_AGE + 1)]
+    out = [(f"{lo}–{lo + width - 1}", lo, lo + width - 1) for lo in range(0, 100, width)]
+    return out + [("100+", 100, MAX_AGE)]
+
+
+def grouped(values: np.ndarray, width: int) -> np.ndarray:
+    """(..., 106) single ages -> (..., n_groups) sums; NaN treated as 0 unless the whole row is NaN."""
+    vals = np.asarray(values, dtype=float)
+    allnan = np.isnan(vals).all(axis=-1)
+    v = np.nan_to_num(vals)
+    out = np.stack([v[..., lo:hi + 1].sum(axis=-1) for _, lo, hi in age_groups(width)], axis=-1)
+    return np.where(allnan[..., None], np.nan, out)
+
+
+def _num(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _base_layout(title: str, height: int) -> dict:
+    return {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
+        "separators": PLOTLY_SEPARATORS,
+        "font": {"family": FONT, "color": "#1a1a1a"},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        "modebar": {"orientation": "v"},
+        "margin": {"l": 70, "r": 20, "t": 80, "b": 50},
+        "height": height,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+
+
+# ------------------------------------------------------------------------------------------ age profile
+def profile_title(region_name: str, year: int, projected: bool) -> str:
+    what = "framskrevet" if projected else "registrert"
+    return f"Aldersprofil, {region_name}, 1. januar {year} ({what}) – begge kjønn samlet"
+
+
+def profile_arrays(values: np.ndarray, year: int, projected: bool, width: int, variant_label: str) -> dict:
+    """What changes with the year: bar values, hover text, colours/pattern, trace name."""
+    g = grouped(values, width)
+    labels = [lab for lab, _, _ in age_groups(width)]
+    status = f"framskrevet ({variant_label})" if projected else "registrert"
+    text = [f"{lab} år: {format_number(v)} personer ({year}, {status})" for lab, v in zip(labels, g)]
+    return {
+        "x": [_num(v) for v in g],
+        "text": text,
+        "name": f"{year} – framskrevet" if projected else f"{year} – registrert",
+        "marker": {"color": PROJECTED_COLOR if projected else OBSERVED_COLOR,
+                   "line": {"color": PROJECTED_COLOR if projected else OBSERVED_COLOR, "width": 0.5},
+                   "pattern": {"shape": "/" if projected else "", "fillmode": "overlay", "fgcolor": "#ffffff",
+                               "size": 7, "solidity": 0.35}},
+    }
+
+
+def profile_annotation(projected: bool) -> list[dict]:
+    if not projected:
+        return [{"text": "Registrert", "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
+                 "yanchor": "top", "showarrow": False, "font": {"size": 13, "color": "#1a1a1a"},
+                 "bgcolor": "#ffffff", "bordercolor": OBSERVED_COLOR, "borderwidth": 2, "borderpad": 4}]
+    return [{"text": "FRAMSKREVET", "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
+             "yanchor": "top", "showarrow": False, "font": {"size": 13, "color": "#1a1a1a"},
+             "bgcolor": "#fde8dc", "bordercolor": PROJECTED_COLOR, "borderwidth": 2, "borderpad": 4}]
+
+
+def age_profile_figure(values: np.ndarray | None, reference: np.ndarray | None, *, region_name: str, year: int,
+                       reference_year: int, projected: bool, width: int, x_max: float,
+                       variant_label: str) -> dict:
+    """Horizontal bars by age (one side: the data have no sex) + the reference year as an outline.
+
+    Trace 0: bars of ``year``; trace 1: outline of ``reference_year`` (hidden when year == reference_year).
+    The structure never changes with the year, so a year change is a Patch of trace 0/1 and the title."""
+    if values is None:
+        return empty_figure(f"Ingen befolkningstall for {year}", height=PROFILE_HEIGHT)
+    labels = [lab for lab, _, _ in age_groups(width)]
+    arr = profile_arrays(values, year, projected, width, variant_label)
+    ref = grouped(reference, width) if reference is not None else np.full(len(labels), np.nan)
+    bars = {"type": "bar", "orientation": "h", "y": labels, "x": arr["x"], "name": arr["name"],
+            "text": arr["text"], "textposition": "none", "hovertemplate": "%{text}<extra></extra>",
+            "marker": arr["marker"]}
+    outline = {"type": "scatter", "mode": "lines", "y": labels, "x": [_num(v) for v in ref],
+               "name": f"{reference_year} (siste registrerte år)", "line": {"color": REFERENCE_COLOR, "width": 1.5,
+                                                                            "shape": "vh", "dash": "dot"},
+               "hovertemplate": f"%{{y}} år: %{{x:,.0f}} personer ({reference_year}, registrert)<extra></extra>",
+               "visible": year != reference_year}
+    layout = _base_layout(profile_title(region_name, year, projected), PROFILE_HEIGHT)
+    layout.update({
+        "bargap": 0.08 if width > 1 else 0.0,
+        "xaxis": {"title": {"text": "Personer"}, "range": [0, x_max * 1.05 if x_max > 0 else 1],
+                  "separatethousands": True, "tickformat": ",d", "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#767676",
+                  "fixedrange": True},
+        "yaxis": {"title": {"text": "Alder"}, "type": "category", "categoryorder": "array",
+                  "categoryarray": labels, "fixedrange": True, "tickson": "boundaries",
+                  **({"dtick": 5} if width <= 1 else {})},
+        "annotations": profile_annotation(projected),
+        "hovermode": "y unified" if width > 1 else "closest",
+    })
+    return {"data": [bars, outline], "layout": layout}
+
+
+def profile_patch_paths(values: np.ndarray, *, region_name: str, year: int, reference_year: int, projected: bool,
+                        width: int, variant_label: str) -> dict[tuple, object]:
+    """path -> value for a dash.Patch when only the year changed (same region and grouping)."""
+    arr = profile_arrays(values, year, projected, width, variant_label)
+    return {
+        ("data", 0, "x"): arr["x"], ("data", 0, "text"): arr["text"], ("data", 0, "name"): arr["name"],
+        ("data", 0, "marker"): arr["marker"], ("data", 1, "visible"): year != reference_year,
+        ("layout", "title", "text"): profile_title(region_name, year, projected),
+        ("layout", "annotations"): profile_annotation(projected),
+    }
+
+
+def profile_summary(values: np.ndarray | None, *, region_name: str, year: int, projected: bool) -> str:
+    if values is None:
+        return f"Aldersprofil: ingen befolkningstall for {region_name} i {year}."
+    v = np.nan_to_num(values)
+    total = v.sum()
+    share80 = 100 * v[80:].sum() / total if total > 0 else float("nan")
+    mode_age = int(np.argmax(v))
+    return (f"Stolpediagram: aldersprofil for {region_name} 1. januar {year} "
+            f"({'framskrevet' if projected else 'registrert'}), begge kjønn samlet. "
+            f"{format_number(total)} innbyggere, {format_percent(share80)} er 80 år eller eldre; "
+            f"flest personer har alderen {mode_age} år.")
+
+
+def profile_table(values: np.ndarray | None, reference: np.ndarray | None, *, year: int, reference_year: int,
+                  projected: bool, width: int):
+    if values is None:
+        return no_data()
+    labels = [lab for lab, _, _ in age_groups(width)]
+    g = grouped(values, width)
+    r = grouped(reference, width) if reference is not None else np.full(len(labels), np.nan)
+    status = "framskrevet" if projected else "registrert"
+    headers = ["Alder", f"{year} ({status})"] + ([f"{reference_year} (registrert)"] if year != reference_year else [])
+    rows = []
+    for lab, a, b in zip(labels, g, r):
+        rows.append([lab] + [format_number(a)] + ([format_number(b)] if year != reference_year else []))
+    rows.append(["I alt", format_number(np.nansum(g))] + (
+        [format_number(np.nansum(r))] if year != reference_year else []))
+    return html_table(headers, rows, caption=f"Innbyggere etter alder, {year} ({status})",
+                      numeric=range(1, len(headers)), table_id="profile-table-table")
+
+
+# ------------------------------------------------------------------------------------------ time charts
+def _band(first_projected: int, last: int) -> tuple[dict, dict]:
+    shape = {"type": "rect", "xref": "x", "yref": "paper", "x0": first_projected - 0.5, "x1": last + 0.5,
+             "y0": 0, "y1": 1, "fillcolor": BAND_COLOR, "line": {"width": 0}, "layer": "below"}
+    label = {"text": "Framskrevet →", "xref": "x", "yref": "paper", "x": first_projected - 0.3, "y": 1.0,
+             "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": "#1a1a1a"}}
+    return shape, label
+
+
+def _split_traces(name: str, years: Sequence[int], values: Sequence[float], projected: Sequence[bool], *,
+                  color: str, symbol: str, text_fmt, width: float = 2.5, dash_obs: str = "solid") -> list[dict]:
+    """Two traces (observed solid, projected dashed with open markers) sharing a legend entry; the projected
+    one starts at the last observed point so the line is continuous."""
+    years = [int(y) for y in years]
+    vals = [_num(v) for v in values]
+    proj = list(projected)
+    obs_idx = [i for i, p in enumerate(proj) if not p]
+    pro_idx = [i for i, p in enumerate(proj) if p]
+    if obs_idx and pro_idx:
+        pro_idx = [obs_idx[-1]] + pro_idx
+    traces = []
+    for idx, is_proj in ((obs_idx, False), (pro_idx, True)):
+        if not idx:
+            continue
+        label = [("framskrevet" if proj[i] else "registrert") for i in idx]
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": name,
+            "showlegend": not is_proj or not obs_idx,
+            "x": [years[i] for i in idx], "y": [vals[i] for i in idx],
+            "text": [f"{text_fmt(vals[i])} ({lab})" for i, lab in zip(idx, label)],
+            "hovertemplate": f"<b>{name}</b><br>%{{x}}: %{{text}}<extra></extra>",
+            "connectgaps": False,
+            "line": {"color": color, "width": width, "dash": "dash" if is_proj else dash_obs},
+            "marker": {"symbol": f"{symbol}-open" if is_proj else symbol, "size": 6, "color": color},
+        })
+    return traces
+
+
+def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count", base_year: int = 2026) -> dict:
+    """67+, 80+ and 90+ over time (series = store.demography.group_series), as counts or as an index
+    (base_year = 100)."""
+    s = series.dropna(subset=["80+"])
+    if s.empty:
+        return empty_figure(height=400)
+    traces = []
+    base = s[s["year"] == base_year]
+    for g, st in GROUP_STYLES.items():
+        vals = s[g].astype(float)
+        if mode == "index":
+            b = float(base[g].iloc[0]) if len(base) else float("nan")
+            vals = 100 * vals / b if b > 0 else vals * float("nan")
+            fmt = lambda v: format_number(v, 0)  # noqa: E731
+        else:
+            fmt = lambda v: f"{format_number(v)} personer"  # noqa: E731
+        traces += _split_traces(g, s["year"], vals, s["projected"], color=st["color"], symbol=st["symbol"],
+                                text_fmt=fmt)
+    title = (f"Antall eldre, {region_name}" if mode != "index"
+             else f"Antall eldre, {region_name} (indeks, {base_year} = 100)")
+    layout = _base_layout(title, 400)
+    years = [int(y) for y in s["year"]]
+    layout.update({
+        "xaxis": {"title": {"text": "År (1. januar)"}, "tickformat": "d", "dtick": 5, "showgrid": False,
+                  "linecolor": "#767676", "range": [min(years) - 0.5, max(years) + 0.5]},
+        "yaxis": {"title": {"text": "Indeks" if mode == "index" else "Personer"}, "gridcolor": "#e5e5e5",
+                  "separatethousands": True, "tickformat": ",d", "rangemode": "tozero", "zeroline": False},
+        "hovermode": "x unified",
+    })
+    if s["projected"].any():
+        shape, label = _band(int(s.loc[s["projected"], "year"].min()), max(years))
+        layout["shapes"], layout["annotations"] = [shape], [label]
+    return {"data": traces, "layout": layout}
+
+
+def care_figure(series_by_region: list[tuple[str, str, pd.DataFrame]]) -> dict:
+    """Care ratio (20–66 per 80+) for the region, its county and the country: (name, level, group_series)."""
+    traces, years, first_proj = [], [], None
+    for name, level, s in series_by_region:
+        s = s.dropna(subset=["care_ratio"])
+        if s.empty:
+            continue
+        st = STYLES.get(level, STYLES["country"])
+        traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], color=st["color"],
+                                symbol=st["symbol"], text_fmt=lambda v: f"{format_number(v, 1)} per person 80+",
+                                width=st["width"], dash_obs="solid")
+        years += [int(y) for y in s["year"]]
+        if s["projected"].any():
+            fp = int(s.loc[s["projected"], "year"].min())
+            first_proj = fp if first_proj is None else min(first_proj, fp)
+    if not traces:
+        return empty_figure(height=400)
+    layout = _base_layout("Omsorgsressurs: personer 20–66 år per person 80 år og over", 400)
+    layout.update({
+        "xaxis": {"title": {"text": "År (1. januar)"}, "tickformat": "d", "dtick": 5, "showgrid": False,
+                  "linecolor": "#767676", "range": [min(years) - 0.5, max(years) + 0.5]},
+        "yaxis": {"title": {"text": "Personer 20–66 per person 80+"}, "gridcolor": "#e5e5e5",
+                  "rangemode": "tozero", "zeroline": False},
+        "hovermode": "x unified",
+    })
+    if first_proj is not None:
+        shape, label = _band(first_proj, max(years))
+        layout["shapes"], layout["annotations"] = [shape], [label]
+    return {"data": traces, "layout": layout}
+
+
+def groups_table(series: pd.DataFrame, *, region_name: str):
+    s = series.dropna(subset=["80+"])
+    if s.empty:
+        return no_data()
+    headers = ["År", "67 år og over", "80 år og over", "90 år og over", "Personer 20–66 per person 80+"]
+    rows = []
+    for r in s.itertuples(index=False):
+        d = r._asdict()
+        year = f"{d['year']} (framskrevet)" if d["projected"] else str(d["year"])
+        rows.append([year, format_number(series.loc[series["year"] == d["year"], "67+"].iloc[0]),
+                     format_number(series.loc[series["year"] == d["year"], "80+"].iloc[0]),
+                     format_number(series.loc[series["year"] == d["year"], "90+"].iloc[0]),
+                     format_number(d["care_ratio"], 1)])
+    return html_table(headers, rows, caption=f"Antall eldre og omsorgsressurs, {region_name}",
+                      numeric=range(1, len(headers)), table_id="groups-table-table")
+
+
+def care_table(series_by_region: list[tuple[str, str, pd.DataFrame]]):
+    if not series_by_region:
+        return no_data()
+    years = sorted({int(y) for _, _, s in series_by_region for y in s["year"]})
+    proj = {int(y) for _, _, s in series_by_region for y in s.loc[s["projected"], "year"]}
+    headers = ["År"] + [name for name, _, _ in series_by_region]
+    lookup = [dict(zip(s["year"].astype(int), s["care_ratio"])) for _, _, s in series_by_region]
+    rows = [[f"{y} (framskrevet)" if y in proj else str(y)] + [format_number(m.get(y), 1) for m in lookup]
+            for y in years]
+    return html_table(headers, rows, caption="Personer 20–66 år per person 80 år og over",
+                      numeric=range(1, len(headers)), table_id="care-table-table")
+
+
+def growth_text(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    text = format_percent(value, 1)
+    return ("+" + text) if value > 0 else text.replace("-", "\u2212")

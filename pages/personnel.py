@@ -1,0 +1,164 @@
+"""«Personell og kompetanse» – årsverk, kompetanse, rekruttering. Layout only (callbacks/personnel.py wires it).
+
+URL: /personell?tjenesteomrade=hjemmetjenester&ar=2016 (validated here; unusable values fall back to the
+defaults with a visible note). The figures are national: the county/municipality choices are shown disabled
+with the reason, since municipality data need the online build from SSB.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+import store
+from components import personnel as pc
+from store import personnel as sp
+
+dash.register_page(
+    __name__,
+    path="/personell",
+    name="Personell og kompetanse",
+    title="Personell og kompetanse – Omsorgsatlas",
+    description="Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene.",
+    order=5,
+)
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "omsorgsatlas-personell"},
+}
+
+
+def page_years() -> list[int]:
+    """Years with national values in any panel or key figure."""
+    ids: list[str] = list(pc.KEY_FIGURES)
+    for p in pc.PANELS:
+        if p["kind"] == "ind":
+            ids += p["indicators"]
+        else:
+            try:
+                ids += list(sp.series_parts(p["series"])["id"])
+            except store.QueryError:
+                pass
+    return sorted({y for i in ids for y in store.years(i, "country")})
+
+
+def default_year(years: list[int]) -> int | None:
+    ys = store.years("kl_arsverk_omsorg", "country")
+    if ys:
+        return ys[-1]
+    return years[-1] if years else None
+
+
+def _label(text: str, html_for: str) -> html.Label:
+    return html.Label(text, htmlFor=html_for, className="form-label fw-semibold mb-1", id=f"{html_for}-label")
+
+
+def _controls(area: str | None, year: int | None, years: list[int], has_municipal: bool) -> html.Section:
+    areas = store.service_areas()
+    area_options = [{"label": "Alle tjenesteområder", "value": pc.ALL_AREAS}] + [
+        {"label": str(r.name_nb), "value": str(r.id)} for r in areas.itertuples()]
+    level_options = [{"label": "Nasjonalt", "value": "country"},
+                     {"label": "Fylke", "value": "county", "disabled": not has_municipal},
+                     {"label": "Kommune", "value": "municipality", "disabled": not has_municipal}]
+    return html.Section([
+        html.H2("Valg", className="h5 visually-hidden", id="pers-controls-heading"),
+        html.Div([
+            _label("Tjenesteområde", "pers-area"),
+            dcc.Dropdown(id="pers-area", options=area_options, value=area or pc.ALL_AREAS, clearable=False,
+                         searchable=False),
+        ], className="mb-3"),
+        html.Div([
+            _label("År", "pers-year"),
+            dcc.Dropdown(id="pers-year", options=[{"label": str(y), "value": y} for y in years], value=year,
+                         clearable=False, searchable=False),
+            html.P("Året gjelder nøkkeltall og søylene per yrkesgruppe; utviklingsdiagrammene markerer det.",
+                   className="form-text mb-0"),
+        ], className="mb-3"),
+        html.Fieldset([
+            html.Legend("Nivå", className="form-label fw-semibold mb-1 fs-6", id="pers-level-label"),
+            dbc.RadioItems(id="pers-level", options=level_options, value="country", inline=True,
+                           name="pers-level"),
+        ], className="mb-2"),
+        html.Div([
+            _label("Fylke", "pers-county"),
+            dcc.Dropdown(id="pers-county", options=[], value=None, disabled=True, placeholder="Hele landet"),
+        ], className="mb-2"),
+        html.Div([
+            _label("Kommune", "pers-municipality"),
+            dcc.Dropdown(id="pers-municipality", options=[], value=None, disabled=True,
+                         placeholder="Ingen kommune"),
+        ], className="mb-2"),
+        dbc.Alert(pc.MUNICIPALITY_NOTE, id="pers-level-note", color="info", className="small py-2",
+                  is_open=not has_municipal),
+    ], className="controls", **{"aria-labelledby": "pers-controls-heading"})
+
+
+def _panel(p: dict) -> html.Section:
+    kind, pid = p["kind"], p["id"]
+
+    def pid_(t: str) -> dict:
+        return {"type": t, "kind": kind, "panel": pid}
+
+    head = [html.H2(p["title"], className="h5", id=f"pers-{pid}-heading")]
+    tools = []
+    if p.get("chooser"):
+        tools.append(html.Div([
+            _label("Fordeling", "pers-explorer-series"),
+            dcc.Dropdown(id="pers-explorer-series", options=[], value=p["series"], clearable=False,
+                         optionHeight=44, maxHeight=420),
+        ], className="mb-2 explorer-chooser"))
+    if kind == "time":
+        tools.append(html.Fieldset([
+            html.Legend("Visning", className="visually-hidden"),
+            dbc.RadioItems(id=pid_("pers-mode"), options=pc.MODE_OPTIONS, value=p.get("mode", "stack"),
+                           inline=True, name=f"pers-mode-{pid}"),
+        ], className="mb-1"))
+    store_data = p.get("indicators") if kind == "ind" else p.get("series")
+    return html.Section([
+        *head,
+        *tools,
+        html.P(id=pid_("pers-source"), className="source-line small mb-1"),
+        html.Div(id=pid_("pers-note"), role="status", **{"aria-live": "polite"}),
+        html.Div(dcc.Graph(id=pid_("pers-graph"), config=GRAPH_CONFIG,
+                           figure={"data": [], "layout": {"height": 360}}),
+                 id=pid_("pers-figure"), role="figure", **{"aria-label": p["title"]}),
+        html.Details([
+            html.Summary("Vis tabell"),
+            html.Div(id=pid_("pers-table"), className="table-scroll", tabIndex="0", role="region",
+                     **{"aria-label": f"Tabell: {p['title']}"}),
+        ], className="mt-1"),
+        html.Div(id=pid_("pers-notes"), className="mt-2"),
+        dcc.Store(id=pid_("pers-spec"), data=store_data),
+    ], id=pid_("pers-panel"), className="pers-panel mb-4", **{"aria-labelledby": f"pers-{pid}-heading"})
+
+
+def layout(**query):
+    years = page_years()
+    areas = list(store.service_areas()["id"])
+    area, year, notes = pc.parse_personnel_query(query, areas=areas, years=years, default_year=default_year(years))
+    has_municipal = sp.has_municipality_data()
+    url_note = dbc.Alert([html.Strong("Merk: "), *[html.Span([n, " "]) for n in notes]], id="pers-url-note",
+                         color="warning", is_open=bool(notes), dismissable=True, className="mt-3")
+    return dbc.Container([
+        html.H1("Personell og kompetanse", className="h3 mt-3 mb-1"),
+        html.P("Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene, "
+               "slik Helsedirektoratet og regjeringen har publisert dem. Hvert diagram oppgir nivå og kilde.",
+               className="lead-text mb-2"),
+        url_note,
+        dbc.Row([
+            dbc.Col(_controls(area, year, years, has_municipal), lg=3, className="mb-3"),
+            dbc.Col([
+                html.Section([
+                    html.H2("Nøkkeltall", className="h5", id="pers-keys-heading"),
+                    dbc.Row(id="pers-keys"),
+                ], className="mb-3", **{"aria-labelledby": "pers-keys-heading"}),
+                html.P(id="pers-area-status", className="small", role="status", **{"aria-live": "polite"}),
+                *[_panel(p) for p in pc.PANELS],
+            ], lg=9),
+        ]),
+        dcc.Store(id="pers-url-sync", data=None),
+    ], fluid=True, className="page-personnel")

@@ -1,0 +1,273 @@
+"""«Befolkning og behov» – age structure, ageing, care ratio, projection to 2040 and «Hva kreves».
+Layout only (callbacks/population.py wires it).
+
+URL: /befolkning?kommune=4601 | ?fylke=46 (default: the whole country), &ar=2035, &aldersgrupper=1|5;
+validated by components.popstate; anything unusable falls back to the default with a visible note.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+import store
+from components import need as needc
+from components.format import format_number
+from components.popstate import parse_population_query
+from components.tables import html_table
+from store import demography as dem
+
+dash.register_page(
+    __name__,
+    path="/befolkning",
+    name="Befolkning og behov",
+    title="Befolkning og behov – Omsorgsatlas",
+    description="Aldersprofil, eldrebølgen og framskriving til 2040 for kommuner og fylker, og hva som kreves "
+                "av årsverk og plasser hvis dagens dekning holder.",
+    order=3,
+)
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+OWN_BASIS = "egen"
+
+
+def graph_config(filename: str) -> dict:
+    return {**GRAPH_CONFIG, "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": filename}}
+
+
+def region_options() -> list[dict]:
+    opts = [{"label": "Hele landet", "value": "NO"}]
+    opts += [{"label": f"{r.name} (fylke)", "value": str(r.region_code)} for r in store.counties().itertuples()]
+    opts += [{"label": f"{r.name} ({r.region_code}, {r.county_name})", "value": str(r.region_code)}
+             for r in store.municipalities().itertuples()]
+    return opts
+
+
+def year_marks(first: int, last_observed: int, last: int) -> dict:
+    marks = {}
+    for y in range(first, last + 1):
+        if y in (first, last_observed, last) or (y % 5 == 0 and abs(y - last_observed) > 2 and y - first > 2):
+            proj = y > last_observed
+            marks[y] = {"label": str(y), "style": {"color": "#a33d00" if proj else "#1a1a1a",
+                                                   "fontWeight": 700 if y == last_observed else 400}}
+        else:
+            marks[y] = ""
+    return marks
+
+
+def coverage_indicators() -> list[dict]:
+    """Catalogue indicators that express coverage per 1 000 inhabitants aged 80+ (unit 'per1000' and 80+ in the
+    name, definition or notes). Empty until such an indicator is in the catalogue."""
+    cat = store.catalog()
+    out = []
+    for r in cat.itertuples():
+        if str(r.unit) != "per1000" or str(r.id).endswith("_projected"):
+            continue
+        text = " ".join(str(x or "") for x in (r.name_nb, r.definition_nb, r.notes))
+        if "80+" in text or "80 år" in text:
+            out.append({"id": str(r.id), "name": str(r.name_nb)})
+    return out
+
+
+def backtest_table(manifest: dict):
+    """The backtest (both windows, ours next to the baseline) from manifest.json, as a table."""
+    bt = (manifest.get("projection") or {}).get("backtest") or {}
+    ours, base = bt.get("method") or {}, bt.get("baseline") or {}
+    rows = []
+    for key, w in (ours.get("windows") or {}).items():
+        bw = (base.get("windows") or {}).get(key, {}).get("groups", {})
+        for g, r in w.get("groups", {}).items():
+            b = bw.get(g, {})
+            rows.append([key.replace("-", "→"), g, format_number(r.get("median_ape"), 1),
+                         format_number(b.get("median_ape"), 1), format_number(r.get("p90_ape"), 1),
+                         format_number(b.get("p90_ape"), 1), format_number(r.get("national_pe"), 1),
+                         format_number(b.get("national_pe"), 1)])
+    if not rows:
+        return html.P("Tilbaketesten finnes ikke i denne databyggingen.")
+    headers = ["Periode", "Alder", "Median avvik %", "Grunnmodell", "90-persentil %", "Grunnmodell",
+               "Landet avvik %", "Grunnmodell"]
+    return html_table(headers, rows, numeric=range(2, 8), table_id="backtest-table",
+                      caption="Tilbaketest: absolutt avvik per kommune (median og 90-persentil) og landets avvik, "
+                              "vår metode mot rene kohortendringsrater (grunnmodell)")
+
+
+def _label(text, html_for):
+    return html.Label(text, htmlFor=html_for, className="form-label fw-semibold mb-1", id=f"{html_for}-label")
+
+
+def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
+    from components.mapfig import empty_figure
+    return [
+        html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Laster …", height=height),
+                           config=graph_config(f"omsorgsatlas-{prefix}")),
+                 id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
+        html.Details([html.Summary("Vis tabell"),
+                      html.Div(id=f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
+                               **{"aria-label": table_label})], className="mt-2"),
+    ]
+
+
+def _need_section(indicators: list[dict]):
+    basis_options = [{"label": "Egen verdi (skriv inn)", "value": OWN_BASIS}] + [
+        {"label": f"Fra katalogen: {i['name']}", "value": i["id"]} for i in indicators]
+    catalogue_note = (
+        "Katalogen har ennå ingen indikator for dekningsgrad per 1 000 innbyggere 80 år og over, så bare egen "
+        "verdi kan velges." if not indicators else
+        "Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for landet."
+    )
+    return html.Section([
+        html.H2("Hva kreves?", className="h4", id="need-heading"),
+        html.P("Hvor mange årsverk, mottakere eller plasser trengs i 2030, 2035 og 2040 hvis dagens dekning "
+               "per innbygger i aldersgruppen holder? Velg grunnlag og skriv inn en dekningsgrad.", className="mb-2"),
+        dbc.Row([
+            dbc.Col([
+                html.Fieldset([
+                    html.Legend("Grunnlag for dekningsgraden", className="form-label fw-semibold mb-1 fs-6"),
+                    dbc.RadioItems(id="need-basis", options=basis_options, value=indicators[0]["id"] if indicators
+                                   else OWN_BASIS, name="need-basis"),
+                    html.P(catalogue_note, className="form-text mb-2", id="need-basis-note"),
+                ], className="mb-2"),
+                html.Div([
+                    _label("Dekningsgrad", "need-value"),
+                    dcc.Input(id="need-value", type="text", inputMode="decimal", value="", debounce=0.5,
+                              className="form-control", placeholder="f.eks. 350 eller 12,5", autoComplete="off"),
+                ], className="mb-2"),
+            ], md=6, lg=4),
+            dbc.Col([
+                html.Div([_label("Enhet", "need-unit"),
+                          dcc.Dropdown(id="need-unit", clearable=False, searchable=False, value="per1000",
+                                       options=[{"label": v, "value": k} for k, v in needc.UNIT_LABELS.items()])],
+                         className="mb-2"),
+                html.Div([_label("Hva telles", "need-what"),
+                          dcc.Dropdown(id="need-what", clearable=False, searchable=False, value="arsverk",
+                                       options=[{"label": v[1], "value": k} for k, v in needc.WHAT.items()])],
+                         className="mb-2"),
+                html.Div([_label("Aldersgruppe", "need-age"),
+                          dcc.Dropdown(id="need-age", clearable=False, searchable=False, value="80+",
+                                       options=[{"label": v, "value": k} for k, v in needc.AGE_BASES.items()])],
+                         className="mb-2"),
+            ], md=6, lg=3),
+            dbc.Col([
+                html.Div(id="need-message", role="alert", **{"aria-live": "assertive"}),
+                html.Div(id="need-table", className="table-scroll mb-2", tabIndex="0", role="region",
+                         **{"aria-label": "Tabell: framskrevet behov"}),
+                html.H3("Forutsetninger", className="h6 mt-2"),
+                html.Ul(id="need-assumptions", className="small"),
+                html.P(id="need-source", className="source-line small"),
+                dbc.Button("Last ned tabellen (CSV)", id="need-download-button", color="primary", outline=True,
+                           size="sm", disabled=True),
+                dcc.Download(id="need-download"),
+            ], md=12, lg=5),
+        ]),
+    ], className="mb-4 need-section", **{"aria-labelledby": "need-heading"})
+
+
+def layout(**query):
+    try:
+        d = dem.load()
+    except store.StoreError as exc:
+        return dbc.Container([html.H1("Befolkning og behov", className="h3 mt-3"),
+                              dbc.Alert(["Framskrivingen kan ikke vises: ", str(exc).split(": ", 1)[-1]],
+                                        color="danger")], fluid=True)
+    years = tuple(int(y) for y in d.years)
+    counties = {str(r.region_code): str(r.name) for r in store.counties().itertuples()}
+    munis = {str(r.region_code): (str(r.name), str(r.county_code)) for r in store.municipalities().itertuples()}
+    parsed = parse_population_query(query, counties=counties, municipalities=munis, years=years,
+                                    default_year=d.last_observed)
+    st = parsed.state
+    url_note = dbc.Alert([html.Strong("Merk: "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
+                         color="warning", is_open=bool(parsed.notes), dismissable=True, className="mt-3")
+    manifest = store.manifest()
+    proj_info = manifest.get("projection") or {}
+    missing = proj_info.get("variants_missing") or []
+    variant_names = " og ".join(dem.variant_label(v) for v in d.variants) or "ingen"
+    return dbc.Container([
+        html.H1("Befolkning og behov", className="h3 mt-3 mb-1"),
+        html.P(["Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med ",
+                html.Strong(str(d.last_observed)), " er registrert (SSB, 1. januar); ", html.Strong("2027–2040"),
+                " er framskrevet: ", html.Span(variant_names, className="proj-badge", id="pop-variant"), "."],
+               className="mb-2"),
+        url_note,
+        dbc.Row([
+            dbc.Col([_label("Kommune, fylke eller hele landet", "pop-region"),
+                     dcc.Dropdown(id="pop-region", options=region_options(), value=st.region, clearable=False,
+                                  placeholder="Skriv for å søke", optionHeight=40, maxHeight=420)], lg=5, md=7),
+        ], className="mb-3"),
+        html.Details([
+            html.Summary("Om framskrivingen og tilbaketesten"),
+            html.P(proj_info.get("method_nb", ""), className="small mt-2"),
+            *[html.P(m.get("reason_nb", ""), className="small") for m in missing],
+            html.Div(backtest_table(manifest), className="table-scroll", tabIndex="0", role="region",
+                     **{"aria-label": "Tabell: tilbaketest av framskrivingen"}),
+        ], className="mb-3", id="pop-method"),
+
+        html.Section([
+            html.H2(id="pop-heading", className="h4"),
+            html.Div(id="pop-cards"),
+            html.P(id="pop-rank", className="mt-2 mb-0"),
+        ], className="mb-4", **{"aria-labelledby": "pop-heading"}),
+
+        dbc.Row([
+            dbc.Col(html.Section([
+                html.H2("Aldersprofil", className="h5", id="profile-heading"),
+                dbc.Row([
+                    dbc.Col([_label("År", "pop-year"),
+                             dcc.Slider(id="pop-year", min=years[0], max=years[-1], step=1, value=st.year,
+                                        marks=year_marks(years[0], d.last_observed, years[-1]), included=False,
+                                        updatemode="mouseup", allow_direct_input=False,
+                                        tooltip={"placement": "bottom", "always_visible": False},
+                                        className="year-slider pop-year-slider"),
+                             html.P([html.Span("■ ", className="key-observed", **{"aria-hidden": "true"}),
+                                     f"{years[0]}–{d.last_observed}: registrert · ",
+                                     html.Span("▨ ", className="key-projected", **{"aria-hidden": "true"}),
+                                     f"{d.last_observed + 1}–{years[-1]}: framskrevet"],
+                                    className="small mb-1 slider-key"),
+                             html.P(id="pop-year-status", className="fw-semibold mb-1", role="status",
+                                    **{"aria-live": "polite"})], md=8),
+                    dbc.Col(html.Fieldset([
+                        html.Legend("Alder", className="form-label fw-semibold mb-1 fs-6"),
+                        dbc.RadioItems(id="pop-width", options=[{"label": "Ettårig", "value": 1},
+                                                                {"label": "Femårige grupper", "value": 5}],
+                                       value=st.width, name="pop-width"),
+                    ]), md=4),
+                ]),
+                html.P("Dataene er ikke fordelt på kjønn, så figuren viser begge kjønn samlet (ikke en "
+                       "tosidig befolkningspyramide). Prikket linje: siste registrerte år.", className="small mb-1"),
+                *_figure_block("profile", "Aldersprofil", "Stolpediagram: aldersprofil",
+                               "Tabell: innbyggere etter alder", height=620),
+                html.P(id="profile-source", className="source-line small mt-1"),
+            ], **{"aria-labelledby": "profile-heading"}), lg=6, className="mb-4"),
+            dbc.Col([
+                html.Section([
+                    html.H2("Eldre over tid", className="h5", id="groups-heading"),
+                    dbc.RadioItems(id="pop-groups-mode", options=[{"label": "Antall", "value": "count"},
+                                                                  {"label": "Indeks (2026 = 100)", "value": "index"}],
+                                   value="count", inline=True, name="pop-groups-mode", className="mb-1"),
+                    *_figure_block("groups", "Eldre over tid", "Linjediagram: antall eldre",
+                                   "Tabell: antall eldre og omsorgsressurs"),
+                ], className="mb-4", **{"aria-labelledby": "groups-heading"}),
+                html.Section([
+                    html.H2("Omsorgsressurs", className="h5", id="care-heading"),
+                    html.P("Personer i alderen 20–66 år per person 80 år og over (potensielle omsorgsytere per "
+                           "eldre), sammenlignet med fylket og landet.", className="small mb-1"),
+                    *_figure_block("care", "Omsorgsressurs", "Linjediagram: omsorgsressurs",
+                                   "Tabell: omsorgsressurs over tid"),
+                ], **{"aria-labelledby": "care-heading"}),
+            ], lg=6, className="mb-4"),
+        ]),
+        html.Section([
+            html.H2("Sammenligning med fylket og landet", className="h5", id="compare-heading"),
+            html.Div(id="pop-compare", className="table-scroll", tabIndex="0", role="region",
+                     **{"aria-labelledby": "compare-heading"}),
+            html.P(id="pop-source", className="source-line small mt-1"),
+        ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
+        _need_section(coverage_indicators()),
+        dcc.Store(id="profile-key", data=None),
+        dcc.Store(id="pop-url-sync", data=None),
+    ], fluid=True, className="page-population")

@@ -1,0 +1,92 @@
+"""«Min kommune» – one municipality against its county, the country and its neighbours.
+
+URL: /kommune?knr=4601&omrade=befolkning&indikator=share_80plus (every parameter optional; unusable
+values fall back with a visible note). Layout only; callbacks/profile.py fills it.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+import store
+from callbacks.comparison import ALL, valid_area, valid_knr
+from components import controls, mapfig
+from components.urlstate import shown
+
+dash.register_page(
+    __name__,
+    path="/kommune",
+    name="Min kommune",
+    title="Min kommune – Omsorgsatlas",
+    description="Kommuneprofil: sammenlign en kommune med fylket, landet, nabokommuner og kommuner som ligner.",
+    order=1,
+)
+
+DEFAULT_AREA = "befolkning"
+
+
+def _first(v):
+    if isinstance(v, (list, tuple)):
+        v = v[0] if v else None
+    return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
+
+
+def layout(knr=None, omrade=None, indikator=None, **_):
+    notes = []
+    raw_knr, raw_area, raw_ind = _first(knr), _first(omrade), _first(indikator)
+    code = valid_knr(raw_knr) if raw_knr else None
+    if raw_knr and not code:
+        notes.append(f"Ukjent kommune «{shown(raw_knr)}» – velg en kommune i søkefeltet.")
+    area = valid_area(raw_area) if raw_area and raw_area != ALL else None
+    if raw_area and raw_area != ALL and area is None:
+        notes.append(f"Ukjent tjenesteområde «{shown(raw_area)}» – viser {DEFAULT_AREA}.")
+    if raw_area is None or (raw_area != ALL and area is None):
+        area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
+    area_value = area or ALL
+    ind = raw_ind if (raw_ind and store.indicator(raw_ind) and store.profile_year(raw_ind)) else None
+    if raw_ind and ind is None:
+        notes.append(f"Ukjent indikator «{shown(raw_ind)}» – viser standard.")
+    ind = ind or store.default_indicator()
+    cat = store.catalog()
+    ind_options = [{"label": str(r.name_nb), "value": str(r.id)} for r in cat.itertuples()
+                   if store.profile_year(str(r.id))]
+    return dbc.Container([
+        html.H1("Min kommune", className="h3 mt-3 mb-2"),
+        dbc.Alert([html.Strong("Merk: "), " ".join(notes)], id="profile-url-note", color="warning",
+                  is_open=bool(notes), dismissable=True),
+        dbc.Row([
+            dbc.Col([
+                html.Label("Søk etter kommune (navn eller kommunenummer)", htmlFor="profile-muni",
+                           className="form-label fw-semibold mb-1", id="profile-muni-label"),
+                dcc.Dropdown(id="profile-muni", options=controls.municipality_options(store.municipalities()),
+                             value=code, searchable=True, clearable=False, placeholder="Skriv for eksempel «Bergen» eller «4601»"),
+            ], md=5, className="mb-2"),
+            dbc.Col([
+                html.Label("Tjenesteområde", htmlFor="profile-area", className="form-label fw-semibold mb-1",
+                           id="profile-area-label"),
+                dcc.Dropdown(id="profile-area", options=controls.service_area_options(store.service_areas()),
+                             value=area_value, clearable=False, searchable=False),
+            ], md=4, className="mb-2"),
+        ], className="profile-controls"),
+        html.Div(id="profile-body", children=html.P(
+            "Velg en kommune for å se profilen.", className="lead mt-3") if not code else
+            html.P("Laster profil …", className="mt-3"), **{"aria-live": "polite"}),
+        html.Section([
+            html.H2("Utvikling mot fylket, landet og naboene", className="h5 mt-4", id="profile-trend-heading"),
+            html.Div([
+                html.Label("Indikator", htmlFor="profile-indicator", className="form-label fw-semibold mb-1"),
+                dcc.Dropdown(id="profile-indicator", options=ind_options, value=ind, clearable=False),
+            ], className="mb-2", style={"maxWidth": "34rem"}),
+            html.P(id="profile-trend-source", className="source-line small"),
+            html.Div(dcc.Graph(id="profile-trend", figure=mapfig.empty_figure("Velg en kommune", height=380),
+                               config={"displaylogo": False,
+                                       "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                "filename": "omsorgsatlas-kommune-utvikling"}}),
+                     id="profile-trend-container", role="figure", **{"aria-label": "Linjediagram"}),
+            html.Details([html.Summary("Vis tabell"),
+                          html.Div(id="profile-trend-table", className="table-scroll", tabIndex="0", role="region",
+                                   **{"aria-label": "Tabell: utvikling"})], className="mt-2"),
+        ], id="profile-trend-section", hidden=not code, **{"aria-labelledby": "profile-trend-heading"}),
+        dcc.Store(id="profile-url-sync"),
+    ], fluid=True, className="page-profile")

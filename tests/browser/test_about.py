@@ -1,0 +1,100 @@
+"""«Om dataene» and the page shell (footer credits, language) in real headless Chromium."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> pd.DataFrame:
+    return pd.read_parquet(DATA / "catalog.parquet").sort_values(["sort_order", "id"])
+
+
+def catalog_rows(ui) -> list[str]:
+    return [th.text.strip() for th in ui.els("#catalog-table tbody th[scope=row]")]
+
+
+def retype(box, text: str) -> None:
+    """Replace an input's text with real key presses (WebElement.clear() bypasses React's onChange)."""
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    if text:
+        box.send_keys(text)
+
+
+def matching(catalog: pd.DataFrame, term: str) -> list[str]:
+    """Documented search: every word in name, definition, source or id (case-insensitive)."""
+    hay = (catalog["name_nb"] + " " + catalog["definition_nb"] + " " + catalog["source"] + " "
+           + catalog["id"]).str.casefold()
+    words = term.casefold().split()
+    return list(catalog.loc[hay.map(lambda t: all(w in t for w in words)), "name_nb"])
+
+
+# ------------------------------------------------------------------------------------------ 7. catalogue
+def test_about_lists_every_indicator_and_search_filters(ui, catalog):
+    ui.open("/om-dataene")
+    all_names = list(catalog["name_nb"])
+    ui.wait(lambda: catalog_rows(ui) == all_names, "catalogue table never listed every indicator in order")
+    assert ui.text("#catalog-count") == f"{len(all_names)} indikatorer"
+    rows = ui.els("#catalog-table tbody tr")
+    for row, (_, ind) in zip(rows, catalog.iterrows()):
+        cells = row.text
+        assert ind["licence"] in cells and ind["unit_nb"] in cells
+
+    box = ui.el("#catalog-search")
+    for term in ("medianalder", "80 andel", "EldreByrde"):
+        expected = matching(catalog, term)
+        assert 0 < len(expected) < len(all_names), f"search term {term!r} must narrow the list"
+        retype(box, term)
+        ui.wait(lambda: catalog_rows(ui) == expected, f"search {term!r} never showed {expected}")
+        assert ui.text("#catalog-count") == f"{len(expected)} av {len(all_names)} indikatorer"
+
+    retype(box, "xyzzy-finnes-ikke")
+    ui.wait(lambda: catalog_rows(ui) == [] and "Ingen indikatorer" in ui.text("#catalog-table"),
+            "a search without hits never showed the empty message")
+    assert ui.text("#catalog-count") == f"0 av {len(all_names)} indikatorer"
+
+    retype(box, "")
+    ui.wait(lambda: catalog_rows(ui) == all_names, "clearing the search never restored the full list")
+    assert not ui.app_error_shown()
+
+
+# ------------------------------------------------------------------------------------------ 8. shell
+def _assert_shell(ui):
+    assert ui.js("return document.documentElement.lang") == "nb"
+    footer = ui.el("footer")
+    text = footer.text
+    assert "Statistisk sentralbyrå (SSB)" in text and "NLOD 2.0" in text
+    assert "© Kartverket" in text and "CC BY 4.0" in text
+    links = {a.text.strip(): a.get_attribute("href") for a in footer.find_elements(By.TAG_NAME, "a")}
+    assert "ssb.no" in links["Statistisk sentralbyrå (SSB)"]
+    assert "nlod" in links["NLOD 2.0"].lower()
+    assert "kartverket.no" in links["Kartverket"]
+    assert "creativecommons.org/licenses/by/4.0" in links["CC BY 4.0"]
+    assert footer.is_displayed()
+
+
+def test_footer_credits_and_language_on_both_pages(ui):
+    ui.open("/?fylke=03")
+    ui.wait(lambda: ui.text("h1") == "Kart og trender", "overview page never rendered")
+    _assert_shell(ui)
+
+    # client-side navigation through the menu keeps the shell
+    link = next(a for a in ui.els("#navbar a") if a.text.strip() == "Om dataene")
+    link.click()
+    ui.wait(lambda: ui.text("h1") == "Om dataene", "menu link never opened «Om dataene»")
+    assert ui.d.current_url.endswith("/om-dataene")
+    _assert_shell(ui)
+
+    ui.open("/om-dataene")  # and a direct load
+    ui.wait(lambda: ui.text("h1") == "Om dataene", "«Om dataene» never rendered")
+    _assert_shell(ui)
+    assert not ui.app_error_shown()

@@ -1,0 +1,93 @@
+"""«Personell og kompetanse» in real headless Chromium (fixtures from tests/browser/conftest.py): the page
+renders every panel with level and source, the service-area filter narrows it, the year drives the bars, and
+the URL keeps the view."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+N_PANELS = 11
+
+
+def pick(ui, id_: str, label: str) -> None:
+    """Open a dcc.Dropdown and click the option with exactly this text (no typing)."""
+    ui.el(f"#{id_}").click()
+
+    def option():
+        for opt in ui.els(".dash-dropdown-content [role=option]"):
+            if opt.text.strip() == label:
+                return opt
+        return None
+    ui.wait(option, f"{id_}: no option {label!r}", timeout=30).click()
+    ui.wait(lambda: not ui.els(".dash-dropdown-content"), f"{id_}: the popover did not close", timeout=30)
+
+
+SOURCES_JS = """return Array.from(document.querySelectorAll('section.pers-panel p.source-line'))
+                  .map(function (p) { return p.textContent; });"""
+
+
+def wait_rendered(ui) -> None:
+    ui.wait(lambda: len(ui.els("section.pers-panel .main-svg")) >= N_PANELS, "the charts never rendered")
+    ui.wait(lambda: all(ui.js(SOURCES_JS)), "the panels never got their source lines")
+
+
+def visible_panels(ui) -> list[str]:
+    return ui.js("""return Array.from(document.querySelectorAll('section.pers-panel'))
+                      .filter(function (s) { return !s.hidden; })
+                      .map(function (s) { return s.querySelector('h2').textContent; });""")
+
+
+def graph_title(ui, panel: str) -> str:
+    return ui.js("""var g = document.querySelector('[id*=\"pers-graph\"][id*=\"' + arguments[0] + '\"] .gtitle');
+                    return g ? g.textContent : '';""", f'"panel":"{panel}"')
+
+
+def test_personnel_page_renders_with_level_and_sources(ui):
+    ui.open("/personell")
+    wait_rendered(ui)
+    ui.wait(lambda: "74,2" in ui.text("#pers-keys"), "key figure 74,2 % missing")
+    assert len(visible_panels(ui)) == N_PANELS
+    # every chart states its level and its source (document + table + publisher)
+    sources = ui.js(SOURCES_JS)
+    assert len(sources) == N_PANELS
+    for s in sources:
+        assert "Nivå: nasjonalt" in s and "Kilde:" in s and ("Tabell" in s or "Kap." in s), s
+    titles = ui.js("""return Array.from(document.querySelectorAll('section.pers-panel .gtitle'))
+                        .map(function (t) { return t.textContent; });""")
+    assert titles and all("nasjonalt" in t for t in titles)
+    # municipality data do not exist offline: said plainly, filters disabled
+    assert "Tall per kommune krever nettbasert bygging fra SSB (KOSTRA)" in ui.text("#pers-level-note")
+    assert not ui.el("#pers-level input[value='municipality']").is_enabled()
+    assert ui.el("#pers-county").get_attribute("class") and ui.els("#pers-county .dash-dropdown[disabled], "
+                                                                  "#pers-county[disabled], #pers-county button[disabled]")
+    # a data table behind a chart, and the documents' notes
+    ui.el("section.pers-panel details summary").click()
+    assert "137 950" in ui.text_content("section.pers-panel details table").replace("\u00a0", " ")
+    assert "Merknader fra kilden" in ui.text("section.pers-panel .source-notes")
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
+def test_service_area_and_year_filters_and_url(ui):
+    ui.open("/personell")
+    wait_rendered(ui)
+    pick(ui, "pers-area", "Legetjeneste")
+    ui.wait(lambda: "Legetjeneste" in ui.text("#pers-area-status"), "status never mentioned the area")
+    ui.wait(lambda: 0 < len(visible_panels(ui)) < N_PANELS, "the service area did not narrow the panels")
+    shown = visible_panels(ui)
+    assert "Legeårsverk etter virkeområde" in shown and "Årsverk i omsorgstjenestene etter yrkesgruppe" not in shown
+    ui.wait(lambda: ui.query().get("tjenesteomrade") == "legetjeneste", "URL did not follow the area")
+
+    pick(ui, "pers-year", "2015")
+    ui.wait(lambda: ui.query().get("ar") == "2015", "URL did not follow the year")
+    ui.wait(lambda: ", 2015 –" in graph_title(ui, "menn"), "the bars did not move to 2015")
+
+    # the URL restores the view
+    ui.open("/personell?tjenesteomrade=legetjeneste&ar=2015")
+    ui.wait(lambda: "Legetjeneste" in ui.text("#pers-area-status"), "URL did not restore the area")
+    ui.wait(lambda: ", 2015 –" in graph_title(ui, "menn"), "URL did not restore the year")
+    assert visible_panels(ui) == shown
+    # garbage in the URL: a note, the default view
+    ui.open("/personell?tjenesteomrade=%3Cx%3E&ar=1700")
+    ui.wait(lambda: "Ukjent tjenesteområde" in ui.text("#pers-url-note"), "no note for a bad area")
+    assert not ui.app_error_shown()

@@ -1,0 +1,87 @@
+"""«Min kommune» (/kommune) and «Fylkesbildet» (/fylke) in headless Chromium against gunicorn."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _query(ui) -> dict:
+    return dict(parse_qsl(urlsplit(ui.d.current_url).query))
+
+
+def _profile_name(ui) -> str:
+    return ui.text("#profile-name").strip()
+
+
+def test_search_by_number_and_by_name(ui):
+    ui.open("/kommune")
+    ui.wait(lambda: ui.els("#profile-muni"), "no search box")
+    ui.choose("profile-muni", "Bergen (4601)", search="4601")
+    ui.wait(lambda: _profile_name(ui) == "Bergen", "Bergen's profile did not load")
+    ui.wait(lambda: _query(ui).get("knr") == "4601", "URL did not get knr=4601")
+    assert ui.els("#profile-spine .main-svg") and ui.els("#profile-table-table tbody tr")
+    ui.choose("profile-muni", "Utsira (1151)", search="Utsir")
+    ui.wait(lambda: _profile_name(ui) == "Utsira", "Utsira's profile did not load")
+    geo = ui.text_content("#geo-neighbours-table")
+    assert "Nærmeste over sjø" in geo
+    assert len(ui.els("#stat-neighbours-table tbody tr")) == 10
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
+def test_url_state_is_restored(ui):
+    ui.open("/kommune?knr=0301&omrade=institusjon&indikator=care_ratio")
+    ui.wait(lambda: _profile_name(ui).startswith("Oslo"), "Oslo's profile did not load")
+    assert "Institusjon" in ui.dropdown_value("profile-area")
+    ui.wait(lambda: "Omsorgsressurs" in ui.text_content("#profile-trend .gtitle"), "trend title")
+    q = _query(ui)
+    assert q == {"knr": "0301", "omrade": "institusjon", "indikator": "care_ratio"}
+    # Oslo–Bærum share a border
+    assert "Bærum" in ui.text_content("#geo-neighbours-table")
+
+
+def test_matrix_cell_opens_the_profile(ui):
+    ui.open("/fylke?fnr=46&omrade=befolkning")
+    ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 45, "matrix for Vestland (43 + county + country)")
+    rows = ui.els("#rug-table tbody tr th[scope=row]")
+    assert rows[0].text == "Norge" and rows[1].text == "Vestland"
+    cell = ui.wait(lambda: next((a for a in ui.els("#rug-table a.rug-link")
+                                 if "knr=4601" in (a.get_attribute("href") or "")), None), "Bergen cell")
+    cell.click()
+    ui.wait(lambda: urlsplit(ui.d.current_url).path == "/kommune", "did not navigate to the profile")
+    ui.wait(lambda: _profile_name(ui) == "Bergen", "Bergen's profile did not load")
+    assert _query(ui).get("omrade") == "befolkning"
+
+
+def test_matrix_sorts_by_a_column_header(ui):
+    ui.open("/fylke?fnr=46&omrade=befolkning")
+    ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 45, "matrix")
+    link = next(a for a in ui.els("#rug-table thead a.rug-sort") if "sorter=share_80plus" in a.get_attribute("href"))
+    link.click()
+    ui.wait(lambda: _query(ui).get("sorter") == "share_80plus", "URL did not get sorter")
+    ui.wait(lambda: ui.els("#rug-table thead th[aria-sort=descending]"), "no aria-sort")
+    col = [th.text for th in ui.els("#rug-table thead th")].index(
+        next(th.text for th in ui.els("#rug-table thead th") if th.text.startswith("Andel 80")))
+
+    def values():
+        out = []
+        for tr in ui.els("#rug-table tbody tr")[2:]:
+            txt = tr.find_elements("css selector", "th, td")[col].text.split("\n")[0]
+            out.append(float(txt.strip("▲▼●○ \u00a0%").replace("\u00a0", "").replace(",", ".")))
+        return out
+    vals = ui.wait(values, "values")
+    assert vals == sorted(vals, reverse=True)
+
+
+def test_large_type_mode_fits_a_wall_screen(ui):
+    # the viewport itself (set_window_size would include the browser's own chrome)
+    ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                         {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    ui.open("/fylke?fnr=34&storskjerm=1")
+    ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 48, "matrix for Innlandet (46 + 2)")
+    assert not ui.els(".app-navbar")[0].is_displayed()
+    bottom, inner = ui.js("return [document.querySelector('#rug-table').getBoundingClientRect().bottom, "
+                          "window.innerHeight];")
+    assert inner == 1080 and bottom <= inner, f"matrix ends at {bottom}px, viewport {inner}px"

@@ -1,0 +1,227 @@
+"""«Befolkning og behov»: the page's callbacks and layout called as plain functions (no browser), and the
+read side (store.demography) against the committed data/."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from dash import Patch
+from dash.exceptions import PreventUpdate
+
+import store
+
+store.init()
+import app  # noqa: E402,F401  (pages register after the app exists)
+import callbacks.population as cb  # noqa: E402
+from pages import population as page  # noqa: E402
+from store import demography as dem  # noqa: E402
+
+
+def _text(component) -> str:
+    from plotly.io.json import to_json_plotly
+    return json.dumps(json.loads(to_json_plotly(component)), ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------------------------ read side
+def test_demography_joins_observed_and_projected_years(data_dir):
+    d = dem.load()
+    assert int(d.years[0]) == 2005 and d.last_observed == 2026 and int(d.years[-1]) == 2040
+    assert d.variants == ("omsorgsatlas",) and d.variant["4601"] == "omsorgsatlas"
+    proj = pd.read_parquet(data_dir / "projection.parquet")
+    want = proj[(proj.region_code == "4601") & (proj.year == 2040) & (proj.age >= 80)]["population"].sum()
+    s = dem.group_series("4601").set_index("year")
+    assert s.loc[2040, "80+"] == pytest.approx(want)
+    pop = pd.read_parquet(data_dir / "population.parquet")
+    assert s.loc[2026, "80+"] == pytest.approx(pop[(pop.region_code == "4601") & (pop.year == 2026) & (pop.age >= 80)]
+                                               ["population"].sum())
+    assert not s.loc[2026, "projected"] and s.loc[2027, "projected"]
+    # 2005 lacks two municipalities: the country has no figure (a gap, not a zero)
+    assert np.isnan(dem.group_series("NO").set_index("year").loc[2005, "80+"])
+
+
+def test_growth_rank_is_consistent():
+    g = dem.growth_80(2026, 2040)
+    munis = g[g.level == "municipality"].sort_values("growth_pct", ascending=False)
+    top = munis.iloc[0]["region_code"]
+    r = dem.growth_rank(top, 2026, 2040)
+    assert r["rank"] == 1 and r["n"] == 357 and r["rank_county"] == 1
+    assert dem.growth_rank("46", 2026, 2040)["n"] == 15
+    with pytest.raises(store.QueryError):
+        dem.growth_rank("9999", 2026, 2040)
+
+
+def test_ssb_variant_is_preferred_where_present(tmp_path, data_dir):
+    """An online build's ssb_mmm rows win over ours for the regions they cover; the label says which."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    proj = pd.read_parquet(copy / "projection.parquet")
+    ssb = proj[proj.region_code.isin(["NO", "46", "4601"])].copy()
+    ssb["variant"] = "ssb_mmm"
+    ssb["population"] = ssb["population"] * 2
+    pd.concat([proj, ssb], ignore_index=True).to_parquet(copy / "projection.parquet", index=False)
+    try:
+        store.init(copy)
+        d = dem.load()
+        assert d.variants == ("ssb_mmm", "omsorgsatlas")
+        assert d.variant["4601"] == "ssb_mmm" and d.variant["4602"] == "omsorgsatlas"
+        mine = proj[(proj.region_code == "4601") & (proj.year == 2030)]["population"].sum()
+        assert np.nansum(dem.age_profile("4601", 2030)) == pytest.approx(2 * mine)
+        out = cb.update_profile("4601", 2030, 1, None)
+        assert "SSBs befolkningsframskriving" in out["status"]
+    finally:
+        store.init(data_dir, reload=True)
+        dem.reset()
+
+
+def test_corrupt_projection_is_a_message_not_a_traceback(tmp_path, data_dir):
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    (copy / "projection.parquet").write_bytes(b"not parquet")
+    try:
+        store.init(copy)
+        with pytest.raises(store.StoreError, match="projection.parquet"):
+            dem.load()
+        text = _text(page.layout())
+        assert "Framskrivingen kan ikke vises" in text
+    finally:
+        store.init(data_dir, reload=True)
+        dem.reset()
+
+
+# ------------------------------------------------------------------------------------------ layout
+def test_layout_from_url_and_bad_urls_give_notes():
+    lay = _text(page.layout(kommune="4601", ar="2035", aldersgrupper="5"))
+    assert '"value": "4601"' in lay and "Omsorgsatlas' egen framskriving" in lay
+    assert "Tilbaketest" in lay and "2010→2020" in lay and "2014→2024" in lay
+    bad = page.layout(kommune="abc", ar="1800", aldersgrupper="x", fylke=["46", "03"])
+    txt = _text(bad)
+    assert "Ukjent kommune" in txt and "Ugyldig år" in txt and "aldersgruppering" in txt
+    assert "flere ganger" in txt
+
+
+def test_coverage_indicators_found_only_for_per1000_80plus(monkeypatch):
+    assert all(i["id"] for i in page.coverage_indicators())  # whatever the catalogue holds now
+    cat = store.catalog()
+    extra = cat.iloc[[0, 0, 0]].copy()
+    extra["id"] = ["arsverk_per1000_80", "per1000_other", "arsverk_80_per100"]
+    extra["unit"] = ["per1000", "per1000", "per100"]
+    extra["name_nb"] = ["Årsverk per 1 000 innbyggere 80+", "Legeårsverk per 1 000 innbyggere", "Årsverk 80+"]
+    extra["definition_nb"] = ["Årsverk i omsorgstjenesten per 1 000 innbyggere 80 år og over.", "x", "x"]
+    extra["notes"] = ["", "", ""]
+    monkeypatch.setattr(store, "catalog", lambda: pd.concat([cat, extra.set_index("id", drop=False)]))
+    ids = [i["id"] for i in page.coverage_indicators()]
+    assert "arsverk_per1000_80" in ids and "per1000_other" not in ids and "arsverk_80_per100" not in ids
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+def test_summary_for_a_municipality():
+    out = cb.update_summary("4601")
+    txt = _text(out)
+    assert out["heading"] == "Bergen: eldre i 2026 og 2040"
+    assert "av 357 kommuner" in out["rank"] and "i Vestland" in out["rank"]
+    assert "Vestland" in txt and "Hele landet" in txt and "(framskrevet)" in txt
+    names = [t["name"] for t in out["care_figure"]["data"]]
+    assert set(names) == {"Bergen", "Vestland", "Hele landet"}
+    dashes = {t["line"]["dash"] for t in out["care_figure"]["data"]}
+    assert "dash" in dashes  # projected segments are dashed
+    assert out["care_figure"]["layout"]["annotations"][0]["text"].startswith("Framskrevet")
+
+
+@pytest.mark.parametrize("bad", [None, "", "9999", 4601, {"x": 1}, ["46"], "<b>"])
+def test_summary_bad_region_falls_back_to_country(bad):
+    out = cb.update_summary(bad)
+    assert out["heading"].startswith("Hele landet")
+
+
+def test_summary_for_county_and_country():
+    assert "av 15 fylker" in cb.update_summary("46")["rank"]
+    assert "hele landet" in cb.update_summary("NO")["rank"]
+
+
+def test_profile_full_figure_then_patch_on_year_change():
+    out = cb.update_profile("4601", 2026, 1, None)
+    fig = out["figure"]
+    assert isinstance(fig, dict) and len(fig["data"][0]["x"]) == 106 and out["key"]
+    assert "registrert" in fig["layout"]["title"]["text"] and out["status"] == "2026: registrert"
+    again = cb.update_profile("4601", 2035, 1, out["key"])
+    assert isinstance(again["figure"], Patch)
+    assert "framskrevet" in again["status"] and "Omsorgsatlas' egen framskriving" in again["status"]
+    five = cb.update_profile("4601", 2035, 5, out["key"])  # grouping changed: a new figure
+    assert isinstance(five["figure"], dict) and len(five["figure"]["data"][0]["x"]) == 21
+    assert five["figure"]["data"][0]["marker"]["pattern"]["shape"] == "/"
+
+
+@pytest.mark.parametrize("year,width", [(None, None), ("abc", "x"), (1999, 3), (2041, 5.5), (2030.5, -1),
+                                        (float("nan"), None), (True, True)])
+def test_profile_bad_inputs_fall_back(year, width):
+    out = cb.update_profile("4601", year, width, None)
+    assert out["status"] == "2026: registrert"
+    assert isinstance(out["figure"], dict)
+
+
+def test_profile_gap_year_is_a_message():
+    out = cb.update_profile("NO", 2005, 1, None)
+    assert out["key"] is None and "Ingen befolkningstall" in _text(out["figure"])
+
+
+def test_groups_counts_and_index():
+    c = cb.update_groups("4601", "count")
+    i = cb.update_groups("4601", "index")
+    assert "Bergen" in c["label"] and "framskrevet" in c["label"]
+    idx = [t for t in i["figure"]["data"] if t["name"] == "80+"]
+    ys = dict(zip(idx[0]["x"], idx[0]["y"]))
+    assert ys[2026] == pytest.approx(100.0)
+    assert "(framskrevet)" in _text(c["table"])
+
+
+def test_need_valid_value_matches_projected_population():
+    out = cb.update_need("4601", "egen", "350", "per1000", "arsverk", "80+")
+    assert out["message"] is None and out["button"] is False
+    txt = _text(out["table"])
+    s = dem.group_series("4601").set_index("year")
+    from components.format import format_number
+    assert format_number(0.35 * s.loc[2040, "80+"]) in txt and "2040 (framskr.)" in txt
+    assert len(out["assumptions"]) == 4
+
+
+@pytest.mark.parametrize("value,unit,fragment", [("-1", "per1000", "negativ"), ("0", "per1000", "større enn null"),
+                                                 ("mange", "per1000", "et tall"), ("2001", "per1000", "rimelig"),
+                                                 ("201", "per100", "rimelig")])
+def test_need_invalid_values_give_messages(value, unit, fragment):
+    out = cb.update_need("4601", "egen", value, unit, "arsverk", "80+")
+    assert fragment in _text(out["message"]) and out["table"] is None and out["button"] is True
+
+
+def test_need_empty_is_a_prompt_and_unknown_catalogue_basis_an_error():
+    assert "Skriv inn" in _text(cb.update_need("4601", "egen", "", "per1000", "arsverk", "80+")["message"])
+    out = cb.update_need("4601", "finnes_ikke", "350", "per1000", "arsverk", "80+")
+    assert "Egen verdi" in _text(out["message"]) and out["unit_disabled"] is True
+    # garbage in the other inputs falls back to defaults
+    ok = cb.update_need("zz", None, "12,5", "per100", "???", "55+")
+    assert ok["message"] is None and "Hele landet" in _text(ok["table"])
+
+
+def test_download_csv_has_assumptions_and_source():
+    out = cb.download_need(1, "46", "egen", "25", "per100", "mottakere", "67+")
+    assert out["filename"] == "omsorgsatlas-hva-kreves-46.csv" and out["type"] == "text/csv"
+    text = out["content"]
+    assert "Hva kreves: Vestland" in text and "Forutsetninger" in text and "Kilde;" in text
+    assert "Innbyggere 67+" in text and "Omsorgsatlas' egen framskriving" in text
+    for bad in [(None, "46", "egen", "25", "per100", "mottakere", "67+"), (1, "46", "egen", "-4", "per100", "x", "y")]:
+        with pytest.raises(PreventUpdate):
+            cb.download_need(*bad)
+
+
+def test_need_from_catalogue_indicator_when_one_exists():
+    found = page.coverage_indicators()
+    if not found:
+        pytest.skip("no per-1 000-80+ coverage indicator in the catalogue yet (only «Egen verdi» is offered)")
+    basis = found[0]["id"]
+    out = cb.update_need("4601", basis, "", "per100", "mottakere", "67+")
+    assert out["message"] is None and out["unit_disabled"] and out["age_disabled"]
+    txt = _text(out["assumptions"])
+    assert "per 1 000 innbyggere 80 år og over" in txt and "landet" in txt and "egen dekning kan avvike" in txt
+    assert "Innbyggere 80+" in _text(out["table"])
