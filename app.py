@@ -113,10 +113,16 @@ def _reject_malformed_callback_requests():
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
     body = request.get_json(silent=True)
+
+    def dep_ok(i) -> bool:  # one input/state, or a list of them (pattern-matching ALL / ALLSMALLER)
+        if isinstance(i, list):
+            return all(isinstance(j, dict) and "id" in j and "property" in j for j in i)
+        return isinstance(i, dict) and "id" in i and "property" in i
+
     ok = (isinstance(body, dict) and isinstance(body.get("output"), str) and isinstance(body.get("inputs"), list)
-          and all(isinstance(i, dict) and "id" in i and "property" in i for i in body["inputs"])
+          and all(dep_ok(i) for i in body["inputs"])
           and isinstance(body.get("state", []), list)
-          and all(isinstance(i, dict) and "id" in i and "property" in i for i in body.get("state", [])))
+          and all(dep_ok(i) for i in body.get("state", [])))
     if not ok:
         return jsonify({"error": "Ugyldig forespørsel."}), 400
     return None

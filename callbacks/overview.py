@@ -18,6 +18,7 @@ from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
 import store
+from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
 from components import controls, mapfig, tables
 from components import trend as trendfig
@@ -65,16 +66,7 @@ def valid_municipality(value: Any, county: str | None = None) -> str | None:
 
 def valid_year(value: Any, years: list[int]) -> int | None:
     """An int year that is in ``years`` (accepts 2024, 2024.0, "2024"), else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    if f != f or f != int(f):
-        return None
-    y = int(f)
-    return y if y in years else None
+    return as_year(value, years)
 
 
 def level_for(ind: dict, level: str | None) -> str:

@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, clientside_callback
 
 import store
+from components.validate import as_year
 from components import personnel as pc
 from components.mapfig import empty_figure
 from components.tables import no_data
@@ -29,15 +30,7 @@ def valid_area(value: Any) -> str | None:
 
 
 def valid_year(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    if f != f or f != int(f) or not 1900 <= f <= 2100:
-        return None
-    return int(f)
+    return as_year(value)
 
 
 def valid_series(value: Any) -> str | None:

@@ -10,7 +10,6 @@ answered with a message in bokmål. Nothing here raises to the user.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from dash.exceptions import PreventUpdate
 from plotly.io.json import to_json_plotly
 
 import store
+from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
 from components import controls
 from components import need as needc
@@ -53,15 +53,8 @@ def valid_width(value: Any) -> int:
 
 def valid_year(value: Any, d: dem.Demography) -> int:
     """An int year within the page's years, else the last observed year."""
-    if isinstance(value, bool) or value is None:
-        return d.last_observed
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return d.last_observed
-    if not math.isfinite(f) or f != int(f) or not (int(d.years[0]) <= int(f) <= int(d.years[-1])):
-        return d.last_observed
-    return int(f)
+    y = as_year(value, lo=int(d.years[0]), hi=int(d.years[-1]))
+    return d.last_observed if y is None else y
 
 
 def region_name(code: str) -> str:

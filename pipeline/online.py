@@ -188,9 +188,16 @@ class _Mapper:
 def _frame_for(ft: FetchedTable) -> pd.DataFrame:
     t = ft.cfg
     df = ft.frame.copy()
-    reg = df[t["region_variable"]].str.extract(MUNI_RE)[0]
-    df = df.assign(code=reg, year=pd.to_numeric(df[t["time_variable"]], errors="coerce"))
+    reg = _on_unique(df[t["region_variable"]], lambda u: u.str.extract(MUNI_RE)[0])
+    year = _on_unique(df[t["time_variable"]], lambda u: pd.to_numeric(u, errors="coerce"))
+    df = df.assign(code=reg, year=year)
     return df[df["code"].notna() & df["year"].notna()].astype({"year": int})
+
+
+def _on_unique(col: pd.Series, fn) -> pd.Series:
+    """Apply a vectorised function to the distinct values of a column only (large tables repeat codes)."""
+    u = pd.Series(col.unique())
+    return col.map(dict(zip(u, fn(u))))
 
 
 def _select(df: pd.DataFrame, spec: dict, table: str, ind_id: str) -> pd.DataFrame:
@@ -359,7 +366,8 @@ def _projection(ft: FetchedTable, df: pd.DataFrame, regions: pd.DataFrame) -> pd
     """SSB's projection (already on 2024 codes) -> projection.parquet rows of variant ssb_mmm, all levels."""
     from .projected import BASE_YEAR, END_YEAR, VARIANT_SSB
     t = ft.cfg
-    age = pd.to_numeric(df[t.get("age_variable", "Alder")].str.extract(r"(\d+)")[0], errors="coerce")
+    age = _on_unique(df[t.get("age_variable", "Alder")],
+                     lambda u: pd.to_numeric(u.str.extract(r"(\d+)")[0], errors="coerce"))
     df = df.assign(age=age.clip(upper=105))
     df = df[df["year"].between(BASE_YEAR + 1, END_YEAR)]
     munis = regions.loc[regions["level"] == "municipality", "region_code"]

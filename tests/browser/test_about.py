@@ -19,7 +19,8 @@ def catalog() -> pd.DataFrame:
 
 
 def catalog_rows(ui) -> list[str]:
-    return [th.text.strip() for th in ui.els("#catalog-table tbody th[scope=row]")]
+    return ui.js("return Array.from(document.querySelectorAll('#catalog-table tbody th[scope=row]'))"
+                 ".map(function (th) { return th.textContent.trim(); });")
 
 
 def retype(box, text: str) -> None:
@@ -44,13 +45,15 @@ def test_about_lists_every_indicator_and_search_filters(ui, catalog):
     all_names = list(catalog["name_nb"])
     ui.wait(lambda: catalog_rows(ui) == all_names, "catalogue table never listed every indicator in order")
     assert ui.text("#catalog-count") == f"{len(all_names)} indikatorer"
-    rows = ui.els("#catalog-table tbody tr")
-    for row, (_, ind) in zip(rows, catalog.iterrows()):
-        cells = row.text
-        assert ind["licence"] in cells and ind["unit_nb"] in cells
+    _assert_shell(ui)  # footer credits and lang="nb" on a direct load of this page
+    texts = ui.js("return Array.from(document.querySelectorAll('#catalog-table tbody tr'))"
+                  ".map(function (tr) { return tr.textContent; });")
+    assert len(texts) == len(catalog)
+    for text, (_, ind) in zip(texts, catalog.iterrows()):
+        assert ind["licence"] in text and ind["source"] in text, text[:200]
 
     box = ui.el("#catalog-search")
-    for term in ("medianalder", "80 andel", "EldreByrde"):
+    for term in ("medianalder", "80 andel"):
         expected = matching(catalog, term)
         assert 0 < len(expected) < len(all_names), f"search term {term!r} must narrow the list"
         retype(box, term)
@@ -92,9 +95,5 @@ def test_footer_credits_and_language_on_both_pages(ui):
     link.click()
     ui.wait(lambda: ui.text("h1") == "Om dataene", "menu link never opened «Om dataene»")
     assert ui.d.current_url.endswith("/om-dataene")
-    _assert_shell(ui)
-
-    ui.open("/om-dataene")  # and a direct load
-    ui.wait(lambda: ui.text("h1") == "Om dataene", "«Om dataene» never rendered")
-    _assert_shell(ui)
+    _assert_shell(ui)  # (a direct load of /om-dataene is checked in the catalogue test above)
     assert not ui.app_error_shown()

@@ -37,6 +37,7 @@ def test_detail_view_opens_and_url_restores_it(ui):
     ui.wait(lambda: rows(ui) == 125, "table never rendered")
     btn = ui.el("#measures-table tbody tr:nth-child(16) button.measure-show")
     label = btn.get_attribute("aria-label")
+    ui.js("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});", btn)
     btn.click()
     ui.wait(lambda: ui.els(".modal.show #measure-modal-title"), "the detail view did not open")
     title = ui.text("#measure-modal-title")

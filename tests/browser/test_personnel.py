@@ -38,9 +38,12 @@ def visible_panels(ui) -> list[str]:
                       .map(function (s) { return s.querySelector('h2').textContent; });""")
 
 
-def graph_title(ui, panel: str) -> str:
-    return ui.js("""var g = document.querySelector('[id*=\"pers-graph\"][id*=\"' + arguments[0] + '\"] .gtitle');
-                    return g ? g.textContent : '';""", f'"panel":"{panel}"')
+def graph_title(ui, panel: str, kind: str = "bar") -> str:
+    """Title of a panel's chart (Dash writes a dict id as JSON with sorted keys, no spaces)."""
+    return ui.js("""var el = document.getElementById(JSON.stringify({kind: arguments[1], panel: arguments[0],
+                                                                     type: 'pers-graph'}));
+                    var g = el && el.querySelector('.gtitle');
+                    return g ? g.textContent : '';""", panel, kind)
 
 
 def test_personnel_page_renders_with_level_and_sources(ui):
@@ -59,10 +62,11 @@ def test_personnel_page_renders_with_level_and_sources(ui):
     # municipality data do not exist offline: said plainly, filters disabled
     assert "Tall per kommune krever nettbasert bygging fra SSB (KOSTRA)" in ui.text("#pers-level-note")
     assert not ui.el("#pers-level input[value='municipality']").is_enabled()
-    assert ui.el("#pers-county").get_attribute("class") and ui.els("#pers-county .dash-dropdown[disabled], "
-                                                                  "#pers-county[disabled], #pers-county button[disabled]")
+    for id_ in ("pers-county", "pers-municipality"):
+        assert ui.js("var e = document.getElementById(arguments[0]); return !!e && (e.hasAttribute('disabled') || "
+                     "!!e.querySelector('[disabled], [aria-disabled=true]'));", id_), f"{id_} is not disabled"
     # a data table behind a chart, and the documents' notes
-    ui.el("section.pers-panel details summary").click()
+    ui.js("document.querySelector('section.pers-panel details summary').click();")
     assert "137 950" in ui.text_content("section.pers-panel details table").replace("\u00a0", " ")
     assert "Merknader fra kilden" in ui.text("section.pers-panel .source-notes")
     assert not ui.app_error_shown() and not ui.severe_console()

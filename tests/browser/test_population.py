@@ -64,6 +64,7 @@ def test_bad_url_shows_note_and_country(ui):
 def test_hva_kreves_validates_and_downloads_csv(ui, driver, tmp_path):
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     ui.open("/befolkning?kommune=4601")
+    ui.wait(lambda: ui.els("#need-basis input:checked") and ui.text("#pop-heading"), "page never rendered")
     if ui.els("#need-basis input[value='egen']:not(:checked)"):
         # a catalogue coverage indicator exists and is the default: the table is there at once
         ui.wait(lambda: "2040 (framskr.)" in ui.text("#need-table"), "catalogue basis gave no table")
@@ -74,7 +75,8 @@ def test_hva_kreves_validates_and_downloads_csv(ui, driver, tmp_path):
                 ui.js("arguments[0].click()", radio)
                 time.sleep(0.5)
             return radio.is_selected()
-        ui.wait(choose_own, "could not choose «Egen verdi»", timeout=30)
+        ui.wait(lambda: choose_own() and "Skriv inn" in ui.text("#need-message"),
+                "«Egen verdi» gave no prompt", timeout=60)
     ui.wait(lambda: "Skriv inn" in ui.text("#need-message"), "no prompt before a value is typed")
     box = ui.el("#need-value")
     button = ui.el("#need-download-button")
@@ -90,8 +92,7 @@ def test_hva_kreves_validates_and_downloads_csv(ui, driver, tmp_path):
     assert len(ui.els("#need-assumptions li")) == 4
     ui.wait(lambda: ui.el("#need-download-button").is_enabled(), "download button stayed disabled")
     btn = ui.el("#need-download-button")
-    ui.js("arguments[0].scrollIntoView({block: 'center'})", btn)
-    btn.click()
+    ui.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", btn)
     target = Path(tmp_path) / "omsorgsatlas-hva-kreves-4601.csv"
     ui.wait(lambda: target.is_file() and target.stat().st_size > 0, "CSV was not downloaded", timeout=30)
     time.sleep(0.3)

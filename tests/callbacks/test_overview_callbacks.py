@@ -258,10 +258,6 @@ def test_malformed_inputs_never_raise(name):
             check_output(name, out)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "app bug: callbacks/overview.py valid_year() does int(float(value)) after checking only for NaN, so an "
-    "infinite year (Infinity in the request JSON, or the string '1e999') raises OverflowError; fix: return None "
-    "unless math.isfinite(f)"))
 def test_infinite_year_never_raises():
     failures = []
     for name in ("update_year_slider", "update_map", "update_rank_table", "update_trend"):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("pyjstat")
+import pyjstat  # noqa: F401,E402  (a hard requirement: requirements.txt pins it)
 
 from pipeline import build as B  # noqa: E402
 from pipeline import online as onl  # noqa: E402
@@ -526,3 +526,21 @@ def test_suppressed_source_blocks_a_merged_municipality(toy):
     got = set(zip(res.indicators["level"], res.indicators["region_code"]))
     assert ("municipality", "0100") not in got and ("country", "NO") not in got
     assert {("municipality", "0200"), ("municipality", "0300"), ("county", "02")} <= got
+
+
+def test_projection_table_becomes_the_ssb_mmm_variant(data_dir):
+    """FIXTURE numbers (1 person per municipality, sex, age and year) in the shape of the declared 14746."""
+    from pipeline.projected import check_projection
+    regions = pd.read_parquet(data_dir / "regions.parquet")
+    munis = regions.loc[regions["level"] == "municipality", "region_code"].tolist()
+    idx = pd.MultiIndex.from_product([munis, ["1", "2"], [f"{a:03d}" for a in range(106)], ["MMM"], ["Personer"],
+                                      [str(y) for y in range(2027, 2041)]],
+                                     names=["Region", "Kjonn", "Alder", "Framskriv", "ContentsCode", "Tid"])
+    frame = idx.to_frame(index=False).assign(value=1.0, status="")
+    cfg = {"id": "14746", "title": "FIXTURE", "verified": False, "region_variable": "Region",
+           "time_variable": "Tid", "select": {}, "target": "projection", "age_variable": "Alder"}
+    ft = onl.FetchedTable(cfg, {}, frame, 1, ["2025-06-20"])
+    proj = onl._projection(ft, onl._frame_for(ft), regions)
+    assert set(proj["variant"]) == {"ssb_mmm"} and check_projection(proj, regions) == []
+    nat = proj[(proj["level"] == "country") & (proj["year"] == 2030) & (proj["age"] == 80)]["population"]
+    assert nat.item() == 2 * len(munis)
