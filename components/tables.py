@@ -6,20 +6,54 @@ import math
 from typing import Iterable, Sequence
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
+from dash.development.base_component import Component
+from markupsafe import escape
 
 from components.format import MISSING, format_value, format_year_range
 
 LEVEL_NB = {"country": "land", "county": "fylke", "municipality": "kommune"}
 
 
+_ATTRS = {"className": "class", "htmlFor": "for", "colSpan": "colspan", "rowSpan": "rowspan"}
+
+
+def to_html(node) -> str:
+    """Serialise text and static Dash html components (and dcc.Link, as <a>) to an escaped HTML string."""
+    if node is None:
+        return ""
+    if isinstance(node, (list, tuple)):
+        return "".join(to_html(n) for n in node)
+    if isinstance(node, dcc.Link):
+        props = node.to_plotly_json()["props"]
+        attrs = {"href": props.get("href", "#"), "className": props.get("className")}
+        tag, children = "a", props.get("children")
+    elif isinstance(node, Component) and type(node).__module__.startswith("dash.html"):
+        props = dict(node.to_plotly_json()["props"])
+        tag, children = type(node).__name__.lower(), props.pop("children", None)
+        attrs = props
+    elif hasattr(node, "to_plotly_json"):
+        raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
+    else:
+        return str(escape(str(node)))
+    parts = "".join(f' {_ATTRS.get(k, k)}="{escape(str(v))}"' for k, v in attrs.items()
+                    if v is not None and v is not False and (k in _ATTRS or k in ("id", "href", "scope", "title",
+                                                                                  "target", "rel", "lang")
+                                                            or k.startswith(("aria-", "data-"))))
+    return f"<{tag}{parts}>{to_html(children)}</{tag}>"
+
+
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
                numeric: Sequence[int] = (), table_id: str | None = None, row_classes: Sequence[str] | None = None,
-               class_name: str = "table table-sm data-table") -> html.Table:
+               class_name: str = "table table-sm data-table", static: bool = False) -> html.Table | dcc.Markdown:
     """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes.
 
     The first cell of each row is a row header (<th scope=row>) when ``row_headers`` style is wanted:
     callers pass it as an html.Th themselves if they need it.
+
+    ``static=True`` (for long tables without callbacks inside, e.g. 357 ranked municipalities) sends the
+    same table as one pre-rendered, escaped HTML string in a dcc.Markdown: the browser then renders one
+    component instead of thousands, which otherwise stalls Dash's renderer for seconds on every update.
     """
     numeric = set(numeric)
 
@@ -42,7 +76,10 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
         children.append(html.Caption(caption))
     children += [head, html.Tbody(body_rows)]
     kwargs = {"id": table_id} if table_id else {}
-    return html.Table(children, className=class_name, **kwargs)
+    table = html.Table(children, className=class_name, **kwargs)
+    if static:
+        return dcc.Markdown(to_html(table), dangerously_allow_html=True, className="static-table")
+    return table
 
 
 def no_data(message: str = "Ingen data for dette valget") -> html.P:
@@ -79,7 +116,8 @@ def rank_table(frame: pd.DataFrame, *, unit: str, unit_label: str, decimals: int
         classes.append("is-selected" if r.region_code == selected else "")
     numeric = [0, len(headers) - 1]
     caption = f"{indicator_name}, {year}: rangert fra høyest til lavest"
-    return html_table(headers, rows, caption=caption, numeric=numeric, table_id=table_id, row_classes=classes)
+    return html_table(headers, rows, caption=caption, numeric=numeric, table_id=table_id, row_classes=classes,
+                      static=True)
 
 
 def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: int, indicator_name: str,
@@ -137,4 +175,4 @@ def catalog_table(cat: pd.DataFrame, service_area_names: dict[str, str], *,
             _text(r.notes),
         ])
     return html_table(headers, rows, caption="Indikatorkatalog", table_id=table_id,
-                      class_name="table table-sm data-table catalog")
+                      class_name="table table-sm data-table catalog", static=True)

@@ -211,8 +211,47 @@ def row_names(component) -> list[str]:
             return
         visit(children, in_body)
 
-    visit(as_json(component))
+    data = as_json(component)
+    if kind(data) == "Markdown":  # long tables are sent pre-rendered as one HTML string
+        return static_row_names(data["props"]["children"])
+    visit(data)
     return out
+
+
+def static_row_names(markup: str) -> list[str]:
+    """Row-header texts of the <tbody> rows of a pre-rendered HTML table (visually hidden spans left out)."""
+    from html.parser import HTMLParser
+
+    class P(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.out, self.body, self.first_th, self.depth_hidden, self.buf = [], False, False, 0, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "tbody":
+                self.body = True
+            elif tag == "tr" and self.body:
+                self.first_th = True
+            elif tag == "th" and self.body and self.first_th:
+                self.buf = ""
+            elif tag == "span" and "visually-hidden" in (a.get("class") or ""):
+                self.depth_hidden += 1
+
+        def handle_endtag(self, tag):
+            if tag == "th" and self.buf is not None:
+                self.out.append(self.buf.strip())
+                self.buf, self.first_th = None, False
+            elif tag == "span" and self.depth_hidden:
+                self.depth_hidden -= 1
+
+        def handle_data(self, data):
+            if self.buf is not None and not self.depth_hidden:
+                self.buf += data
+
+    parser = P()
+    parser.feed(markup)
+    return parser.out
 
 
 # ------------------------------------------------------------------------------------------ malformed input
