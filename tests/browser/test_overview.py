@@ -118,7 +118,7 @@ def test_county_filter_narrows_map_and_ranked_table(ui, regions):
     names = dict(zip(regions["region_code"], regions["name"]))
     ui.open("/?ar=2024")
     ui.wait(lambda: len(ui.fills()) == 357, "whole-country map never drawn")
-    assert len(ui.rank_names()) == 357
+    ui.wait(lambda: len(ui.rank_names()) == 357, "ranked table never listed the 357 municipalities")
 
     for county in ("46", "03"):  # Vestland, Oslo
         expected = munis(regions, county)
@@ -151,8 +151,8 @@ def _assert_bergen_view(ui, regions, catalog):
     trend_title = ui.text_content("#trend .gtitle")
     assert trend_title.startswith(name) and "Bergen" in trend_title and "Vestland" in trend_title
     assert "Bergen" in ui.text("#trend-heading")
+    ui.wait(lambda: "Bergen" in ui.rank_names(), "Bergen missing from the ranked table")
     assert "2015" in ui.text("#rank-table caption")
-    assert "Bergen" in ui.rank_names()
     assert ui.query() == dict(parse_qsl(urlsplit(SHARED).query))
     assert not ui.els("#url-note"), "a valid URL must not show a note"
 
