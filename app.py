@@ -96,6 +96,19 @@ app = dash.Dash(
     ],
 )
 app.index_string = INDEX_STRING
+_dash_interpolate_index = app.interpolate_index
+
+
+def _interpolate_index(**kwargs):
+    """Pages under /embed (pages/embed.py) get <html class="oa-embed">: assets/50-embed.css then hides the
+    app shell from the first paint (no navbar/footer flashing inside another site's iframe)."""
+    page = _dash_interpolate_index(**kwargs)
+    if is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:]):
+        page = page.replace('<html lang="nb">', '<html lang="nb" class="oa-embed">', 1)
+    return page
+
+
+app.interpolate_index = _interpolate_index
 server = app.server
 
 cache.init_app(server, config=cache_config())
@@ -138,11 +151,56 @@ def _unexpected_error(exc):
         return jsonify({"error": "Ugyldig forespørsel."}), 400
     return "Noe gikk galt. Prøv igjen senere.", 500
 
+
+# ------------------------------------------------------------------------------------- security headers
+# Content-Security-Policy that Dash 4 + plotly.js work with (checked in headless Chromium on every page,
+# tests/security/test_browser_csp.py): scripts only from this origin plus the hashes of Dash's inline
+# scripts (the renderer bootstrap and the clientside callbacks, app.csp_hashes()); no 'unsafe-eval', no
+# 'unsafe-inline' for scripts. Styles need 'unsafe-inline' (plotly.js injects <style> elements and React
+# sets style attributes). Everything is same-origin (Bootstrap, topojson and fonts are served by the app).
+EMBED_PREFIX = "/embed"  # pages under /embed may be framed by any site; every other page by none
+_CSP_BASE = {
+    "default-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+}
+_script_hashes: list[str] = []
+
+
+def is_embed_path(path: str) -> bool:
+    return path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
+
+
+def content_security_policy(path: str) -> str:
+    if not _script_hashes:  # computed once, after every clientside callback is registered
+        _script_hashes.extend(app.csp_hashes())
+    directives = {**_CSP_BASE, "script-src": " ".join(["'self'", *_script_hashes]),
+                  "frame-ancestors": "*" if is_embed_path(path) else "'none'"}
+    return "; ".join(f"{k} {v}" for k, v in directives.items())
+
+
+@server.after_request
+def _security_headers(resp):
+    """On every response (pages, assets, callbacks, errors)."""
+    h = resp.headers
+    h.setdefault("Content-Security-Policy", content_security_policy(request.path))
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if not is_embed_path(request.path):
+        h.setdefault("X-Frame-Options", "DENY")
+    return resp
+
 import callbacks  # noqa: E402,F401  (registers the callbacks)
 import dash_bootstrap_components as dbc  # noqa: E402
 
 _MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
-         if not p["module"].endswith("not_found_404")]
+         if not p["module"].endswith("not_found_404") and p.get("in_menu", True)]
 
 app.layout = html.Div(
     [

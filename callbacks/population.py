@@ -293,8 +293,8 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     source, region_name, what, age."""
     d = dem.load()
     code = valid_region(region)
-    what = what if what in needc.WHAT else "arsverk"
-    age = age if age in needc.AGE_BASES else "80+"
+    what = what if isinstance(what, str) and what in needc.WHAT else "arsverk"  # lists/dicts are unhashable
+    age = age if isinstance(age, str) and age in needc.AGE_BASES else "80+"
     out = {"error": None, "info": None, "rows": [], "assumptions": [], "region_name": _title_name(code),
            "what": what, "age": age, "source": ""}
     if isinstance(basis, str) and basis != OWN_BASIS:

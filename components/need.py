@@ -57,7 +57,7 @@ def parse_number(text) -> float | None:
 def validate_coverage(text, unit) -> tuple[Coverage | None, str | None]:
     """(Coverage, None) when usable, else (None, message in bokmål). Rejects empty, non-numeric, zero,
     negative and absurd values (more than 2 000 per 1 000, i.e. 200 per 100)."""
-    if unit not in UNITS:
+    if not isinstance(unit, str) or unit not in UNITS:  # a list/dict from the browser is unhashable
         return None, "Velg en enhet for dekningsgraden."
     if text is None or (isinstance(text, str) and not text.strip()):
         return None, "Skriv inn en dekningsgrad, for eksempel 350 (årsverk per 1 000 innbyggere 80+)."
