@@ -72,20 +72,34 @@ def _provenance(ids: list[str]) -> tuple[list, Any]:
 
 
 # --------------------------------------------------------------------------- panels
-def time_panel(series: str | None, area: str | None, year: int | None, mode: str) -> dict:
-    """Everything one breakdown-over-time panel shows (plain function, called by the callback)."""
+def _unknown_series(msg: str) -> dict:
+    return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
+            "notes": None, "label": f"Diagram: {msg}", "hidden": False}
+
+
+def _series_context(series: Any, area: str | None, unknown_msg: str):
+    """(panel dict to return at once, None) for an unknown or hidden series, else (None, context).
+
+    The context holds the series id, its parts (catalogue rows), its breakdown row, name and indicator ids."""
     s = valid_series(series)
     if s is None:
-        msg = "Ukjent fordeling – velg en annen."
-        return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
-                "notes": None, "label": f"Diagram: {msg}", "hidden": False}
+        return _unknown_series(unknown_msg), None
     parts = sp.series_parts(s)
     b = sp.breakdowns()
     row = b[b["series"] == s]
     name = str(row["name"].iloc[0]) if len(row) else s
     ids = list(parts["id"])
     if not _in_area(ids, area):
-        return _hidden(name, area)
+        return _hidden(name, area), None
+    return None, (s, parts, row, name, ids)
+
+
+def time_panel(series: str | None, area: str | None, year: int | None, mode: str) -> dict:
+    """Everything one breakdown-over-time panel shows (plain function, called by the callback)."""
+    early, ctx = _series_context(series, area, "Ukjent fordeling – velg en annen.")
+    if early is not None:
+        return early
+    s, parts, row, name, ids = ctx
     unit = str(parts["unit"].iloc[0])
     unit_label = str(parts["unit_nb"].iloc[0])
     decimals = int(parts["decimals"].max())
@@ -113,18 +127,10 @@ def time_panel(series: str | None, area: str | None, year: int | None, mode: str
 
 def bar_panel(series: str | None, area: str | None, year: int | None) -> dict:
     """A breakdown for one year as horizontal bars (the selected year, else the latest before it)."""
-    s = valid_series(series)
-    if s is None:
-        msg = "Ukjent fordeling."
-        return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
-                "notes": None, "label": f"Diagram: {msg}", "hidden": False}
-    parts = sp.series_parts(s)
-    b = sp.breakdowns()
-    row = b[b["series"] == s]
-    name = str(row["name"].iloc[0]) if len(row) else s
-    ids = list(parts["id"])
-    if not _in_area(ids, area):
-        return _hidden(name, area)
+    early, ctx = _series_context(series, area, "Ukjent fordeling.")
+    if early is not None:
+        return early
+    s, parts, row, name, ids = ctx
     unit, unit_label, decimals = str(parts["unit"].iloc[0]), str(parts["unit_nb"].iloc[0]), int(parts["decimals"].max())
     values = sp.breakdown_values(s)
     years = sorted(set(values["year"])) if not values.empty else []

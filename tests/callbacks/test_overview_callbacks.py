@@ -17,21 +17,10 @@ import plotly.io.json as pio_json
 import pytest
 from dash.exceptions import PreventUpdate
 
-import store
 from callbacks import overview as ov
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
-
-@pytest.fixture(scope="module", autouse=True)
-def real_store():
-    store.init(DATA, reload=True)
-    yield
-
-
-@pytest.fixture(scope="module")
-def regions() -> pd.DataFrame:
-    return pd.read_parquet(DATA / "regions.parquet")
 
 
 @pytest.fixture(scope="module")

@@ -19,16 +19,6 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 IND = "share_80plus"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def real_store():
-    store.init(DATA, reload=True)
-    yield
-
-
-@pytest.fixture(scope="module")
-def regions() -> pd.DataFrame:
-    return pd.read_parquet(DATA / "regions.parquet")
-
 
 @pytest.fixture(scope="module")
 def values() -> pd.DataFrame:
