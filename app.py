@@ -25,6 +25,7 @@ from flask import jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 import store
+from components import i18n
 from callbacks._cache import cache, cache_config
 from components.shell import footer, navbar, skip_link
 from store import StoreError
@@ -103,9 +104,12 @@ def _interpolate_index(**kwargs):
     """Pages under /embed (pages/embed.py) get <html class="oa-embed">: assets/50-embed.css then hides the
     app shell from the first paint (no navbar/footer flashing inside another site's iframe)."""
     page = _dash_interpolate_index(**kwargs)
+    lang = i18n.current_lang()
+    classes = []
     if is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:]):
-        page = page.replace('<html lang="nb">', '<html lang="nb" class="oa-embed">', 1)
-    return page
+        classes.append("oa-embed")
+    attrs = f'lang="{lang}"' + (f' class="{" ".join(classes)}"' if classes else "")
+    return page.replace('<html lang="nb">', f"<html {attrs}>", 1)
 
 
 app.interpolate_index = _interpolate_index
@@ -194,7 +198,19 @@ def _security_headers(resp):
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if not is_embed_path(request.path):
         h.setdefault("X-Frame-Options", "DENY")
+    _remember_language(resp)
     return resp
+
+
+def _remember_language(resp) -> None:
+    """A page loaded with ?lang=en|nb stores the choice in a cookie, so the callbacks that follow (POSTs
+    without the flag) and later visits answer in that language (components/i18n.py)."""
+    if request.method != "GET":
+        return
+    lang = i18n.valid_lang(request.args.get(i18n.URL_PARAM))
+    if lang and request.cookies.get(i18n.COOKIE) != lang:
+        resp.set_cookie(i18n.COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
 
 import callbacks  # noqa: E402,F401  (registers the callbacks)
 import dash_bootstrap_components as dbc  # noqa: E402

@@ -3,7 +3,7 @@
 Env: CACHE_TYPE (default FileSystemCache), CACHE_DIR (default <tmp>/omsorgsatlas-cache),
 CACHE_DEFAULT_TIMEOUT (seconds, default 3600); REDIS_URL set -> RedisCache on that URL.
 
-``memoize`` falls back to a plain call outside a Flask app context (e.g. tests calling callback
+``memoize`` keys on the UI language too (components.i18n.current_lang) and falls back to a plain call outside a Flask app context (e.g. tests calling callback
 functions directly), so cached functions stay ordinary functions.
 """
 
@@ -18,6 +18,8 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 from flask_caching import Cache
+
+from components.i18n import current_lang
 
 log = logging.getLogger("omsorgsatlas.cache")
 
@@ -71,12 +73,16 @@ def memoize(timeout: int | None = None):
     """flask-caching memoize that degrades to a direct call when no app/cache is active."""
 
     def decorator(func):
-        cached = cache.memoize(timeout=timeout)(func)
+        def keyed(lang, *args, **kwargs):  # the UI language is part of the cache key
+            return func(*args, **kwargs)
+
+        keyed.__module__, keyed.__qualname__, keyed.__name__ = func.__module__, func.__qualname__, func.__name__
+        cached = cache.memoize(timeout=timeout)(keyed)
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             if _active():
-                return cached(*args, **kwargs)
+                return cached(current_lang(), *args, **kwargs)
             return func(*args, **kwargs)
 
         wrapper.uncached = func
