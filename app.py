@@ -142,7 +142,28 @@ def _reject_malformed_callback_requests():
           and all(dep_ok(i) for i in body.get("state", [])))
     if not ok:
         return jsonify({"error": "Ugyldig forespørsel."}), 400
+    _sanitise_router_inputs(body)
     return None
+
+
+_ROUTER_ID = "_pages_location"  # Dash's page router reads dcc.Location's pathname/search/hash as strings
+
+
+def _sanitise_router_inputs(body: dict) -> None:
+    """A browser always sends the router's location as strings, the path under this app's prefix; a
+    hostile client may send anything, which would crash Dash's own routing callback. A non-string search
+    or hash becomes "", a pathname that isn't a string under the prefix becomes an unknown page (the
+    router shows «Fant ikke siden»). The parsed JSON is cached by the request, so Dash sees these values."""
+    prefix = app.config.requests_pathname_prefix
+    for dep in [*body["inputs"], *body.get("state", [])]:
+        for d in dep if isinstance(dep, list) else [dep]:
+            if d.get("id") != _ROUTER_ID:
+                continue
+            value, prop = d.get("value"), d.get("property")
+            if prop == "pathname" and not (isinstance(value, str) and value.startswith(prefix)):
+                d["value"] = prefix + "ugyldig-adresse"
+            elif prop in ("search", "hash", "href") and not isinstance(value, str):
+                d["value"] = ""
 
 
 @server.errorhandler(Exception)
