@@ -13,22 +13,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests import servers
+
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SERVER_START_TIMEOUT = 120  # s; import + data validation on a busy 2-core CI box
 
 BROWSER_DIR = Path(__file__).resolve().parent
 
@@ -46,69 +40,15 @@ def pytest_runtest_makereport(item, call):
     return rep
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the gunicorn we started: SIGTERM to the arbiter (it stops its workers), then SIGKILL to its
-    own process group (it runs in a new session, so the group is exactly gunicorn + its workers)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # leftovers (workers) if any; the group id is proc.pid
-    except (ProcessLookupError, PermissionError):
-        pass
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """Base URL (no trailing slash) of the real app under gunicorn with 2 workers."""
     tmp = tmp_path_factory.mktemp("gunicorn")
-    port = _free_port()
-    log_path = tmp / "gunicorn.log"
-    env = {**os.environ, "CACHE_DIR": str(tmp / "cache"), "PYTHONUNBUFFERED": "1"}
-    env.pop("OMSORGSATLAS_DEBUG", None)
-    env.pop("OMSORGSATLAS_DATA", None)
-    env.pop("REDIS_URL", None)
-    cmd = [sys.executable, "-m", "gunicorn", "app:server", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-           # gunicorn 27 opens a control socket at a fixed path in $HOME by default; a test server must not
-           # take it over from a developer's server
-           "--no-control-socket"]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _answers(base + "/"):
-            if proc.poll() is not None:
-                pytest.fail(f"gunicorn exited with {proc.returncode} before answering:\n"
-                            + log_path.read_text(errors="replace")[-4000:], pytrace=False)
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer {base}/ within {SERVER_START_TIMEOUT} s:\n"
-                            + log_path.read_text(errors="replace")[-4000:], pytrace=False)
-            time.sleep(0.5)
-        yield base
-    finally:
-        _stop(proc)
+        with servers.gunicorn(tmp, workers=2) as (base, _proc):
+            yield base
+    except servers.ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture
