@@ -21,13 +21,16 @@ from pathlib import Path
 import dash
 from dash import html, set_props
 import flask_bootstrap
+from flask_compress import Compress
 from flask import jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 import store
-from components import i18n
+from components import i18n, present
 from callbacks._cache import cache, cache_config
+from components.i18n import N_, _
 from components.shell import footer, navbar, skip_link
+from markupsafe import escape
 from store import StoreError
 
 log = logging.getLogger("omsorgsatlas")
@@ -48,13 +51,15 @@ def _load_data_or_exit() -> None:
 _load_data_or_exit()
 
 DEBUG = os.environ.get("OMSORGSATLAS_DEBUG") == "1"
-ERROR_TEXT = "Noe gikk galt da visningen skulle oppdateres. Prøv et annet valg, eller last inn siden på nytt."
+ERROR_TEXT = N_("Noe gikk galt da visningen skulle oppdateres. Prøv et annet valg, eller last inn siden på nytt.")
+NOSCRIPT_TEXT = N_("Omsorgsatlas krever JavaScript.")
+APP_DESCRIPTION = N_("Helse- og omsorgsatlas for kommunene: kart, utvikling og sammenligning for kommuner og fylker.")
 
 
 def on_callback_error(err: Exception):
     """Last line of defence: log, show a note, leave the outputs unchanged (no 500, no traceback)."""
     log.error("Feil i callback: %s", err, exc_info=(type(err), err, err.__traceback__))
-    set_props("app-error", {"is_open": True, "children": ERROR_TEXT})
+    set_props("app-error", {"is_open": True, "children": _(ERROR_TEXT)})
     return None
 
 
@@ -92,8 +97,7 @@ app = dash.Dash(
     on_error=on_callback_error,
     meta_tags=[
         {"name": "viewport", "content": "width=device-width, initial-scale=1"},
-        {"name": "description", "content": "Helse- og omsorgsatlas for kommunene: kart, utvikling og "
-                                            "sammenligning for kommuner og fylker."},
+        {"name": "description", "content": APP_DESCRIPTION},
     ],
 )
 app.index_string = INDEX_STRING
@@ -108,7 +112,11 @@ def _interpolate_index(**kwargs):
     classes = []
     if is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:]):
         classes.append("oa-embed")
+    elif present.requested(request.args):  # ?presentasjon=1 / ?storskjerm=1: right from the first paint
+        classes.append(present.CSS_CLASS)
     attrs = f'lang="{lang}"' + (f' class="{" ".join(classes)}"' if classes else "")
+    page = page.replace(f"<noscript>{NOSCRIPT_TEXT}</noscript>", f"<noscript>{escape(_(NOSCRIPT_TEXT))}</noscript>", 1)
+    page = page.replace(f'content="{APP_DESCRIPTION}"', f'content="{escape(_(APP_DESCRIPTION))}"', 1)
     return page.replace('<html lang="nb">', f"<html {attrs}>", 1)
 
 
@@ -118,9 +126,45 @@ server = app.server
 cache.init_app(server, config=cache_config())
 
 
+# ------------------------------------------------------------------------------------------ compression
+# Responses are compressed (brotli or gzip by Accept-Encoding; flask-compress): the first load shrinks from
+# ~7.3 MiB to ~2 MiB, a full map figure from ~580 KiB to ~160 KiB. The static bundles (Dash's versioned
+# component suites, assets, Bootstrap) are compressed once per process and kept; callback answers are
+# compressed per response (a few ms). Streamed file responses (the small files in assets/) are left as they
+# are: flask-compress's streaming mode does not survive werkzeug's test client and brings little here.
+class _StaticCompressedCache:
+    """flask-compress cache backend that only keeps compressed static files (keyed by algorithm + path)."""
+
+    _STATIC = ("/_dash-component-suites/", "/assets/", "/vendor/")
+
+    def __init__(self) -> None:
+        self._data: dict[str, bytes] = {}
+
+    def _static(self, key: str) -> bool:
+        path = key.split(";", 1)[-1]
+        return path.startswith(tuple(app.config.requests_pathname_prefix.rstrip("/") + s for s in self._STATIC))
+
+    def get(self, key: str):
+        return self._data.get(key) if self._static(key) else None
+
+    def set(self, key: str, value: bytes) -> None:
+        if self._static(key) and len(self._data) < 256:
+            self._data[key] = value
+
+
+server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=4, COMPRESS_LEVEL=6,
+                     COMPRESS_MIN_SIZE=1024, COMPRESS_STREAMS=False,
+                     COMPRESS_CACHE_BACKEND=_StaticCompressedCache,
+                     COMPRESS_CACHE_KEY=lambda req: req.full_path)
+Compress(server)
+
+
 @server.route(BOOTSTRAP_URL)
 def _bootstrap_css():
-    return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
+    resp = send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
+    resp.direct_passthrough = False  # read into memory (230 KB) so the compression above applies
+    resp.make_sequence()
+    return resp
 
 
 @server.before_request
@@ -141,7 +185,7 @@ def _reject_malformed_callback_requests():
           and isinstance(body.get("state", []), list)
           and all(dep_ok(i) for i in body.get("state", [])))
     if not ok:
-        return jsonify({"error": "Ugyldig forespørsel."}), 400
+        return jsonify({"error": _("Ugyldig forespørsel.")}), 400
     _sanitise_router_inputs(body)
     return None
 
@@ -173,8 +217,8 @@ def _unexpected_error(exc):
         return exc
     log.error("Uventet feil: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
     if request.path.endswith("/_dash-update-component"):
-        return jsonify({"error": "Ugyldig forespørsel."}), 400
-    return "Noe gikk galt. Prøv igjen senere.", 500
+        return jsonify({"error": _("Ugyldig forespørsel.")}), 400
+    return _("Noe gikk galt. Prøv igjen senere."), 500
 
 
 # ------------------------------------------------------------------------------------- security headers
@@ -234,22 +278,33 @@ def _remember_language(resp) -> None:
                         secure=request.is_secure)
 
 import callbacks  # noqa: E402,F401  (registers the callbacks)
+from callbacks import exports as _exports  # noqa: E402  (issue 6: /eksport/… image, data and JSON-stat routes)
+
+_exports.register(server)
 import dash_bootstrap_components as dbc  # noqa: E402
 
 _MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
          if not p["module"].endswith("not_found_404") and p.get("in_menu", True)]
 
-app.layout = html.Div(
-    [
-        skip_link(),
-        navbar(_MENU),
-        dbc.Container(dbc.Alert(id="app-error", color="danger", is_open=False, dismissable=True, className="mt-2"),
-                      fluid=True),
-        html.Main(dash.page_container, id="main", tabIndex="-1"),
-        footer(),
-    ],
-    className="app-shell",
-)
+
+def serve_layout():
+    """The shell, built per request (Dash calls a function layout on every page load), so the navbar, the
+    footer and the skip link are in the request's language (the page names in _MENU are bokmål msgids,
+    translated by components.shell.navbar)."""
+    return html.Div(
+        [
+            skip_link(),
+            navbar(_MENU),
+            dbc.Container(dbc.Alert(id="app-error", color="danger", is_open=False, dismissable=True,
+                                    className="mt-2"), fluid=True),
+            html.Main(dash.page_container, id="main", tabIndex="-1"),
+            footer(),
+        ],
+        className="app-shell",
+    )
+
+
+app.layout = serve_layout
 
 
 if __name__ == "__main__":

@@ -41,11 +41,42 @@
     });
   }
 
+  /* The open popover (Radix Popover inside .dash-dropdown-wrapper) is a role=dialog without a name, and its
+   * list is a role=listbox of <label role=option> elements that each wrap a focusable radio/checkbox input
+   * (axe: aria-dialog-name, aria-input-field-name, nested-interactive). Dash moves the keyboard focus onto
+   * those inputs (arrow keys, Tab; Enter/Space choose), so what a screen reader really meets is a group of
+   * native radio buttons (checkboxes for multi=True). Say exactly that: the list becomes a named
+   * radiogroup/group, the labels lose the option role (the inputs keep their label and checked state), and
+   * the trigger announces a dialog. */
+  function patchPopovers(root) {
+    root.querySelectorAll(".dash-dropdown-content").forEach(function (popover) {
+      var wrapper = popover.closest(".dash-dropdown-wrapper");
+      var button = wrapper && wrapper.querySelector("button.dash-dropdown[id]");
+      var labelId = button && labelIdFor(button.id);
+      if (labelId && popover.getAttribute("aria-labelledby") !== labelId) { popover.setAttribute("aria-labelledby", labelId); }
+      if (button && button.getAttribute("aria-haspopup") !== "dialog") { button.setAttribute("aria-haspopup", "dialog"); }
+      var search = popover.querySelector("input.dash-dropdown-search");
+      if (search && labelId && search.getAttribute("aria-labelledby") !== labelId) { search.setAttribute("aria-labelledby", labelId); }
+      popover.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
+        var multi = !!list.querySelector('input[type="checkbox"]');
+        list.setAttribute("role", multi ? "group" : "radiogroup");
+      });
+      popover.querySelectorAll(".dash-options-list").forEach(function (list) {
+        if (labelId && list.getAttribute("aria-labelledby") !== labelId) { list.setAttribute("aria-labelledby", labelId); }
+      });
+      popover.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]').forEach(function (opt) {
+        opt.removeAttribute("role");
+        opt.removeAttribute("aria-selected");
+      });
+    });
+  }
+
   var scheduled = false;
   function patchAll() {
     scheduled = false;
     patchDropdowns(document);
     patchSliders(document);
+    patchPopovers(document);
   }
   function schedule() {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(patchAll); }
@@ -53,7 +84,7 @@
 
   function start() {
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true,
-      attributeFilter: ["aria-labelledby", "aria-hidden", "role"] });
+      attributeFilter: ["aria-labelledby", "aria-hidden", "role", "aria-selected", "aria-haspopup"] });
     schedule();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

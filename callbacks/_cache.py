@@ -34,6 +34,8 @@ def _code_version() -> str:
         for path in sorted((root / folder).glob("*.py")):
             h.update(path.name.encode())
             h.update(path.read_bytes())
+    for path in sorted((root / "components" / "locale").glob("*/LC_MESSAGES/*.po")):  # cached texts are translated
+        h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 

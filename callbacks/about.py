@@ -6,6 +6,7 @@ from dash import Input, Output, callback
 
 import store
 from components import tables
+from components.i18n import _, pick
 
 
 def search_catalog(query) -> "tuple":
@@ -14,7 +15,8 @@ def search_catalog(query) -> "tuple":
     words = str(query).casefold().split() if isinstance(query, str) else []
     if words:
         hay = (cat["name_nb"].fillna("") + " " + cat["definition_nb"].fillna("") + " " + cat["source"].fillna("")
-               + " " + cat["id"].fillna("")).str.casefold()
+               + " " + cat["id"].fillna("") + " " + cat["name_en"].fillna("") + " "
+               + cat["definition_en"].fillna("")).str.casefold()
         mask = hay.map(lambda text: all(w in text for w in words))
         cat = cat[mask]
     return cat
@@ -28,7 +30,8 @@ def filter_catalog(query):
     """Search box -> filtered catalogue table and a count ('12 av 40 indikatorer')."""
     total = len(store.catalog())
     cat = search_catalog(query)
-    names = dict(zip(store.service_areas()["id"], store.service_areas()["name_nb"]))
+    names = {r["id"]: pick(r, "name") for r in store.service_areas().to_dict("records")}
     n = len(cat)
-    count = f"{n} av {total} indikatorer" if n != total else f"{total} indikatorer"
+    count = (_("{n} av {total} indikatorer").format(n=n, total=total) if n != total
+             else _("{n} indikatorer").format(n=total))
     return {"table": tables.catalog_table(cat, names), "count": count}

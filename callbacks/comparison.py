@@ -12,6 +12,7 @@ import pandas as pd
 import store
 from components.format import format_number, format_value
 from store.benchmark import Benchmark, classify, quintile_edges
+from components.i18n import _, pick
 
 ALL = "alle"
 
@@ -115,7 +116,7 @@ def profile_rows(knr: str, area: str | None) -> list[dict]:
             prev = _f(ps.at[knr, "value"]) if knr in ps.index else None
         value = _f(r["value"])
         rows.append({
-            "id": ind["id"], "name": ind["name_nb"], "unit": ind["unit"], "unit_nb": ind["unit_nb"],
+            "id": ind["id"], "name": pick(ind, "name"), "unit": ind["unit"], "unit_nb": pick(ind, "unit"),
             "decimals": int(ind["decimals"]), "direction": ind["direction"], "year": y,
             "source": ind["source"], "value": value, "ci_low": _f(r["ci_low"]), "ci_high": _f(r["ci_high"]),
             "country": _f(snap.at["NO", "value"]) if "NO" in snap.index else None,
@@ -160,8 +161,8 @@ def rug_data(fnr: str, area: str | None, sort: str | None, descending: bool) -> 
         body.sort(key=lambda r: r["name"], reverse=descending)
     else:
         body.sort(key=lambda r: r["code"], reverse=descending)
-    return [{"id": c["id"], "name": c["name_nb"], "year": c["year"], "unit": c["unit"], "decimals": c["decimals"],
-             "unit_nb": c["unit_nb"], "source": c["source"], "licence": c["licence"]} for c in cols], head + body
+    return [{"id": c["id"], "name": pick(c, "name"), "year": c["year"], "unit": c["unit"], "decimals": c["decimals"],
+             "unit_nb": pick(c, "unit"), "source": c["source"], "licence": c["licence"]} for c in cols], head + body
 
 
 def geo_neighbours(knr: str) -> list[dict]:
@@ -181,13 +182,13 @@ def geo_neighbours(knr: str) -> list[dict]:
 
 
 def stat_neighbours(knr: str) -> list[dict]:
-    from components.compare import FEATURE_NAMES
+    from components.compare import feature_name
     sn = store.statistical_neighbours(knr)
     out = []
     share_cols = [c for c in sn.columns if c.startswith("share_")]
     for r in sn.to_dict("records"):
         shares = sorted(((r[c], c[len("share_"):]) for c in share_cols), reverse=True)
-        differs = ", ".join(FEATURE_NAMES.get(f, (f,))[0].lower() for s, f in shares[:2] if s >= 0.2) or "små forskjeller"
+        differs = ", ".join(feature_name(f).lower() for s, f in shares[:2] if s >= 0.2) or _("små forskjeller")
         out.append({"code": r["neighbour_code"], "name": r["name"], "county_name": r["county_name"],
                     "rank": int(r["rank"]), "distance": float(r["distance"]), "differs": differs[:1].upper() + differs[1:]})
     return out
@@ -214,8 +215,8 @@ def neighbour_trend_series(indicator_id: str, knr: str) -> pd.DataFrame:
     reg = store.region(knr)
     base = store.series(indicator_id, [knr, reg["county_code"], "NO"])
     parts = [base]
-    for code, name, codes in (("GEO", "Geografiske naboer (median)", list(store.neighbours(knr)["neighbour_code"])),
-                              ("STAT", "Statistiske naboer (median)",
+    for code, name, codes in (("GEO", _("Geografiske naboer (median)"), list(store.neighbours(knr)["neighbour_code"])),
+                              ("STAT", _("Statistiske naboer (median)"),
                                list(store.statistical_neighbours(knr)["neighbour_code"]))):
         if not codes:
             continue

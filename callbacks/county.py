@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import math
 
-from dash import Input, Output, callback, clientside_callback, html
+from dash import Input, Output, State, callback, clientside_callback, html
 
 import store
 from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
-from components import compare, controls
+from components import compare, controls, present
+from components.i18n import _
 
 WALL_HEIGHT = 1080
 WALL_CHROME = 200  # px: title, controls row, legend and source line in large-type mode
@@ -28,16 +29,17 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
     cols, rows = cmp.rug_data(fnr, area, sort, desc)
     base = {"fnr": fnr, "omrade": area or cmp.ALL}
     if large:
-        base["storskjerm"] = "1"
+        base[present.PARAM] = "1"  # the sort links keep the presentation mode
     table = compare.rug_table(cols, rows, area=area, sort=sort, descending=desc, base_query=base)
     style = {"--rug-font": f"{wall_font_px(len(rows))}px"} if large else {}
     sources = sorted({c["source"] for c in cols})
     licences = sorted({c["licence"] for c in cols})
     name = store.region(fnr)["name"]
     return plain({"rug": html.Div(table, style=style, className="rug-inner"),
-                  "title": f"Fylkesbildet: {name}",
+                  "title": _("Fylkesbildet: {county}").format(county=name),
                   "source": controls.source_line("; ".join(sources), ", ".join(licences), None,
-                                                 extra=f"Siste år med data (til og med {store.reference_year()})"),
+                                                 extra=_("Siste år med data (til og med {year})").format(
+                                                     year=store.reference_year())),
                   "legend": compare.legend()})
 
 
@@ -47,7 +49,7 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
                 page_class=Output("county-page", "className")),
     inputs=dict(fnr=Input("county-select", "value"), area=Input("county-area", "value"),
                 sort=Input("county-sort", "value"), desc=Input("county-desc", "value"),
-                large=Input("county-large", "value")),
+                large=Input("county-large", "data")),
 )
 def update_rug(fnr, area=None, sort=None, desc=None, large=None):
     """The county matrix for the selected county / service area / sort; large-type mode for wall screens."""
@@ -55,7 +57,7 @@ def update_rug(fnr, area=None, sort=None, desc=None, large=None):
     page_class = "page-county" + (" wall-mode" if is_large else "")
     code = cmp.valid_fnr(fnr)
     if code is None:
-        return {"rug": html.P("Velg et fylke.", className="lead mt-3"), "title": "Fylkesbildet", "source": "",
+        return {"rug": html.P(_("Velg et fylke."), className="lead mt-3"), "title": _("Fylkesbildet"), "source": "",
                 "legend": None, "page_class": page_class}
     sort = sort if isinstance(sort, str) else "knr"
     is_desc = isinstance(desc, list) and "desc" in desc
@@ -72,10 +74,10 @@ clientside_callback(
         if (area) { p.set('omrade', String(area)); }
         if (sort && sort !== 'knr') { p.set('sorter', String(sort)); }
         if (desc && desc.length) { p.set('rekkefolge', 'synkende'); }
-        if (large && large.length) { p.set('storskjerm', '1'); }
+        if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
         var qs = '?' + p.toString();
         if (window.location.pathname === '/fylke' && window.location.search !== qs) {
-            window.history.replaceState(window.history.state, '', window.location.pathname + qs);
+            window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
         }
         return qs;
     }
@@ -85,5 +87,21 @@ clientside_callback(
     Input("county-area", "value"),
     Input("county-sort", "value"),
     Input("county-desc", "value"),
-    Input("county-large", "value"),
+    Input("county-large", "data"),
+)
+
+# Large type follows the app-wide presentation mode (navbar toggle, ?presentasjon=1 or ?storskjerm=1;
+# callbacks/present.py). The page's layout sets the first value from the URL.
+clientside_callback(
+    """
+    function(on, current) {
+        if (on === null || on === undefined) { return window.dash_clientside.no_update; }
+        var want = on ? ['large'] : [];
+        var have = (current && current.length) ? ['large'] : [];
+        return want.length === have.length ? window.dash_clientside.no_update : want;
+    }
+    """,
+    Output("county-large", "data"),
+    Input("present-mode", "data"),
+    State("county-large", "data"),
 )

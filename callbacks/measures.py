@@ -12,6 +12,7 @@ from dash.exceptions import PreventUpdate
 
 from components import measures as mc
 from store import personnel as sp
+from components.i18n import _, pick
 
 MAX_QUERY = 100
 
@@ -52,8 +53,9 @@ def update_measures_table(query, plans, strategies, chapters, result, selected=N
                                    chapters=_strings(chapters, set(sp.budget_chapters())) or None,
                                    with_result="ja" in _strings(result))
     n, total = len(frame), len(all_m)
-    by_plan = ", ".join(f"{(frame['plan'] == p).sum()} fra {name}" for p, name in mc.PLAN_NB.items()) if n else ""
-    count = f"Viser {n} av {total} tiltak" + (f" ({by_plan})" if by_plan else "") + "."
+    by_plan = ", ".join(_("{n} fra {plan}").format(n=(frame['plan'] == p).sum(), plan=name)
+                        for p, name in mc.PLAN_NB.items()) if n else ""
+    count = _("Viser {n} av {total} tiltak").format(n=n, total=total) + (f" ({by_plan})" if by_plan else "") + "."
     return {"table": mc.measures_table(frame, selected=valid_measure(selected)), "count": count}
 
 
@@ -61,8 +63,8 @@ def detail(measure_id: str | None) -> dict:
     """Modal contents for a measure id (or closed for None/unknown)."""
     m = sp.measure(measure_id) if measure_id else None
     if m is None:
-        return {"is_open": False, "title": "Tiltak", "body": None, "selected": None}
-    return {"is_open": True, "title": f"{m['measure_id']}: {m['title_nb']}", "body": mc.detail_body(m),
+        return {"is_open": False, "title": _("Tiltak"), "body": None, "selected": None}
+    return {"is_open": True, "title": f"{m['measure_id']}: {pick(m, 'title')}", "body": mc.detail_body(m),
             "selected": m["measure_id"]}
 
 
@@ -101,6 +103,7 @@ function(selected, query) {
     var p = new URLSearchParams();
     if (selected) { p.set('tiltak', String(selected)); }
     if (query) { p.set('sok', String(query)); }
+    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var s = p.toString(), qs = s ? '?' + s : '';
     if (window.location.search !== qs) {
         window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);

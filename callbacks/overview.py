@@ -24,8 +24,9 @@ from components import controls, mapfig, tables
 from components import trend as trendfig
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import LEVEL_NAMES_NB, URL_LEVELS
+from components.i18n import N_, _, current_lang, pick, picked_lang
 
-NO_DATA = "Ingen data for dette valget"
+NO_DATA = N_("Ingen data for dette valget")  # translated where shown: _(NO_DATA)
 
 
 # --------------------------------------------------------------------------- input validation
@@ -87,15 +88,15 @@ def note(text: str, color: str = "warning"):
 
 def _place_name(county: str | None) -> str:
     if not county:
-        return "hele landet"
+        return _("hele landet")
     reg = store.region(county)
     return reg["name"] if reg else county
 
 
 def _heading(ind: dict, level: str, county: str | None, year: int) -> str:
-    what = "fylker" if level == "fylke" else "kommuner"
-    where = "" if (not county or level == "fylke") else f" i {_place_name(county)}"
-    return f"{ind['name_nb']} – {what}{where}, {year}"
+    what = _("fylker") if level == "fylke" else _("kommuner")
+    where = "" if (not county or level == "fylke") else " " + _("i {place}").format(place=_place_name(county))
+    return f"{pick(ind, 'name')} – {what}{where}, {year}"
 
 
 # --------------------------------------------------------------------------- options
@@ -111,7 +112,7 @@ def update_indicator_options(service_area, indicator=None):
     if area is not None and area not in set(store.service_areas()["id"]):
         area = None
     cat = store.indicators_for(area, map_levels=True)
-    names = dict(zip(store.service_areas()["id"], store.service_areas()["name_nb"]))
+    names = {r["id"]: pick(r, "name") for r in store.service_areas().to_dict("records")}
     options = controls.indicator_options(cat, names, grouped=area is None)
     ids = list(cat.index)
     default = store.default_indicator()
@@ -184,9 +185,12 @@ def update_region_options(county, region=None):
 def describe_indicator(indicator):
     ind = valid_indicator(indicator)
     if ind is None:
-        return {"children": "Velg en indikator."}
-    return {"children": [html.Strong(ind["name_nb"]), ": ", ind["definition_nb"],
-                         f" Enhet: {ind['unit_nb'] or ind['unit']}."]}
+        return {"children": _("Velg en indikator.")}
+    definition = pick(ind, "definition")
+    if picked_lang(ind, "definition") != current_lang():
+        definition = html.Span(definition, lang=picked_lang(ind, "definition"))
+    return {"children": [html.Strong(pick(ind, "name")), ": ", definition,
+                         " " + _("Enhet: {unit}.").format(unit=pick(ind, "unit") or ind["unit"])]}
 
 
 # --------------------------------------------------------------------------- map click
@@ -210,7 +214,7 @@ def select_from_map(click_data, level=None, county=None):
     if reg is None:
         raise PreventUpdate
     if reg["level"] == "municipality":
-        current, _ = valid_county(county)
+        current, _ok = valid_county(county)
         if current and reg["county_code"] != current:
             return {"county": reg["county_code"], "region": code}
         return {"county": no_update, "region": code}
@@ -221,19 +225,19 @@ def select_from_map(click_data, level=None, county=None):
 
 # --------------------------------------------------------------------------- map
 def _map_figure(indicator_id: str, data_level: str, county: str | None, year: int, selected: str | None,
-                version: str, code_version: str = CODE_VERSION) -> dict:
+                version: str, code_version: str = CODE_VERSION, lang: str | None = None) -> dict:
     """Full figure for a key. Deliberately NOT memoized: it only references the shared GeoJSON (~10 ms to
     build), while a cache round trip (pickling ~0.6 MB of coordinates) measured 3–10× slower."""
     ind = store.indicator(indicator_id)
     geo_county = county if data_level == "municipality" else None
     frame = store.values(indicator_id, data_level, year, geo_county)
-    arrays = mapfig.map_arrays(frame, year=year, unit=ind["unit"], unit_label=ind["unit_nb"],
+    arrays = mapfig.map_arrays(frame, year=year, unit=ind["unit"], unit_label=pick(ind, "unit"),
                                decimals=int(ind["decimals"]), selected=selected, level=data_level,
                                gap_codes=store.incomplete_regions(indicator_id, data_level, geo_county))
     return mapfig.choropleth_figure(
         store.geometry(data_level, geo_county), arrays,
-        title=mapfig.figure_title(ind["name_nb"], year, _place_name(geo_county)),
-        unit=ind["unit"], unit_label=ind["unit_nb"],
+        title=mapfig.figure_title(pick(ind, "name"), year, _place_name(geo_county)),
+        unit=ind["unit"], unit_label=pick(ind, "unit"),
         crange=store.value_range(indicator_id, data_level, geo_county),
         uirevision=geo_key(indicator_id, data_level, geo_county),
     )
@@ -241,7 +245,7 @@ def _map_figure(indicator_id: str, data_level: str, county: str | None, year: in
 
 def geo_key(indicator_id: str, data_level: str, geo_county: str | None) -> str:
     """What the figure's geometry and locations depend on. Same key -> a Patch is enough."""
-    return f"{indicator_id}|{data_level}|{geo_county or ''}|{store.version()}"
+    return f"{indicator_id}|{data_level}|{geo_county or ''}|{store.version()}|{current_lang()}"
 
 
 def _assign(patch: Patch, path: tuple, value) -> None:
@@ -265,45 +269,49 @@ def update_map(indicator, level, county, year, geokey=None, selected=None):
     selected region changed."""
     ind = valid_indicator(indicator)
     if ind is None:
-        msg = f"{NO_DATA}. Velg en annen indikator eller et annet tjenesteområde."
-        return {"figure": mapfig.empty_figure(NO_DATA), "geokey": None, "label": f"Kart: {msg}", "note": note(msg)}
+        msg = _(NO_DATA) + ". " + _("Velg en annen indikator eller et annet tjenesteområde.")
+        return {"figure": mapfig.empty_figure(_(NO_DATA)), "geokey": None, "label": _("Kart: {text}").format(text=msg),
+                "note": note(msg)}
     lvl = level_for(ind, valid_level(level))
     data_level = URL_LEVELS[lvl]
     years = store.years(ind["id"], data_level)
     if not years:
-        msg = f"«{ind['name_nb']}» har ikke data på {LEVEL_NAMES_NB[lvl]}."
-        return {"figure": mapfig.empty_figure(NO_DATA), "geokey": None, "label": f"Kart: {msg}", "note": note(msg)}
+        msg = _("«{indicator}» har ikke data på {level}.").format(indicator=pick(ind, "name"),
+                                                                  level=_(LEVEL_NAMES_NB[lvl]))
+        return {"figure": mapfig.empty_figure(_(NO_DATA)), "geokey": None, "label": _("Kart: {text}").format(text=msg),
+                "note": note(msg)}
     notes = []
     county_code, ok = valid_county(county)
     if not ok:
-        notes.append("Ukjent fylke – viser hele landet.")
+        notes.append(_("Ukjent fylke – viser hele landet."))
     y = valid_year(year, years)
     if y is None:
         y = years[-1]
         if year is not None:
-            notes.append(f"«{ind['name_nb']}» har ikke data for det valgte året – viser {y}.")
+            notes.append(_("«{indicator}» har ikke data for det valgte året – viser {year}.").format(
+                indicator=pick(ind, "name"), year=y))
     sel = county_code if data_level == "county" else valid_municipality(selected, county_code)
     geo_county = county_code if data_level == "municipality" else None
 
     frame = store.values(ind["id"], data_level, y, geo_county)
-    arrays = mapfig.map_arrays(frame, year=y, unit=ind["unit"], unit_label=ind["unit_nb"],
+    arrays = mapfig.map_arrays(frame, year=y, unit=ind["unit"], unit_label=pick(ind, "unit"),
                                decimals=int(ind["decimals"]), selected=sel, level=data_level,
                                gap_codes=store.incomplete_regions(ind["id"], data_level, geo_county))
-    summary = mapfig.map_summary(ind["name_nb"], y, _place_name(geo_county), arrays, ind["unit"], ind["unit_nb"],
-                                 int(ind["decimals"]))
+    summary = mapfig.map_summary(pick(ind, "name"), y, _place_name(geo_county), arrays, ind["unit"],
+                                 pick(ind, "unit"), int(ind["decimals"]))
     if arrays["n_values"] == 0:
-        notes.append(NO_DATA + ".")
+        notes.append(_(NO_DATA) + ".")
     note_out = [note(n) for n in notes] if notes else None
 
-    key = geo_key(ind["id"], data_level, geo_county)
+    key = geo_key(ind["id"], data_level, geo_county)  # includes the language (the full figure has its texts)
     if geokey == key:
         patch = Patch()
         crange = store.value_range(ind["id"], data_level, geo_county)
-        title = mapfig.figure_title(ind["name_nb"], y, _place_name(geo_county))
+        title = mapfig.figure_title(pick(ind, "name"), y, _place_name(geo_county))
         for path, value in mapfig.patch_paths(arrays, title=title, crange=crange).items():
             _assign(patch, path, value)
         return {"figure": patch, "geokey": no_update, "label": summary, "note": note_out}
-    figure = _map_figure(ind["id"], data_level, geo_county, y, sel, store.version(), CODE_VERSION)
+    figure = _map_figure(ind["id"], data_level, geo_county, y, sel, store.version(), CODE_VERSION, current_lang())
     return {"figure": figure, "geokey": key, "label": summary, "note": note_out}
 
 
@@ -320,8 +328,8 @@ def _rank_table_json(indicator_id: str, data_level: str, geo_county: str | None,
     ind = store.indicator(indicator_id)
     frame = store.values(indicator_id, data_level, year, geo_county)
     return plain(tables.rank_table(
-        frame, unit=ind["unit"], unit_label=ind["unit_nb"], decimals=int(ind["decimals"]), level=data_level,
-        year=year, indicator_name=ind["name_nb"], selected=selected,
+        frame, unit=ind["unit"], unit_label=pick(ind, "unit"), decimals=int(ind["decimals"]), level=data_level,
+        year=year, indicator_name=pick(ind, "name"), selected=selected,
         show_county=(data_level == "municipality" and geo_county is None)))
 
 
@@ -336,14 +344,14 @@ def update_rank_table(indicator, level, county, year, selected=None):
     """Ranked table of the regions on the map (the map's text alternative), heading and source line."""
     ind = valid_indicator(indicator)
     if ind is None:
-        return {"table": tables.no_data(), "heading": "Kart", "source": ""}
+        return {"table": tables.no_data(), "heading": _("Kart"), "source": ""}
     lvl = level_for(ind, valid_level(level))
     data_level = URL_LEVELS[lvl]
     years = store.years(ind["id"], data_level)
     if not years:
-        return {"table": tables.no_data(), "heading": ind["name_nb"],
+        return {"table": tables.no_data(), "heading": pick(ind, "name"),
                 "source": controls.source_line(ind["source"], ind["licence"], ind["source_url"])}
-    county_code, _ = valid_county(county)
+    county_code, _ok = valid_county(county)
     y = valid_year(year, years) or years[-1]
     geo_county = county_code if data_level == "municipality" else None
     sel = county_code if data_level == "county" else valid_municipality(selected, county_code)
@@ -376,10 +384,10 @@ def update_trend(indicator, county, selected=None, year=None):
     """Trend of the selected municipality vs its county and the country over all years (gaps stay gaps)."""
     ind = valid_indicator(indicator)
     if ind is None:
-        return {"figure": mapfig.empty_figure(NO_DATA, height=380), "table": tables.no_data(),
-                "heading": "Utvikling over tid", "source": "", "label": f"Linjediagram: {NO_DATA}",
+        return {"figure": mapfig.empty_figure(_(NO_DATA), height=380), "table": tables.no_data(),
+                "heading": _("Utvikling over tid"), "source": "", "label": _("Linjediagram") + ": " + _(NO_DATA),
                 "note": None}
-    county_code, _ = valid_county(county)
+    county_code, _ok = valid_county(county)
     muni = valid_municipality(selected)
     if muni and county_code and store.region(muni)["county_code"] != county_code:
         muni = None
@@ -395,24 +403,32 @@ def _trend_parts(indicator_id: str, codes: tuple, year: int | None, version: str
     codes = list(codes)
     series = store.series(indicator_id, codes)
     names = [store.region(c)["name"] for c in codes]
-    heading = f"{ind['name_nb']}: " + (" – ".join(names[:-1]) + " og landet" if len(names) > 1 else "hele landet")
-    unit, label, dec = ind["unit"], ind["unit_nb"], int(ind["decimals"])
+    heading = trend_heading(ind, names)
+    unit, label, dec = ind["unit"], pick(ind, "unit"), int(ind["decimals"])
     figure = trendfig.trend_figure(series, title=heading, unit=unit, unit_label=label, decimals=dec, order=codes,
                                    year=year)
-    table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=ind["name_nb"],
+    table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=pick(ind, "name"),
                                order=codes)
     missing = [store.region(c)["name"] for c in codes
                if series[(series["region_code"] == c)]["value"].notna().sum() == 0]
     trend_note = None
     if missing and len(missing) < len(codes):
-        trend_note = note(f"Ingen data for {', '.join(missing)} for denne indikatoren.", color="info")
+        trend_note = note(_("Ingen data for {regions} for denne indikatoren.").format(regions=", ".join(missing)),
+                          color="info")
     elif missing:
-        trend_note = note(NO_DATA + ".")
+        trend_note = note(_(NO_DATA) + ".")
     return plain({"figure": figure, "table": table, "heading": heading,
                   "source": controls.source_line(ind["source"], ind["licence"], ind["source_url"]),
-                  "label": trendfig.trend_summary(series, indicator_name=ind["name_nb"], unit=unit, unit_label=label,
+                  "label": trendfig.trend_summary(series, indicator_name=pick(ind, "name"), unit=unit, unit_label=label,
                                                   decimals=dec, order=codes),
                   "note": trend_note})
+
+
+def trend_heading(ind: dict, names: list[str]) -> str:
+    """«Andel 80 år og over: Bergen – Vestland og landet» / «…: hele landet»."""
+    if len(names) > 1:
+        return f"{pick(ind, 'name')}: " + _("{regions} og landet").format(regions=" – ".join(names[:-1]))
+    return f"{pick(ind, 'name')}: " + _("hele landet")
 
 
 # --------------------------------------------------------------------------- year snapping (browser side)
@@ -467,6 +483,7 @@ function(indicator, level, county, region, year) {
     if (county && county !== 'NO') { p.set('fylke', String(county)); }
     if (region) { p.set('kommune', String(region)); }
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
+    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var qs = '?' + p.toString();
     if (window.location.search !== qs) {
         window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);

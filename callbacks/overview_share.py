@@ -33,7 +33,7 @@ def _view(indicator, level, county, year, selected) -> tuple[dict, ViewState, st
     years = store.years(ind["id"], data_level)
     if not years:
         raise PreventUpdate
-    county_code, _ = ov.valid_county(county)
+    county_code, _ok = ov.valid_county(county)
     y = ov.valid_year(year, years) or years[-1]
     muni = ov.valid_municipality(selected, county_code)
     return ind, ViewState(ind["id"], lvl, county_code, muni, y), data_level, county_code, y
@@ -72,7 +72,7 @@ def trend_export(indicator, level, county, year, selected=None, page_url=None) -
     codes = ov.trend_regions(county_code, view.municipality)
     series = store.series(ind["id"], codes)
     names = [store.region(c)["name"] for c in codes]
-    title = f"{ind['name_nb']}: " + (" – ".join(names[:-1]) + " og landet" if len(names) > 1 else "hele landet")
+    title = ov.trend_heading(ind, names)
     return export.trend_export(series, ind=ind, codes=codes, title=title, date=export.today_oslo(),
                                permalink=permalink(view, page_url))
 
@@ -87,13 +87,13 @@ def _file(table: export.ExportTable, fmt: str, kind: str, indicator: str, view_p
 
 def _map_file(fmt, indicator, level, county, year, selected, page_url):
     table = map_export(indicator, level, county, year, selected, page_url)
-    _ind, view, *_ = _view(indicator, level, county, year, selected)
+    _ind, view, *_rest = _view(indicator, level, county, year, selected)
     return _file(table, fmt, "kart", view.indicator, [view.level, view.county, view.year])
 
 
 def _trend_file(fmt, indicator, level, county, year, selected, page_url):
     table = trend_export(indicator, level, county, year, selected, page_url)
-    _ind, view, *_ = _view(indicator, level, county, year, selected)
+    _ind, view, *_rest = _view(indicator, level, county, year, selected)
     return _file(table, fmt, "utvikling", view.indicator, [view.municipality or view.county or "landet"])
 
 
@@ -143,8 +143,9 @@ def download_trend_xlsx(n_clicks, indicator, level, county, year, selected=None,
 # the permalink is the page's full URL; the embed snippets point at /embed/kart and /embed/utvikling
 # next to the page (same origin, same path prefix), with the same parameters.
 SHARE_JS = """
-function(qs, mapHeading, trendHeading) {
+function(qs, mapHeading, trendHeading, texts) {
     var loc = window.location;
+    texts = texts || {};
     var search = (typeof qs === 'string' && qs) ? qs : loc.search;
     var page = loc.origin + loc.pathname + search;
     var p = new URLSearchParams(search);
@@ -162,11 +163,12 @@ function(qs, mapHeading, trendHeading) {
         return '<iframe src="' + esc(base + chart + '?' + params(keys)) + '" width="100%" height="520" title="'
             + esc(title) + '" loading="lazy"></iframe>';
     }
-    var trendKeys = p.get('kommune') ? ['indikator', 'kommune'] : ['indikator', 'fylke'];
+    var trendKeys = p.get('kommune') ? ['indikator', 'kommune', 'lang'] : ['indikator', 'fylke', 'lang'];
     var text = function(h, fallback) { return (typeof h === 'string' && h) ? h : fallback; };
     return [page,
-            snippet('kart', ['indikator', 'niva', 'fylke', 'ar'], 'Kart: ' + text(mapHeading, 'Omsorgsatlas')),
-            snippet('utvikling', trendKeys, 'Utvikling: ' + text(trendHeading, 'Omsorgsatlas'))];
+            snippet('kart', ['indikator', 'niva', 'fylke', 'ar', 'lang'],
+                    (texts.map || 'Kart') + ': ' + text(mapHeading, 'Omsorgsatlas')),
+            snippet('utvikling', trendKeys, (texts.trend || 'Utvikling') + ': ' + text(trendHeading, 'Omsorgsatlas'))];
 }
 """
 
@@ -178,6 +180,7 @@ clientside_callback(
     Input("url-sync", "data"),
     Input("map-heading", "children"),
     Input("trend-heading", "children"),
+    State("share-texts", "data"),  # the iframe title prefixes in the UI language (pages/overview.py)
 )
 
 clientside_callback(

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, clientside_callback
+import json
+
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 import store
 from components.validate import as_year
@@ -18,8 +20,11 @@ from components import personnel as pc
 from components.mapfig import empty_figure
 from components.tables import no_data
 from store import personnel as sp
+from components.i18n import N_, _, ngettext, pick
 
 LEVEL = "country"  # document figures are national; see pc.MUNICIPALITY_NOTE
+# store.personnel.AREA_KIND_NB, marked for translation here (the store has no translations)
+AREA_KINDS = {"county_2016": N_("fylker i 2016"), "statsforvalter_2021": N_("statsforvalterområder i 2021")}
 
 
 # --------------------------------------------------------------------------- validation
@@ -52,7 +57,7 @@ def _area_name(area: str | None) -> str:
         return ""
     areas = store.service_areas()
     hit = areas[areas["id"] == area]
-    return str(hit["name_nb"].iloc[0]) if len(hit) else area
+    return pick(hit.iloc[0], "name") if len(hit) else area
 
 
 def _in_area(ids, area: str | None) -> bool:
@@ -62,9 +67,9 @@ def _in_area(ids, area: str | None) -> bool:
 
 
 def _hidden(title: str, area: str | None) -> dict:
-    msg = f"Ingen tall for tjenesteområdet «{_area_name(area)}» i denne visningen."
+    msg = _("Ingen tall for tjenesteområdet «{area}» i denne visningen.").format(area=_area_name(area))
     return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": None,
-            "notes": None, "label": f"Diagram: {title}. {msg}", "hidden": True}
+            "notes": None, "label": _("Diagram") + f": {title}. {msg}", "hidden": True}
 
 
 def _provenance(ids: list[str]) -> tuple[list, Any]:
@@ -74,7 +79,7 @@ def _provenance(ids: list[str]) -> tuple[list, Any]:
 # --------------------------------------------------------------------------- panels
 def _unknown_series(msg: str) -> dict:
     return {"figure": empty_figure(msg, height=200), "table": no_data(msg), "source": "", "note": _note(msg),
-            "notes": None, "label": f"Diagram: {msg}", "hidden": False}
+            "notes": None, "label": _("Diagram") + f": {msg}", "hidden": False}
 
 
 def _series_context(series: Any, area: str | None, unknown_msg: str):
@@ -87,51 +92,64 @@ def _series_context(series: Any, area: str | None, unknown_msg: str):
     parts = sp.series_parts(s)
     b = sp.breakdowns()
     row = b[b["series"] == s]
-    name = str(row["name"].iloc[0]) if len(row) else s
+    name = _series_name(s, parts, str(row["name"].iloc[0]) if len(row) else s)
     ids = list(parts["id"])
     if not _in_area(ids, area):
         return _hidden(name, area), None
     return None, (s, parts, row, name, ids)
 
 
+def _series_name(series: str, parts, fallback: str) -> str:
+    """The breakdown's name from the catalogue (series_name_en in English when the catalogue has it)."""
+    for i in parts["id"]:
+        ind = store.indicator(i)
+        if ind and pick(ind, "series_name"):
+            return pick(ind, "series_name")
+    return fallback
+
+
+def _dimension(row) -> str:
+    dim = pc.dimension_name(str(row["dimension"].iloc[0])) if len(row) else _("gruppe")
+    return dim[:1].upper() + dim[1:]
+
+
 def time_panel(series: str | None, area: str | None, year: int | None, mode: str) -> dict:
     """Everything one breakdown-over-time panel shows (plain function, called by the callback)."""
-    early, ctx = _series_context(series, area, "Ukjent fordeling – velg en annen.")
+    early, ctx = _series_context(series, area, _("Ukjent fordeling – velg en annen."))
     if early is not None:
         return early
     s, parts, row, name, ids = ctx
     unit = str(parts["unit"].iloc[0])
-    unit_label = str(parts["unit_nb"].iloc[0])
+    unit_label = pick(parts.iloc[0], "unit")
     decimals = int(parts["decimals"].max())
     values = sp.breakdown_values(s)
     mode = mode if mode in ("stack", "line") else "stack"
     if unit in ("percent",) and mode == "stack":
         mode = "line"  # shares of different groups do not add up
-    dim = str(row["dimension_nb"].iloc[0]) if len(row) else "gruppe"
-    title = f"{name} – {pc.LEVEL_NB[LEVEL]}"
+    title = f"{name} – {pc.level_name(LEVEL)}"
     fig = pc.time_figure(values, title=title, mode=mode, unit=unit, unit_label=unit_label, decimals=decimals,
                          year=year)
-    table = pc.wide_table(values, caption=f"{name}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
-                          decimals=decimals, label_header=dim[:1].upper() + dim[1:])
+    table = pc.wide_table(values, caption=f"{name}, {pc.level_name(LEVEL)}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_header=_dimension(row))
     source, notes = _provenance(ids + ([str(row["total_id"].iloc[0])] if len(row) and row["total_id"].iloc[0] else []))
     note = None
     if year is not None and not values.empty and year not in set(values["year"]):
         ys = sorted(set(values["year"]))
-        note = _note(f"Ingen tall for {year} i denne fordelingen – den har tall for "
-                     f"{', '.join(str(y) for y in ys)}.")
+        note = _note(_("Ingen tall for {year} i denne fordelingen – den har tall for {years}.").format(
+            year=year, years=", ".join(str(y) for y in ys)))
     return {"figure": fig, "table": table, "source": source, "note": note, "notes": notes,
             "label": pc.summary(values, name=name, level=LEVEL, unit=unit, unit_label=unit_label,
-                                decimals=decimals, kind="Søylediagram" if mode == "stack" else "Linjediagram"),
+                                decimals=decimals, kind=_("Søylediagram") if mode == "stack" else _("Linjediagram")),
             "hidden": False}
 
 
 def bar_panel(series: str | None, area: str | None, year: int | None) -> dict:
     """A breakdown for one year as horizontal bars (the selected year, else the latest before it)."""
-    early, ctx = _series_context(series, area, "Ukjent fordeling.")
+    early, ctx = _series_context(series, area, _("Ukjent fordeling."))
     if early is not None:
         return early
     s, parts, row, name, ids = ctx
-    unit, unit_label, decimals = str(parts["unit"].iloc[0]), str(parts["unit_nb"].iloc[0]), int(parts["decimals"].max())
+    unit, unit_label, decimals = str(parts["unit"].iloc[0]), pick(parts.iloc[0], "unit"), int(parts["decimals"].max())
     values = sp.breakdown_values(s)
     years = sorted(set(values["year"])) if not values.empty else []
     note = None
@@ -143,22 +161,22 @@ def bar_panel(series: str | None, area: str | None, year: int | None) -> dict:
             before = [y for y in years if year is not None and y <= year]
             shown_year = before[-1] if before else years[-1]
             if year is not None:
-                note = _note(f"Ingen tall for {year} – viser {shown_year}.")
+                note = _note(_("Ingen tall for {year} – viser {shown}.").format(year=year, shown=shown_year))
     one = values[values["year"] == shown_year] if shown_year is not None else values.iloc[0:0]
-    title = f"{name}, {shown_year} – {pc.LEVEL_NB[LEVEL]}" if shown_year else name
+    title = f"{name}, {shown_year} – {pc.level_name(LEVEL)}" if shown_year else name
     fig = pc.bar_figure(one, title=title, unit=unit, unit_label=unit_label, decimals=decimals)
-    dim = str(row["dimension_nb"].iloc[0]) if len(row) else "gruppe"
-    table = pc.wide_table(values, caption=f"{name}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
-                          decimals=decimals, label_header=dim[:1].upper() + dim[1:])
+    table = pc.wide_table(values, caption=f"{name}, {pc.level_name(LEVEL)}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_header=_dimension(row))
     total = str(row["total_id"].iloc[0]) if len(row) else ""
     source, notes = _provenance(ids + ([total] if total else []))
     if total and shown_year is not None:
         tv = sp.latest_value(total, shown_year)
         ind = store.indicator(total)
         if tv and tv[0] == shown_year and ind:
-            source = source + [f" · Alle: {pc.fmt(tv[1], ind['unit'], int(ind['decimals']), ind['unit_nb'])}"]
+            source = source + [" · " + _("Alle: {value}").format(
+                value=pc.fmt(tv[1], ind['unit'], int(ind['decimals']), pick(ind, "unit")))]
     label = pc.summary(one, name=name, level=LEVEL, unit=unit, unit_label=unit_label, decimals=decimals,
-                       kind="Søylediagram")
+                       kind=_("Søylediagram"))
     return {"figure": fig, "table": table, "source": source, "note": note, "notes": notes, "label": label,
             "hidden": False}
 
@@ -168,22 +186,22 @@ def indicator_panel(indicator_ids, area: str | None, year: int | None, title: st
     ids = [i for i in (indicator_ids or []) if isinstance(i, str) and store.indicator(i)]
     if not ids:
         return {"figure": empty_figure(height=200), "table": no_data(), "source": "", "note": None, "notes": None,
-                "label": f"Diagram: {title}. Ingen data.", "hidden": False}
+                "label": _("Diagram") + f": {title}. " + _("Ingen data."), "hidden": False}
     if not _in_area(ids, area):
         return _hidden(title, area)
     first = store.indicator(ids[0])
     same_unit = [i for i in ids if store.indicator(i)["unit"] == first["unit"]]
     values = sp.indicator_values(same_unit)
     # label each line with its name and, when names repeat, with the document it comes from
-    names = {i: store.indicator(i)["name_nb"] for i in same_unit}
+    names = {i: pick(store.indicator(i), "name") for i in same_unit}
     if len(set(names.values())) < len(names):
         names = {i: f"{n} ({store.indicator(i).get('document') or 'Omsorgsatlas'})" for i, n in names.items()}
     values = values.assign(label=values["indicator_id"].map(names))
-    unit, unit_label, decimals = first["unit"], first["unit_nb"], int(first["decimals"])
-    fig = pc.time_figure(values, title=f"{title} – {pc.LEVEL_NB[LEVEL]}", mode="line", unit=unit,
+    unit, unit_label, decimals = first["unit"], pick(first, "unit"), int(first["decimals"])
+    fig = pc.time_figure(values, title=f"{title} – {pc.level_name(LEVEL)}", mode="line", unit=unit,
                          unit_label=unit_label, decimals=decimals, label_col="label", year=year)
-    table = pc.wide_table(values, caption=f"{title}, {pc.LEVEL_NB[LEVEL]}", unit=unit, unit_label=unit_label,
-                          decimals=decimals, label_col="label", label_header="Indikator")
+    table = pc.wide_table(values, caption=f"{title}, {pc.level_name(LEVEL)}", unit=unit, unit_label=unit_label,
+                          decimals=decimals, label_col="label", label_header=_("Indikator"))
     source, notes = _provenance(same_unit)
     areas_note = None
     area_ids = [i for i in same_unit if (store.indicator(i) or {}).get("area_kind")]
@@ -194,15 +212,16 @@ def indicator_panel(indicator_ids, area: str | None, year: int | None, title: st
             frame = sp.area_table([i])
             if frame.empty:
                 continue
-            kind = sp.AREA_KIND_NB.get(str(frame["area_kind"].iloc[0]), "")
+            kind = _(AREA_KINDS.get(str(frame["area_kind"].iloc[0]), ""))
             tables.append(pc.area_rows_table(
-                frame, [(i, f"{ind['name_nb']} ({', '.join(sorted({str(y) for y in frame['year']}))})",
-                         ind["unit"], int(ind["decimals"]), ind["unit_nb"])],
-                caption=f"{ind['name_nb']}: tall for {kind} som dokumentet oppgir (områdene fra det året)"))
+                frame, [(i, f"{pick(ind, 'name')} ({', '.join(sorted({str(y) for y in frame['year']}))})",
+                         ind["unit"], int(ind["decimals"]), pick(ind, "unit"))],
+                caption=_("{indicator}: tall for {kind} som dokumentet oppgir (områdene fra det året)").format(
+                    indicator=pick(ind, "name"), kind=kind)))
         if tables:
             areas_note = tables
     label = pc.summary(values, name=title, level=LEVEL, unit=unit, unit_label=unit_label, decimals=decimals,
-                       label_col="label", kind="Linjediagram")
+                       label_col="label", kind=_("Linjediagram"))
     notes_children = [c for c in (notes, *(areas_note or [])) if c is not None] or None
     return {"figure": fig, "table": table, "source": source, "note": None, "notes": notes_children, "label": label,
             "hidden": False}
@@ -244,15 +263,20 @@ def update_bar_panel(area, year, series):
 )
 def update_indicator_panel(area, year, ids, panel_id=None):
     spec = pc.panel((panel_id or {}).get("panel", "")) if isinstance(panel_id, dict) else None
-    return indicator_panel(ids, valid_area(area), valid_year(year), title=spec["title"] if spec else "")
+    return indicator_panel(ids, valid_area(area), valid_year(year), title=pc.panel_title(spec) if spec else "")
 
 
 # --------------------------------------------------------------------------- explorer + key figures
 def explorer_options(area: str | None) -> list[dict]:
     b = sp.breakdowns(area)
-    return [{"label": f"{r.name} ({r.n_groups} {('grupper' if r.n_groups != 1 else 'gruppe')}, "
-                      f"{r.years[0]}–{r.years[-1]})" if len(r.years) > 1 else
-                      f"{r.name} ({r.n_groups} grupper, {r.years[0] if r.years else '–'})",
+    def name(r) -> str:
+        return _series_name(r.series, sp.series_parts(r.series), r.name)
+
+    def groups(r) -> str:
+        return ngettext("{n} gruppe", "{n} grupper", int(r.n_groups)).format(n=r.n_groups)
+
+    return [{"label": f"{name(r)} ({groups(r)}, {r.years[0]}–{r.years[-1]})" if len(r.years) > 1 else
+                      f"{name(r)} ({groups(r)}, {r.years[0] if r.years else '–'})",
              "value": r.series} for r in b.itertuples()]
 
 
@@ -290,14 +314,14 @@ def key_figures(area: str | None, year: int | None) -> list:
         y, v = got
         note = None
         if year is not None and y != year:
-            note = f"Siste tall før eller nærmest {year}."
+            note = _("Siste tall før eller nærmest {year}.").format(year=year)
         src = sp.source_parts([i], short=True)
-        cards.append(pc.key_card(title=str(ind["name_nb"]), value=pc.fmt(v, ind["unit"], int(ind["decimals"]),
-                                                                           ind["unit_nb"]),
+        cards.append(pc.key_card(title=pick(ind, "name"), value=pc.fmt(v, ind["unit"], int(ind["decimals"]),
+                                                                         pick(ind, "unit")),
                                  year=y, level=LEVEL, source=src[0] if src else "", note=note,
                                  card_id=f"key-{i}"))
     if not cards:
-        return [dbc.Col(no_data(f"Ingen nøkkeltall for tjenesteområdet «{_area_name(area)}»."))]
+        return [dbc.Col(no_data(_("Ingen nøkkeltall for tjenesteområdet «{area}».").format(area=_area_name(area))))]
     return cards
 
 
@@ -314,17 +338,25 @@ def update_key_figures(area, year):
             ids = p["indicators"] if p["kind"] == "ind" else list(sp.series_parts(p["series"])["id"]) \
                 if valid_series(p.get("series")) else []
             shown += bool(ids) and _in_area(ids, a)
-        status = (f"Viser {shown} av {len(pc.PANELS)} diagrammer for tjenesteområdet «{_area_name(a)}». "
-                  f"Velg «Alle tjenesteområder» for å se alle.")
+        status = _("Viser {n} av {total} diagrammer for tjenesteområdet «{area}». Velg «Alle tjenesteområder» for "
+                   "å se alle.").format(n=shown, total=len(pc.PANELS), area=_area_name(a))
     return {"keys": key_figures(a, y), "status": status}
 
 
 # --------------------------------------------------------------------------- URL sync (browser side)
 URL_SYNC_JS = """
-function(area, year) {
+function(area, year, modes, series, modeIds) {
     var p = new URLSearchParams();
     if (area && area !== 'alle') { p.set('tjenesteomrade', String(area)); }
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
+    // issue 6: each chart's view in the URL (visning-<panel>=linjer|stablet, fordeling=<series>) when not the default
+    var defaults = __PANEL_DEFAULTS__;
+    (modeIds || []).forEach(function (id, i) {
+        var m = (modes || [])[i], d = defaults.modes[id.panel];
+        if (m && d && m !== d) { p.set('visning-' + id.panel, m === 'line' ? 'linjer' : 'stablet'); }
+    });
+    if (series && series !== defaults.series) { p.set('fordeling', String(series)); }
+    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var s = p.toString(), qs = s ? '?' + s : '';
     if (window.location.search !== qs) {
         window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
@@ -333,5 +365,12 @@ function(area, year) {
 }
 """
 
+URL_SYNC_JS = URL_SYNC_JS.replace("__PANEL_DEFAULTS__", json.dumps({
+    "modes": {p["id"]: p.get("mode", "stack") for p in pc.PANELS if p["kind"] == "time"},
+    "series": next((p["series"] for p in pc.PANELS if p.get("chooser")), None)}))
+
 clientside_callback(URL_SYNC_JS, Output("pers-url-sync", "data"), Input("pers-area", "value"),
-                    Input("pers-year", "value"))
+                    Input("pers-year", "value"),
+                    Input({"type": "pers-mode", "kind": "time", "panel": ALL}, "value"),
+                    Input("pers-explorer-series", "value"),
+                    State({"type": "pers-mode", "kind": "time", "panel": ALL}, "id"))

@@ -25,15 +25,16 @@ from callbacks._cache import CODE_VERSION, memoize
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
-from components.format import format_number
+from components.format import format_number, format_percent
 from components.mapfig import empty_figure
 from components.popstate import COUNTRY
 from components.tables import html_table, no_data
 from store import demography as dem
+from components.i18n import N_, _, pick
 
 TARGET_YEAR = 2040
 OWN_BASIS = "egen"
-SSB_SOURCE = "SSB, tabell 07459 (befolkning 1. januar)"
+SSB_SOURCE = N_("SSB, tabell 07459 (befolkning 1. januar)")  # translated where shown
 
 
 # --------------------------------------------------------------------------- input validation
@@ -59,13 +60,13 @@ def valid_year(value: Any, d: dem.Demography) -> int:
 
 def region_name(code: str) -> str:
     if code == COUNTRY:
-        return "hele landet"
+        return _("hele landet")
     reg = store.region(code)
     return reg["name"] if reg else code
 
 
 def _title_name(code: str) -> str:
-    return "Hele landet" if code == COUNTRY else region_name(code)
+    return _("Hele landet") if code == COUNTRY else region_name(code)
 
 
 def comparison_codes(code: str) -> list[str]:
@@ -86,9 +87,10 @@ def plain(component) -> Any:
 def source_line(code: str):
     d = dem.load()
     variant = dem.variant_label(d.variant.get(code))
-    return controls.source_line(SSB_SOURCE, "NLOD 2.0", "https://www.ssb.no/statbank/table/07459",
-                                extra=f"Registrert {int(d.years[0])}–{d.last_observed}; "
-                                      f"{d.last_observed + 1}–{int(d.years[-1])}: {variant}")
+    return controls.source_line(_(SSB_SOURCE), "NLOD 2.0", "https://www.ssb.no/statbank/table/07459",
+                                extra=_("Registrert {first}–{last}; {next}–{end}: {variant}").format(
+                                    first=int(d.years[0]), last=d.last_observed, next=d.last_observed + 1,
+                                    end=int(d.years[-1]), variant=variant))
 
 
 # --------------------------------------------------------------------------- summary (region only)
@@ -96,13 +98,14 @@ def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0
     change = pyr.growth_text(100 * (then / now - 1)) if growth and now and now > 0 else None
     body = [
         html.H3(title, className="h6 mb-1"),
-        html.P([html.Span(format_number(now, decimals), className="fs-4 fw-bold"), f" i {base_year}"],
-               className="mb-0"),
-        html.P([html.Span(format_number(then, decimals), className="fw-semibold"), f" i {TARGET_YEAR} ",
-                html.Span("(framskrevet)", className="proj-label")], className="mb-0"),
+        html.P([html.Span(format_number(now, decimals), className="fs-4 fw-bold"),
+                " " + _("i {year}").format(year=base_year)], className="mb-0"),
+        html.P([html.Span(format_number(then, decimals), className="fw-semibold"),
+                " " + _("i {year}").format(year=TARGET_YEAR) + " ",
+                html.Span(_("(framskrevet)"), className="proj-label")], className="mb-0"),
     ]
     if change:
-        body.append(html.P(f"Endring: {change}", className="mb-0"))
+        body.append(html.P(_("Endring: {change}").format(change=change), className="mb-0"))
     return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 key-card"), xs=6, md=3, className="mb-2")
 
 
@@ -113,21 +116,24 @@ def rank_text(code: str, base_year: int) -> str:
         return ""
     g = pyr.growth_text(r["growth_pct"])
     if r["level"] == "country":
-        return (f"Antall 80 år og over i hele landet endres med {g} fra {base_year} til {TARGET_YEAR} (framskrevet). "
-                "Velg en kommune for å se hvor den ligger blant de 357.")
+        return _("Antall 80 år og over i hele landet endres med {growth} fra {base} til {target} (framskrevet). "
+                 "Velg en kommune for å se hvor den ligger blant de 357.").format(growth=g, base=base_year,
+                                                                                 target=TARGET_YEAR)
     if r["level"] == "county":
-        return (f"Veksten i antall 80 år og over fra {base_year} til {TARGET_YEAR} ({g}) er nr. {r['rank']} av "
-                f"{r['n']} fylker (1 = raskest vekst).")
+        return _("Veksten i antall 80 år og over fra {base} til {target} ({growth}) er nr. {rank} av {n} fylker "
+                 "(1 = raskest vekst).").format(base=base_year, target=TARGET_YEAR, growth=g, rank=r["rank"], n=r["n"])
     county = region_name(store.region(code)["county_code"])
-    return (f"Veksten i antall 80 år og over fra {base_year} til {TARGET_YEAR} ({g}) er nr. {r['rank']} av "
-            f"{r['n']} kommuner i landet og nr. {r['rank_county']} av {r['n_county']} i {county} "
-            "(1 = raskest vekst).")
+    return _("Veksten i antall 80 år og over fra {base} til {target} ({growth}) er nr. {rank} av {n} kommuner i "
+             "landet og nr. {rank_county} av {n_county} i {county} (1 = raskest vekst).").format(
+        base=base_year, target=TARGET_YEAR, growth=g, rank=r["rank"], n=r["n"], rank_county=r["rank_county"],
+        n_county=r["n_county"], county=county)
 
 
 def comparison_table(codes: list[str], base_year: int):
-    headers = ["Region", f"80+ i {base_year}", f"80+ i {TARGET_YEAR} (framskr.)", "Vekst 80+",
-               "Vekst 90+", f"Andel 80+ i {TARGET_YEAR}", f"Omsorgsressurs {base_year}",
-               f"Omsorgsressurs {TARGET_YEAR}"]
+    headers = [_("Region"), _("80+ i {year}").format(year=base_year),
+               _("80+ i {year} (framskr.)").format(year=TARGET_YEAR), _("Vekst 80+"), _("Vekst 90+"),
+               _("Andel 80+ i {year}").format(year=TARGET_YEAR), _("Omsorgsressurs {year}").format(year=base_year),
+               _("Omsorgsressurs {year}").format(year=TARGET_YEAR)]
     rows = []
     for c in codes:
         s = dem.group_series(c).set_index("year")
@@ -137,13 +143,13 @@ def comparison_table(codes: list[str], base_year: int):
         rows.append([html.Th(_title_name(c), scope="row"), format_number(a["80+"]), format_number(b["80+"]),
                      pyr.growth_text(100 * (b["80+"] / a["80+"] - 1)) if a["80+"] > 0 else "–",
                      pyr.growth_text(100 * (b["90+"] / a["90+"] - 1)) if a["90+"] > 0 else "–",
-                     format_number(b["share_80"], 1) + "\u00a0%",
+                     format_percent(b["share_80"], 1),
                      format_number(a["care_ratio"], 1), format_number(b["care_ratio"], 1)])
     if not rows:
         return no_data()
     return html_table(headers, rows, numeric=range(1, len(headers)), table_id="pop-compare-table",
-                      caption=f"80 år og over og omsorgsressurs (personer 20–66 per person 80+), {base_year} "
-                              f"(registrert) og {TARGET_YEAR} (framskrevet)")
+                      caption=_("80 år og over og omsorgsressurs (personer 20–66 per person 80+), {base} "
+                                "(registrert) og {target} (framskrevet)").format(base=base_year, target=TARGET_YEAR))
 
 
 @memoize()
@@ -154,19 +160,22 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     cards = []
     if base in s.index and TARGET_YEAR in s.index:
         a, b = s.loc[base], s.loc[TARGET_YEAR]
-        cards = [_card("67 år og over", a["67+"], b["67+"], base), _card("80 år og over", a["80+"], b["80+"], base),
-                 _card("90 år og over", a["90+"], b["90+"], base),
-                 _card("Personer 20–66 per person 80+", a["care_ratio"], b["care_ratio"], base, 1)]
+        cards = [_card(_("67 år og over"), a["67+"], b["67+"], base),
+                 _card(_("80 år og over"), a["80+"], b["80+"], base),
+                 _card(_("90 år og over"), a["90+"], b["90+"], base),
+                 _card(_("Personer 20–66 per person 80+"), a["care_ratio"], b["care_ratio"], base, 1)]
     codes = comparison_codes(code)
     series = [(_title_name(c), (store.region(c) or {}).get("level", "country"), dem.group_series(c)) for c in codes]
     care_fig = pyr.care_figure(series)
     last = {name: s_.dropna(subset=["care_ratio"]) for name, _, s_ in series}
-    label = "Linjediagram: personer 20–66 år per person 80+, " + "; ".join(
-        f"{name}: {format_number(v.loc[v['year'] == base, 'care_ratio'].iloc[0], 1)} i {base}, "
-        f"{format_number(v.loc[v['year'] == TARGET_YEAR, 'care_ratio'].iloc[0], 1)} i {TARGET_YEAR} (framskrevet)"
+    label = _("Linjediagram: personer 20–66 år per person 80+") + ", " + "; ".join(
+        _("{region}: {first} i {base}, {last} i {target} (framskrevet)").format(
+            region=name, first=format_number(v.loc[v['year'] == base, 'care_ratio'].iloc[0], 1), base=base,
+            last=format_number(v.loc[v['year'] == TARGET_YEAR, 'care_ratio'].iloc[0], 1), target=TARGET_YEAR)
         for name, v in last.items() if (v["year"] == base).any() and (v["year"] == TARGET_YEAR).any())
     return plain({
-        "heading": f"{_title_name(code)}: eldre i {base} og {TARGET_YEAR}",
+        "heading": _("{region}: eldre i {base} og {target}").format(region=_title_name(code), base=base,
+                                                                     target=TARGET_YEAR),
         "cards": dbc.Row(cards) if cards else no_data(),
         "rank": rank_text(code, base),
         "compare": comparison_table(codes, base),
@@ -205,9 +214,10 @@ def update_groups(region, mode="count"):
     for g in ("67+", "80+", "90+"):
         v = s.set_index("year")[g]
         if d.last_observed in v.index and TARGET_YEAR in v.index:
-            parts.append(f"{g}: {format_number(v[d.last_observed])} i {d.last_observed}, "
-                         f"{format_number(v[TARGET_YEAR])} i {TARGET_YEAR} (framskrevet)")
-    label = f"Linjediagram: antall eldre, {name}. " + "; ".join(parts)
+            parts.append(_("{region}: {first} i {base}, {last} i {target} (framskrevet)").format(
+                region=g, first=format_number(v[d.last_observed]), base=d.last_observed,
+                last=format_number(v[TARGET_YEAR]), target=TARGET_YEAR))
+    label = _("Linjediagram: antall eldre, {region}.").format(region=name) + " " + "; ".join(parts)
     return {"figure": fig, "table": pyr.groups_table(s, region_name=name), "label": label}
 
 
@@ -234,14 +244,15 @@ def update_profile(region, year, width, key=None):
     values = dem.age_profile(code, y)
     reference = dem.age_profile(code, d.last_observed)
     variant = dem.variant_label(d.variant.get(code))
-    status = (f"{y}: framskrevet ({variant})" if projected else f"{y}: registrert")
+    status = (f"{y}: " + _("framskrevet ({variant})").format(variant=variant) if projected
+              else f"{y}: " + _("registrert"))
     table = pyr.profile_table(values, reference, year=y, reference_year=d.last_observed, projected=projected,
                               width=w)
     label = pyr.profile_summary(values, region_name=name, year=y, projected=projected)
     if values is None:
-        msg = f"Ingen befolkningstall for {name} i {y}"
+        msg = _("Ingen befolkningstall for {region} i {year}").format(region=name, year=y)
         if code == COUNTRY or len(code) == 2:
-            msg += " (to kommuner mangler i kildene dette året)"
+            msg += " " + _("(to kommuner mangler i kildene dette året)")
         return {"figure": empty_figure(msg, height=pyr.PROFILE_HEIGHT), "key": None, "table": table, "label": label,
                 "status": status, "source": source_line(code)}
     new_key = profile_key(code, w)
@@ -280,10 +291,12 @@ def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None
         frame = store.values(indicator_id, reg["level"], years[-1])
         v = frame.loc[frame["region_code"] == c, "value"]
         if len(v) and v.notna().iloc[0] and float(v.iloc[0]) > 0:
-            where = "landet" if c == COUNTRY else _title_name(c)
-            text = f"«{ind['name_nb']}», {where} {years[-1]}; kilde: {ind['source']}"
+            where = _("landet") if c == COUNTRY else _title_name(c)
+            text = _("«{indicator}», {where} {year}; kilde: {source}").format(
+                indicator=pick(ind, "name"), where=where, year=years[-1], source=ind["source"])
             if c != code:
-                text += f"; landstallet brukt for {_title_name(code)}, egen dekning kan avvike"
+                text += "; " + _("landstallet brukt for {region}, egen dekning kan avvike").format(
+                    region=_title_name(code))
             return float(v.iloc[0]), text
     return None
 
@@ -300,7 +313,7 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     if isinstance(basis, str) and basis != OWN_BASIS:
         got = catalogue_coverage(basis, code)
         if got is None:
-            out["error"] = "Indikatoren i katalogen har ingen verdi som kan brukes. Velg «Egen verdi»."
+            out["error"] = _("Indikatoren i katalogen har ingen verdi som kan brukes. Velg «Egen verdi».")
             return out
         coverage, basis_text = needc.Coverage(got[0], "per1000"), got[1]
         age = out["age"] = "80+"
@@ -308,13 +321,13 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
             what = out["what"] = "arsverk"
     else:
         if value is None or (isinstance(value, str) and not value.strip()):
-            out["info"] = "Skriv inn en dekningsgrad for å se behovet i 2030, 2035 og 2040."
+            out["info"] = _("Skriv inn en dekningsgrad for å se behovet i 2030, 2035 og 2040.")
             return out
         coverage, err = needc.validate_coverage(value, unit)
         if err:
             out["error"] = err
             return out
-        basis_text = "egen verdi skrevet inn av brukeren"
+        basis_text = _("egen verdi skrevet inn av brukeren")
     s = dem.group_series(code).set_index("year")[age]  # AGE_BASES are all in dem.GROUPS
     pop = {int(y): float(v) for y, v in s.items() if v == v}
     rows = needc.need_rows(coverage, pop, d.last_observed)
@@ -322,8 +335,10 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     out["rows"] = rows
     out["assumptions"] = needc.assumptions(coverage=coverage, what=what, age_base=age, basis_text=basis_text,
                                            base_year=d.last_observed, variant_label=variant)
-    out["source"] = (f"Befolkning: {SSB_SOURCE}, NLOD 2.0 (registrert til og med {d.last_observed}); "
-                     f"{d.last_observed + 1}–{int(d.years[-1])}: {variant}. Beregning: Omsorgsatlas.")
+    out["source"] = _("Befolkning: {source}, NLOD 2.0 (registrert til og med {last}); {next}–{end}: {variant}. "
+                      "Beregning: Omsorgsatlas.").format(source=_(SSB_SOURCE), last=d.last_observed,
+                                                        next=d.last_observed + 1, end=int(d.years[-1]),
+                                                        variant=variant)
     return out
 
 
@@ -348,8 +363,8 @@ def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+")
     headers, cells = needc.table_cells(r["rows"], r["what"], r["age"])
     table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, 5),
                        table_id="need-table-table",
-                       caption=f"Behov for {needc.WHAT[r['what']][0]} hvis dagens dekning holder, {r['region_name']} "
-                               "(framskr. = framskrevet)")
+                       caption=_("Behov for {what} hvis dagens dekning holder, {region} (framskr. = framskrevet)").format(
+                           what=needc.what_noun(r["what"]), region=r["region_name"]))
     return {"message": None, "table": table, "assumptions": [html.Li(a) for a in r["assumptions"]],
             "source": r["source"], "button": False, **flags}
 
@@ -376,13 +391,15 @@ def download_need(n_clicks, region, basis, value, unit, what, age):
 
 # --------------------------------------------------------------------------- URL sync (browser side)
 URL_SYNC_JS = """
-function(region, year, width) {
+function(region, year, width, mode) {
     var p = new URLSearchParams();
     if (region && typeof region === 'string' && region !== 'NO') {
         p.set(region.length === 4 ? 'kommune' : 'fylke', region);
     }
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
     p.set('aldersgrupper', String(width === 5 ? 5 : 1));
+    if (mode === 'index') { p.set('visning', 'indeks'); }  // «Eldre over tid» as an index (issue 6)
+    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var qs = '?' + p.toString();
     if (window.location.pathname.replace(/\\/$/, '').slice(-11) !== '/befolkning') {
         return window.dash_clientside.no_update;
@@ -400,4 +417,5 @@ clientside_callback(
     Input("pop-region", "value"),
     Input("pop-year", "value"),
     Input("pop-width", "value"),
+    Input("pop-groups-mode", "value"),
 )

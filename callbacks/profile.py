@@ -12,8 +12,10 @@ from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
+from components.share import share_toolbar
 from components import trend as trendfig
 from components.format import format_number, format_value
+from components.i18n import _, current_lang, pick
 
 GROUP_STYLE = {"GEO": {"color": "#009E73", "dash": "dashdot", "symbol": "triangle-up"},
                "STAT": {"color": "#CC79A7", "dash": "longdash", "symbol": "x"}}
@@ -28,17 +30,18 @@ def header(knr: str) -> html.Section:
     reg = store.region(knr)
     feats = {f["feature"]: f["value"] for f in store.comparison_features([knr]).to_dict("records")}
     year = store.reference_year()
-    facts = [_fact("Fylke", f"{reg['county_name']} ({reg['county_code']})"),
-             _fact("Kommunenummer", knr)]
-    for ind_id, label in (("population", "Folkemengde"), ("share_80plus", "Andel 80+"), ("median_age", "Medianalder")):
+    facts = [_fact(_("Fylke"), f"{reg['county_name']} ({reg['county_code']})"),
+             _fact(_("Kommunenummer"), knr)]
+    for ind_id, label in (("population", _("Folkemengde")), ("share_80plus", _("Andel 80+")),
+                          ("median_age", _("Medianalder"))):
         if store.indicator(ind_id) and year:
             ind = store.indicator(ind_id)
             v = cmp.stats(ind_id, year)["snap"].at[knr, "value"]
-            facts.append(_fact(f"{label} {year}", format_value(v, ind["unit"], int(ind["decimals"]), ind["unit_nb"])))
+            facts.append(_fact(f"{label} {year}", format_value(v, ind["unit"], int(ind["decimals"]), pick(ind, "unit"))))
     if "growth_10y" in feats:
-        facts.append(_fact("Vekst siste 10 år", format_value(feats["growth_10y"], "percent", 1)))
+        facts.append(_fact(_("Vekst siste 10 år"), format_value(feats["growth_10y"], "percent", 1)))
     if "log_density" in feats:
-        facts.append(_fact("Innbyggere per km²", format_number(feats["log_density"], 1)))
+        facts.append(_fact(_("Innbyggere per km²"), format_number(feats["log_density"], 1)))
     return html.Section([
         html.H2(reg["name"], className="h4 mb-2", id="profile-name"),
         html.Dl(facts, className="facts"),
@@ -50,53 +53,63 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
     reg = store.region(knr)
     county_name = reg["county_name"]
     rows = cmp.profile_rows(knr, area)
-    areas = dict(zip(store.service_areas()["id"], store.service_areas()["name_nb"]))
-    area_name = areas.get(area, "Alle tjenesteområder")
-    title = f"{reg['name']}: {area_name.lower()} mot landet og {county_name}"
+    areas = {r["id"]: pick(r, "name") for r in store.service_areas().to_dict("records")}
+    area_name = areas.get(area, _("Alle tjenesteområder"))
+    title = _("{municipality}: {area} mot landet og {county}").format(municipality=reg["name"], area=area_name.lower(),
+                                                                     county=county_name)
     n_county = len(store.municipalities(reg["county_code"]))
     fig = compare.spine_figure(rows, muni_name=reg["name"], county_name=county_name, title=title)
     sources = sorted({r["source"] for r in rows})
     licences = sorted({str(store.indicator(r["id"])["licence"]) for r in rows})
-    summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, {r['bench_country'].label_nb.lower()} enn landet"
+    summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, "
+                        + _("{label} enn landet").format(label=compare.bench_label(r["bench_country"]).lower())
                         for r in rows)
     geo = cmp.geo_neighbours(knr)
     stat = cmp.stat_neighbours(knr)
     why = cmp.why_features(knr)
-    method = store.manifest().get("comparison", {}).get("method", "")
+    comparison = store.manifest().get("comparison", {})
+    method = comparison.get("method_en" if current_lang() == "en" else "method") or comparison.get("method", "")
+    intervals = comparison.get("intervals_en" if current_lang() == "en" else "intervals") or comparison.get(
+        "intervals", "")
+    # the build writes these two texts in bokmål only: marked lang="nb" inside an English page (WCAG 3.1.2)
+    nb_only = {"lang": "nb"} if current_lang() != "nb" and not comparison.get("method_en") else {}
     body = html.Div([
         header(knr),
         html.Section([
-            html.H2(f"Profil: {area_name}", className="h5 mt-3", id="spine-heading"),
+            html.H2(_("Profil: {area}").format(area=area_name), className="h5 mt-3", id="spine-heading"),
             html.P(controls.source_line("; ".join(sources), ", ".join(licences), None,
-                                        extra=f"Siste år med data (til og med {store.reference_year()})"),
+                                        extra=_("Siste år med data (til og med {year})").format(
+                                            year=store.reference_year())),
                    className="source-line small"),
             compare.legend(),
+            share_toolbar("kommune-profil"),
             html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
                 "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
-                     **{"aria-label": f"Ryggradsdiagram for {reg['name']}. {summary}. Se tabellen under."}),
-            html.P("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
-                   "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell).",
+                     **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
+                         municipality=reg["name"], summary=summary)}),
+            html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
+                     "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell)."),
                    className="small"),
             html.Div(compare.profile_table(rows, county_name=county_name, n_munis=len(store.municipalities()),
                                            n_county=n_county),
                      className="table-scroll wide", tabIndex="0", role="region",
-                     **{"aria-label": "Tabell: profilen"}),
-            html.P(store.manifest().get("comparison", {}).get("intervals", ""), className="small mt-1"),
+                     **{"aria-label": _("Tabell: profilen")}),
+            html.P(intervals, className="small mt-1", **nb_only),
         ], **{"aria-labelledby": "spine-heading"}),
         html.Section([
-            html.H2("Naboer og kommuner som ligner", className="h5 mt-4", id="neighbours-heading"),
+            html.H2(_("Naboer og kommuner som ligner"), className="h5 mt-4", id="neighbours-heading"),
             dbc.Row([
                 dbc.Col(html.Div(compare.geo_neighbour_table(geo, area), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": "Geografiske naboer"}), lg=6),
+                                 role="region", **{"aria-label": _("Geografiske naboer")}), lg=6),
                 dbc.Col(html.Div(compare.stat_neighbour_table(stat, area), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": "Statistiske naboer"}), lg=6),
+                                 role="region", **{"aria-label": _("Statistiske naboer")}), lg=6),
             ]),
-            html.H3("Hvorfor ligner de?", className="h6 mt-3"),
-            html.P(method, className="small"),
+            html.H3(_("Hvorfor ligner de?"), className="h6 mt-3"),
+            html.P(method, className="small", **nb_only),
             html.Div(compare.why_table(why, reg["name"]), className="table-scroll wide", tabIndex="0", role="region",
-                     **{"aria-label": "Trekk bak de statistiske naboene"}),
+                     **{"aria-label": _("Trekk bak de statistiske naboene")}),
         ], **{"aria-labelledby": "neighbours-heading"}),
     ])
     return plain(body)
@@ -110,7 +123,7 @@ def update_profile(knr, area=None):
     """Header, spine chart + table, neighbour tables for the selected municipality and service area."""
     code = cmp.valid_knr(knr)
     if code is None:
-        return {"body": html.P("Velg en kommune for å se profilen.", className="lead mt-3"), "trend_hidden": True}
+        return {"body": html.P(_("Velg en kommune for å se profilen."), className="lead mt-3"), "trend_hidden": True}
     return {"body": _profile_body(code, cmp.valid_area(area), store.version(), CODE_VERSION), "trend_hidden": False}
 
 
@@ -122,22 +135,23 @@ def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_V
     ref = store.reference_year()
     series = series[series["year"] <= ref] if ref else series
     codes = list(dict.fromkeys(series["region_code"]))
-    unit, label, dec = ind["unit"], ind["unit_nb"], int(ind["decimals"])
-    title = f"{ind['name_nb']}: {reg['name']} mot {reg['county_name']}, landet og naboene"
+    unit, label, dec = ind["unit"], pick(ind, "unit"), int(ind["decimals"])
+    title = _("{indicator}: {municipality} mot {county}, landet og naboene").format(
+        indicator=pick(ind, "name"), municipality=reg["name"], county=reg["county_name"])
+    group_names = {"GEO": _("Geografiske naboer (median)"), "STAT": _("Statistiske naboer (median)")}
     fig = trendfig.trend_figure(series, title=title, unit=unit, unit_label=label, decimals=dec, order=codes, height=420)
     for tr in fig.get("data", []):
-        code = next((c for c in GROUP_STYLE if tr["name"].startswith(
-            "Geografiske" if c == "GEO" else "Statistiske")), None)
+        code = next((c for c in GROUP_STYLE if tr["name"] == group_names[c]), None)
         if code:
             st = GROUP_STYLE[code]
             tr["line"] = {"color": st["color"], "dash": st["dash"], "width": 2}
             tr["marker"] = {"symbol": st["symbol"], "size": 7, "color": st["color"]}
-    table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=ind["name_nb"],
+    table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=pick(ind, "name"),
                                order=codes, table_id="profile-trend-table-table")
     return plain({"figure": fig, "table": table,
                   "source": controls.source_line(ind["source"], ind["licence"], ind["source_url"],
-                                                 extra="Nabogruppene vises som median av kommunene"),
-                  "label": trendfig.trend_summary(series, indicator_name=ind["name_nb"], unit=unit, unit_label=label,
+                                                 extra=_("Nabogruppene vises som median av kommunene")),
+                  "label": trendfig.trend_summary(series, indicator_name=pick(ind, "name"), unit=unit, unit_label=label,
                                                   decimals=dec, order=codes)})
 
 
@@ -154,8 +168,8 @@ def update_profile_trend(knr, indicator):
     if code is None or ind is None:
         if code is None:
             raise PreventUpdate
-        return {"figure": mapfig.empty_figure("Ingen data", height=420), "table": tables.no_data(), "source": "",
-                "label": "Linjediagram: ingen data"}
+        return {"figure": mapfig.empty_figure(_("Ingen data"), height=420), "table": tables.no_data(), "source": "",
+                "label": _("Linjediagram: ingen data")}
     return _trend(code, ind["id"], store.version(), CODE_VERSION)
 
 
@@ -167,9 +181,10 @@ clientside_callback(
         p.set('knr', String(knr));
         if (area) { p.set('omrade', String(area)); }
         if (indicator) { p.set('indikator', String(indicator)); }
+        if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
         var qs = '?' + p.toString();
         if (window.location.pathname === '/kommune' && window.location.search !== qs) {
-            window.history.replaceState(window.history.state, '', window.location.pathname + qs);
+            window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
         }
         return qs;
     }

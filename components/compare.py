@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from components.format import NBSP, PLOTLY_SEPARATORS, format_number, format_value
+from components.format import NBSP, plotly_separators, format_number, format_value
 from components.mapfig import FONT
 from components.tables import html_table, no_data
 from store.benchmark import LABELS_NB, SYMBOLS, Benchmark
+from components.i18n import N_, _
 
 # key -> (background, text colour); text contrast >= 4.5:1 on every background
 COLOURS = {
@@ -26,17 +27,27 @@ COLOURS = {
     "none": ("#ffffff", "#1a1a1a"),
 }
 MARKER_SYMBOL = {"above": "triangle-up", "below": "triangle-down", "similar": "circle", "none": "circle-open"}
-METHOD_NB = {"significance": "95 %-intervall", "quintile": "kvintil", None: "ikke vurdert"}
+METHOD_NB = {"significance": N_("95 %-intervall"), "quintile": N_("kvintil"), None: N_("ikke vurdert")}
+# store.benchmark.LABELS_NB, marked for extraction here (the store has no translations): shown as _(b.label_nb)
+_BENCH_LABELS = (N_("Bedre"), N_("Dårligere"), N_("Ingen forskjell"), N_("Høyere"), N_("Lavere"), N_("Ikke vurdert"))
 
 FEATURE_NAMES = {
-    "log_population": ("Folkemengde", "persons", 0),
-    "log_density": ("Innbyggere per km²", "per_km2", 1),
-    "growth_10y": ("Befolkningsvekst siste 10 år", "percent", 1),
-    "share_80plus": ("Andel 80 år og over", "percent", 1),
-    "share_67plus": ("Andel 67 år og over", "percent", 1),
-    "median_age": ("Medianalder", "years", 1),
-    "care_ratio": ("Personer 20–66 per person 80+", "ratio", 1),
-}
+    "log_population": (N_("Folkemengde"), "persons", 0),
+    "log_density": (N_("Innbyggere per km²"), "per_km2", 1),
+    "growth_10y": (N_("Befolkningsvekst siste 10 år"), "percent", 1),
+    "share_80plus": (N_("Andel 80 år og over"), "percent", 1),
+    "share_67plus": (N_("Andel 67 år og over"), "percent", 1),
+    "median_age": (N_("Medianalder"), "years", 1),
+    "care_ratio": (N_("Personer 20–66 per person 80+"), "ratio", 1),
+}  # names translated where shown: feature_name()
+
+
+def feature_name(feature: str) -> str:
+    return _(FEATURE_NAMES[feature][0]) if feature in FEATURE_NAMES else feature
+
+
+def bench_label(b: Benchmark) -> str:
+    return _(b.label_nb)
 
 
 def fmt_feature(feature: str, value) -> str:
@@ -58,9 +69,11 @@ def profile_href(knr: str, area: str | None = None) -> str:
 def badge(b: Benchmark, ref_name: str | None = None) -> html.Span:
     """Coloured badge with symbol and text (e.g. '▲ Høyere')."""
     bg, fg = COLOURS[b.key]
-    title = f"{b.label_nb}{' enn ' + ref_name if ref_name and b.key not in ('similar', 'none') else ''}" \
-            f" ({METHOD_NB[b.method]})"
-    return html.Span([html.Span(b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{b.label_nb}"],
+    label = bench_label(b)
+    if ref_name and b.key not in ("similar", "none"):
+        label = _("{label} enn {reference}").format(label=label, reference=ref_name)
+    title = f"{label} ({_(METHOD_NB[b.method])})"
+    return html.Span([html.Span(b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{bench_label(b)}"],
                      className=f"bm bm-{b.key}", title=title, style={"background": bg, "color": fg})
 
 
@@ -72,7 +85,7 @@ def legend(neutral_too: bool = True) -> html.Ul:
     for k in keys:
         bg, fg = COLOURS[k]
         items.append(html.Li([html.Span(SYMBOLS[pos[k]], className=f"bm bm-{k}", style={"background": bg, "color": fg},
-                                        **{"aria-hidden": "true"}), f" {LABELS_NB[k]}"]))
+                                        **{"aria-hidden": "true"}), f" {_(LABELS_NB[k])}"]))
     return html.Ul(items, className="bm-legend list-inline small mb-1")
 
 
@@ -83,6 +96,12 @@ def value_with_ci(r: dict) -> str:
         hi = format_number(r["ci_high"], r["decimals"])
         txt += f" ({lo}–{hi})"
     return txt
+
+
+def _decimals_of(x) -> int:
+    """Decimals needed to show a weight as written (1 -> 0, 0.5 -> 1, 0.25 -> 2)."""
+    text = f"{float(x):g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def _ok(x) -> bool:
@@ -110,7 +129,7 @@ def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, titl
     that "better" is always to the right; neutral indicators show higher to the right."""
     rows = [r for r in rows if _ok(r.get("country")) and _ok(r.get("min"))]
     if not rows:
-        return {"data": [], "layout": {"height": 160, "annotations": [{"text": "Ingen data", "showarrow": False}],
+        return {"data": [], "layout": {"height": 160, "annotations": [{"text": _("Ingen data"), "showarrow": False}],
                                        "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
     names, rng_base, rng_len, iq_base, iq_len = [], [], [], [], []
     mx, my, msym, mcol, mtext = [], [], [], [], []
@@ -122,7 +141,8 @@ def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, titl
         centre = float(r["median"]) if total else c
         half = (lo_, hi_)
         flip = r["direction"] == "lower_better"
-        name = r["name"] + (" (snudd: lavere er bedre)" if flip else "") + (" (midt: median kommune)" if total else "")
+        name = (r["name"] + (" " + _("(snudd: lavere er bedre)") if flip else "")
+                + (" " + _("(midt: median kommune)") if total else ""))
         names.append(name)
         a, b = sorted([spine_position(r["min"], centre, *half, flip), spine_position(r["max"], centre, *half, flip)])
         rng_base.append(a)
@@ -137,16 +157,19 @@ def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, titl
             my.append(name)
             msym.append(MARKER_SYMBOL[b_.position])
             mcol.append(COLOURS[b_.key][0] if b_.key != "none" else "#1a1a1a")
-            mtext.append(f"{muni_name}: {value_with_ci(r)}<br>{b_.symbol} {b_.label_nb} enn landet "
-                         f"({METHOD_NB[b_.method]})<br>Landet: {fmt(c)} · spenn {fmt(r['min'])}–{fmt(r['max'])}")
+            mtext.append(f"{muni_name}: {value_with_ci(r)}<br>{b_.symbol} "
+                         + _("{label} enn landet").format(label=bench_label(b_))
+                         + f" ({_(METHOD_NB[b_.method])})<br>"
+                         + _("Landet: {value} · spenn {low}–{high}").format(value=fmt(c), low=fmt(r['min']),
+                                                                            high=fmt(r['max'])))
         if _ok(r.get("county")):
             cx.append(None if total else spine_position(r["county"], centre, *half, flip))
             cy.append(name)
             ctext.append(f"{county_name}: {fmt(r['county'])}")
     data = [
-        {"type": "bar", "orientation": "h", "y": names, "x": rng_len, "base": rng_base, "name": "Alle kommuner (min–maks)",
+        {"type": "bar", "orientation": "h", "y": names, "x": rng_len, "base": rng_base, "name": _("Alle kommuner (min–maks)"),
          "marker": {"color": "#dcdcdc"}, "hoverinfo": "skip", "width": 0.6},
-        {"type": "bar", "orientation": "h", "y": names, "x": iq_len, "base": iq_base, "name": "Midterste halvdel (25–75 %)",
+        {"type": "bar", "orientation": "h", "y": names, "x": iq_len, "base": iq_base, "name": _("Midterste halvdel (25–75 %)"),
          "marker": {"color": "#9a9a9a"}, "hoverinfo": "skip", "width": 0.6},
         {"type": "scatter", "mode": "markers", "x": cx, "y": cy, "name": county_name, "text": ctext,
          "hovertemplate": "%{text}<extra></extra>",
@@ -158,9 +181,9 @@ def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, titl
     height = 110 + 44 * len(rows)
     layout = {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "barmode": "overlay", "separators": PLOTLY_SEPARATORS, "font": {"family": FONT, "color": "#1a1a1a"},
+        "barmode": "overlay", "separators": plotly_separators(), "font": {"family": FONT, "color": "#1a1a1a"},
         "xaxis": {"range": [-1.08, 1.08], "showticklabels": False, "zeroline": False, "showgrid": False,
-                  "fixedrange": True, "title": {"text": "◀ lavere / dårligere  ·  landet  ·  høyere / bedre ▶"}},
+                  "fixedrange": True, "title": {"text": _("◀ lavere / dårligere  ·  landet  ·  høyere / bedre ▶")}},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True, "ticksuffix": "  "},
         "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0, "y0": 0, "y1": 1,
                     "line": {"color": "#1a1a1a", "width": 2}}],
@@ -176,64 +199,65 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
     """The data table behind the spine chart (one row per indicator)."""
     if not rows:
         return no_data()
-    headers = ["Indikator", "År", "Verdi (95 % KI)", county_name, "Landet", f"Rang av {n_munis}",
-               f"Rang i fylket (av {n_county})", "Mot landet", "Mot fylket", "Endring siste 5 år"]
+    headers = [_("Indikator"), _("År"), _("Verdi (95 % KI)"), county_name, _("Landet"),
+               _("Rang av {n}").format(n=n_munis), _("Rang i fylket (av {n})").format(n=n_county), _("Mot landet"),
+               _("Mot fylket"), _("Endring siste 5 år")]
     out = []
     for r in rows:
         fmt = lambda v: format_value(v, r["unit"], r["decimals"], r["unit_nb"])  # noqa: E731
         ch = r.get("change_5y")
         change = "–" if not _ok(ch) else (("+" if ch > 0 else "") + format_number(ch, r["decimals"]) +
-                                         (" %-poeng" if r["unit"] == "percent" else ""))
+                                         (" " + _("%-poeng") if r["unit"] == "percent" else ""))
         out.append([
             html.Th(r["name"], scope="row"), str(r["year"]) if r.get("year") else "–", value_with_ci(r),
             fmt(r.get("county")), fmt(r.get("country")),
             str(r["rank_all"]) if r.get("rank_all") else "–",
             str(r["rank_county"]) if r.get("rank_county") else "–",
-            html.Td(badge(r["bench_country"], "landet")), html.Td(badge(r["bench_county"], county_name)), change,
+            html.Td(badge(r["bench_country"], _("landet"))), html.Td(badge(r["bench_county"], county_name)), change,
         ])
     return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9],
-                      caption="Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
-                              "Klassene bruker 95 %-intervall der det finnes, ellers kvintiler.",
+                      caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
+                                "Klassene bruker 95 %-intervall der det finnes, ellers kvintiler."),
                       table_id=table_id)
 
 
 # ------------------------------------------------------------------------------------------ neighbours
 def geo_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
     if not nb:
-        return no_data("Ingen naboer funnet")
+        return no_data(_("Ingen naboer funnet"))
     rows = []
     for r in nb:
-        rel = (f"Felles grense ({format_number(r['shared_border_km'], 1)} km)" if r["relation"] == "border"
-               else f"Nærmeste over sjø ({format_number(r['distance_km'], 1)} km)")
+        rel = (_("Felles grense ({km} km)").format(km=format_number(r['shared_border_km'], 1)) if r["relation"] == "border"
+               else _("Nærmeste over sjø ({km} km)").format(km=format_number(r['distance_km'], 1)))
         rows.append([html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"), r["county_name"],
                      rel, format_number(r.get("population"), 0), format_value(r.get("share_80plus"), "percent", 1)])
-    return html_table(["Kommune", "Fylke", "Naboskap", "Folkemengde", "Andel 80+"], rows, numeric=[3, 4],
-                      caption="Geografiske naboer (felles grense; øykommuner: nærmeste i fylket)",
+    return html_table([_("Kommune"), _("Fylke"), _("Naboskap"), _("Folkemengde"), _("Andel 80+")], rows, numeric=[3, 4],
+                      caption=_("Geografiske naboer (felles grense; øykommuner: nærmeste i fylket)"),
                       table_id="geo-neighbours-table")
 
 
 def stat_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
     if not nb:
-        return no_data("Statistiske naboer er ikke beregnet i disse dataene")
+        return no_data(_("Statistiske naboer er ikke beregnet i disse dataene"))
     rows = []
     for r in nb:
         rows.append([str(r["rank"]), html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"),
                      r["county_name"], format_number(r["distance"], 2), r["differs"]])
-    return html_table(["Nr.", "Kommune", "Fylke", "Avstand", "Skiller seg mest på"], rows, numeric=[0, 3],
-                      caption="Statistiske naboer: de 10 mest like kommunene (0 = lik)",
+    return html_table([_("Nr."), _("Kommune"), _("Fylke"), _("Avstand"), _("Skiller seg mest på")], rows, numeric=[0, 3],
+                      caption=_("Statistiske naboer: de 10 mest like kommunene (0 = lik)"),
                       table_id="stat-neighbours-table")
 
 
 def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
     """Feature values: the municipality, the median of its statistical neighbours, all municipalities."""
     if not features:
-        return no_data("Ingen trekk beregnet")
-    rows = [[html.Th(FEATURE_NAMES.get(f["feature"], (f["feature"],))[0], scope="row"),
+        return no_data(_("Ingen trekk beregnet"))
+    rows = [[html.Th(feature_name(f["feature"]), scope="row"),
              fmt_feature(f["feature"], f["value"]), fmt_feature(f["feature"], f["nb_median"]),
-             fmt_feature(f["feature"], f["all_median"]), f"{f['weight']:g}".replace(".", ",")]
+             fmt_feature(f["feature"], f["all_median"]), format_number(f["weight"], _decimals_of(f["weight"]))]
             for f in features]
-    return html_table(["Trekk", muni_name, "Statistiske naboer (median)", "Alle kommuner (median)", "Vekt"], rows,
-                      numeric=[1, 2, 3, 4], caption="Hvorfor ligner de? Trekkene avstanden beregnes fra",
+    return html_table([_("Trekk"), muni_name, _("Statistiske naboer (median)"), _("Alle kommuner (median)"), _("Vekt")],
+                      rows, numeric=[1, 2, 3, 4], caption=_("Hvorfor ligner de? Trekkene avstanden beregnes fra"),
                       table_id="why-table")
 
 
@@ -256,7 +280,7 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
             return {}
         return {"aria-sort": "descending" if descending else "ascending"}
 
-    head = [html.Th(sort_link("navn", "Kommune"), scope="col", **aria("navn"))]
+    head = [html.Th(sort_link("navn", _("Kommune")), scope="col", **aria("navn"))]
     for c in columns:
         unit = "" if c["unit"] == "percent" else f", {c['unit_nb']}"
         head.append(html.Th(sort_link(c["id"], [c["name"], html.Br(),
@@ -278,7 +302,8 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
             bg, fg = COLOURS[b.key] if r["level"] != "country" else ("#eef1f5", "#1a1a1a")
             sym = "" if r["level"] == "country" else b.symbol + NBSP
             text = [html.Span(sym, **{"aria-hidden": "true"}), cell["text"]]
-            sr = "" if r["level"] == "country" else f" ({b.label_nb.lower()} enn landet)"
+            sr = "" if r["level"] == "country" else " (" + _("{label} enn landet").format(
+                label=bench_label(b).lower()) + ")"
             if r["level"] == "municipality":
                 content = dcc.Link(text + [html.Span(sr, className="visually-hidden")],
                                    href=profile_href(r["code"], area), className="rug-link")
@@ -288,6 +313,6 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
                                  title=f"{r['name']} – {c['name']}: {cell['text']}{sr}"))
         body.append(html.Tr(cells, className=f"rug-{r['level']}"))
     return html.Table([
-        html.Caption("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet "
-                     "(95 %-intervall der det finnes, ellers kvintiler). Klikk på en celle for kommuneprofilen."),
+        html.Caption(_("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet "
+                       "(95 %-intervall der det finnes, ellers kvintiler). Klikk på en celle for kommuneprofilen.")),
         html.Thead(html.Tr(head)), html.Tbody(body)], className="table table-sm data-table rug", id=table_id)

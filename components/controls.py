@@ -6,6 +6,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 from dash import html
+from components.i18n import N_, _, pick
 
 ALL_AREAS = "alle"  # service-area dropdown value meaning "all service areas"
 WHOLE_COUNTRY = "NO"  # county dropdown value meaning "Hele landet"
@@ -24,7 +25,7 @@ def indicator_options(cat: pd.DataFrame, area_names: dict[str, str], *, grouped:
     if cat is None or cat.empty:
         return []
     if not grouped:
-        return [{"label": str(r.name_nb), "value": str(r.id)} for r in cat.itertuples()]
+        return [{"label": pick(r, "name"), "value": str(r.id)} for r in cat.itertuples()]
     groups: dict[str, list] = {}
     for r in cat.itertuples():
         area = (r.service_areas or ["_annet"])[0]
@@ -32,19 +33,19 @@ def indicator_options(cat: pd.DataFrame, area_names: dict[str, str], *, grouped:
     order = [a for a in area_names if a in groups] + [a for a in groups if a not in area_names]
     options = []
     for area in order:
-        options.append({"label": area_names.get(area, "Annet"), "value": GROUP_PREFIX + area, "disabled": True})
-        options += [{"label": f"\u2003{r.name_nb}", "value": str(r.id)} for r in groups[area]]
+        options.append({"label": area_names.get(area, _("Annet")), "value": GROUP_PREFIX + area, "disabled": True})
+        options += [{"label": f"\u2003{pick(r, 'name')}", "value": str(r.id)} for r in groups[area]]
     return options
 
 
 def service_area_options(areas: pd.DataFrame) -> list[dict]:
-    return [{"label": "Alle tjenesteområder", "value": ALL_AREAS}] + [
-        {"label": str(r.name_nb), "value": str(r.id)} for r in areas.itertuples()
+    return [{"label": _("Alle tjenesteområder"), "value": ALL_AREAS}] + [
+        {"label": pick(r, "name"), "value": str(r.id)} for r in areas.itertuples()
     ]
 
 
 def county_options(counties: pd.DataFrame) -> list[dict]:
-    return [{"label": "Hele landet", "value": WHOLE_COUNTRY}] + [
+    return [{"label": _("Hele landet"), "value": WHOLE_COUNTRY}] + [
         {"label": f"{r.name} ({r.region_code})", "value": str(r.region_code)} for r in counties.itertuples()
     ]
 
@@ -57,8 +58,8 @@ def level_options(available: Iterable[str]) -> list[dict]:
     """Radio options; a level without data for the indicator is disabled."""
     available = set(available)
     return [
-        {"label": "Fylke", "value": "fylke", "disabled": "fylke" not in available},
-        {"label": "Kommune", "value": "kommune", "disabled": "kommune" not in available},
+        {"label": _("Fylke"), "value": "fylke", "disabled": "fylke" not in available},
+        {"label": _("Kommune"), "value": "kommune", "disabled": "kommune" not in available},
     ]
 
 
@@ -85,14 +86,14 @@ def year_step(years: Sequence[int]) -> int | None:
 
 def source_line(source: str | None, licence: str | None, url: str | None = None, extra: str | None = None):
     """'Kilde: SSB, tabell 07459 (Befolkning) · Lisens: NLOD 2.0' as a <p>."""
-    parts: list = ["Kilde: "]
-    src = source or "ukjent"
+    parts: list = [_("Kilde:") + " "]
+    src = source or _("ukjent")
     if url and str(url).startswith(("http://", "https://")):
         parts.append(html.A(src, href=url, target="_blank", rel="noopener noreferrer"))
     else:
         parts.append(src)
     if licence:
-        parts.append(f" · Lisens: {licence}")
+        parts.append(" · " + _("Lisens: {licence}").format(licence=licence))
     if extra:
         parts.append(f" · {extra}")
     return parts

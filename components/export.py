@@ -32,14 +32,17 @@ from typing import Any, Sequence
 import pandas as pd
 
 from components.format import format_date
+from components.i18n import N_, _, current_lang, pick
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_HEADER_ROWS = 6  # Tittel, Enhet, Kilde, Lisens, Dato, Permalenke
 CSV_SKIP_ROWS = CSV_HEADER_ROWS + 1  # + the empty line before the table
-DATA_SHEET = "Data"
-SOURCE_SHEET = "Kilde"
-LEVEL_NB = {"county": ("Fylke", "Fylkesnummer"), "municipality": ("Kommune", "Kommunenummer")}
+# bokmål names (msgids); the files are written in the UI language: _(DATA_SHEET), _(SOURCE_SHEET), ...
+# English files: sheet «Source», English column names and keys, comma-separated CSV with a decimal point.
+DATA_SHEET = N_("Data")
+SOURCE_SHEET = N_("Kilde")
+LEVEL_NB = {"county": (N_("Fylke"), N_("Fylkesnummer")), "municipality": (N_("Kommune"), N_("Kommunenummer"))}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LINE_BREAKS = re.compile(r"[\r\n]+")
@@ -115,7 +118,7 @@ def csv_number(v, decimals: int | None) -> str:
         text = f"{round(f, int(decimals)):.{int(decimals)}f}"
     if text in ("-0", "-0.0") or re.fullmatch(r"-0\.0+", text):
         text = text[1:]
-    return text.replace(".", ",")
+    return text if current_lang() == "en" else text.replace(".", ",")
 
 
 def _cell_csv(v, col: Column) -> str:
@@ -125,14 +128,15 @@ def _cell_csv(v, col: Column) -> str:
 def metadata(table: ExportTable) -> list[tuple[str, str]]:
     """The key/value pairs of the CSV header block (in order)."""
     source = table.source + (f" ({table.source_url})" if table.source_url else "")
-    return [("Tittel", table.title), ("Enhet", table.unit), ("Kilde", source), ("Lisens", table.licence),
-            ("Dato", format_date(table.date)), ("Permalenke", table.permalink)]
+    return [(_("Tittel"), table.title), (_("Enhet"), table.unit), (_("Kilde"), source), (_("Lisens"), table.licence),
+            (_("Dato"), format_date(table.date)), (_("Permalenke"), table.permalink)]
 
 
 def to_csv(table: ExportTable) -> bytes:
     """CSV bytes: UTF-8 with BOM, semicolons, decimal comma, header block, then the table."""
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w = csv.writer(buf, delimiter="," if current_lang() == "en" else ";", lineterminator="\r\n",
+                   quoting=csv.QUOTE_MINIMAL)
     for key, value in metadata(table):
         w.writerow([key, safe_text(value)])
     w.writerow([])
@@ -154,7 +158,7 @@ def to_xlsx(table: ExportTable) -> bytes:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = DATA_SHEET
+    ws.title = _(DATA_SHEET)
 
     def put(sheet, row: int, col: int, value, *, numeric: bool = False, decimals: int = 0):
         if numeric:
@@ -184,11 +188,11 @@ def to_xlsx(table: ExportTable) -> bytes:
                                                         if j - 1 < len(r) and not col.numeric] + [8])
         ws.column_dimensions[get_column_letter(j)].width = min(60, longest + 2)
 
-    src = wb.create_sheet(SOURCE_SHEET)
-    pairs = [("Tittel", table.title), ("Enhet", table.unit), ("Kilde", table.source),
-             ("Kilde-URL", table.source_url), ("Lisens", table.licence), ("Definisjon", table.definition),
-             ("Merknader", table.notes), ("Dato", format_date(table.date)), ("Permalenke", table.permalink),
-             ("Laget med", "Omsorgsatlas")]
+    src = wb.create_sheet(_(SOURCE_SHEET))
+    pairs = [(_("Tittel"), table.title), (_("Enhet"), table.unit), (_("Kilde"), table.source),
+             (_("Kilde-URL"), table.source_url), (_("Lisens"), table.licence), (_("Definisjon"), table.definition),
+             (_("Merknader"), table.notes), (_("Dato"), format_date(table.date)), (_("Permalenke"), table.permalink),
+             (_("Laget med"), "Omsorgsatlas")]
     for i, (key, value) in enumerate(pairs, start=1):
         put(src, i, 1, key).font = Font(bold=True)
         put(src, i, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
@@ -211,9 +215,9 @@ def filename(*parts: Any, ext: str) -> str:
 
 # --------------------------------------------------------------------------- tables behind the charts
 def _meta(ind: dict) -> dict:
-    return {"unit": str(ind.get("unit_nb") or ind.get("unit") or ""), "source": str(ind.get("source") or ""),
+    return {"unit": str(pick(ind, "unit") or ind.get("unit") or ""), "source": str(ind.get("source") or ""),
             "licence": str(ind.get("licence") or ""), "source_url": str(ind.get("source_url") or ""),
-            "definition": str(ind.get("definition_nb") or ""), "notes": str(ind.get("notes") or "")}
+            "definition": str(pick(ind, "definition") or ""), "notes": str(ind.get("notes") or "")}
 
 
 def rank_export(frame: pd.DataFrame, *, ind: dict, level: str, year: int, place: str, show_county: bool,
@@ -221,19 +225,19 @@ def rank_export(frame: pd.DataFrame, *, ind: dict, level: str, year: int, place:
     """The ranked table behind the map (frame = store.values(...)): rank, code, name, [county], year, value."""
     from components.tables import rank_rows  # same ranking as the table on screen
 
-    name_col, code_col = LEVEL_NB.get(level, ("Region", "Regionnummer"))
+    name_col, code_col = (_(n) for n in LEVEL_NB.get(level, (N_("Region"), N_("Regionnummer"))))
     meta = _meta(ind)
     dec = int(ind.get("decimals") or 0)
-    columns = [Column("Rang", decimals=0), Column(code_col), Column(name_col)]
-    columns += [Column("Fylke")] if show_county else []
-    columns += [Column("År", decimals=0), Column(str(ind.get("name_nb") or "Verdi"), meta["unit"], dec)]
+    columns = [Column(_("Rang"), decimals=0), Column(code_col), Column(name_col)]
+    columns += [Column(_("Fylke"))] if show_county else []
+    columns += [Column(_("År"), decimals=0), Column(str(pick(ind, "name") or _("Verdi")), meta["unit"], dec)]
     rows = []
     if frame is not None and not frame.empty:
         for r in rank_rows(frame).itertuples():
             rows.append([_number(r.rank), r.region_code, r.name] + ([r.county_name] if show_county else [])
                         + [int(year), _number(r.value)])
-    what = "fylker" if level == "county" else "kommuner"
-    title = f"{ind.get('name_nb', '')} – {what}, {place}, {year}"
+    what = _("fylker") if level == "county" else _("kommuner")
+    title = f"{pick(ind, 'name')} – {what}, {place}, {year}"
     return ExportTable(title=title, columns=columns, rows=rows, date=date, permalink=permalink, **meta)
 
 
@@ -244,7 +248,7 @@ def trend_export(series: pd.DataFrame, *, ind: dict, codes: Sequence[str], title
     dec = int(ind.get("decimals") or 0)
     codes = [c for c in codes if series is not None and (series["region_code"] == c).any()]
     names = dict(zip(series["region_code"], series["name"])) if series is not None else {}
-    columns = [Column("År", decimals=0)] + [Column(str(names[c]), meta["unit"], dec) for c in codes]
+    columns = [Column(_("År"), decimals=0)] + [Column(str(names[c]), meta["unit"], dec) for c in codes]
     rows = []
     if codes:
         wide = series.pivot_table(index="year", columns="region_code", values="value", aggfunc="first",

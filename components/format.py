@@ -1,11 +1,14 @@
-"""Norwegian (bokmål) number and date formatting. Pure functions, no Dash.
+"""Number and date formatting in the UI language (bokmål by default, English), with Babel. Pure, no Dash.
 
-Conventions (Språkrådet / SSB style):
+Bokmål conventions (Språkrådet / SSB style; Babel's nb_NO):
 - thousands separator: U+00A0 no-break space  -> "1 234 567"
 - decimal separator: comma                    -> "1 234,5"
 - percent: no-break space before the sign     -> "12,3 %"
 - dates: dd.mm.yyyy                           -> "01.01.2024"
 - missing values: an en dash "–" (or a caller-chosen text)
+
+English (Babel's en_GB): "1,234.5", "12.3%", dates dd/mm/yyyy. The language is
+components.i18n.current_lang() (``use_lang`` blocks, ?lang=, cookie).
 
 Rounding is half away from zero on the decimal representation the user would
 read (2.675 -> "2,68"), not on the binary float.
@@ -18,6 +21,12 @@ import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable
 
+from babel import Locale
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal as _babel_decimal
+
+from components.i18n import N_, _, babel_locale, current_lang
+
 NBSP = "\u00a0"
 MISSING = "–"  # en dash
 
@@ -27,7 +36,7 @@ _UNIT_SUFFIX = {
     "persons": "",
     "ratio": "",
     "per100": "",
-    "years": f"{NBSP}år",
+    "years": N_("år"),  # translated where used: NBSP + _(...)
 }
 
 
@@ -54,28 +63,23 @@ def format_number(value, decimals: int = 0, missing: str = MISSING) -> str:
         dec = Decimal(repr(fvalue)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     except InvalidOperation:  # pragma: no cover - absurdly large values
         return missing
-    sign = "-" if dec < 0 else ""
-    dec = abs(dec)
-    text = f"{dec:.{decimals}f}"
-    int_part, _, frac_part = text.partition(".")
-    groups = []
-    while len(int_part) > 3:
-        groups.insert(0, int_part[-3:])
-        int_part = int_part[:-3]
-    groups.insert(0, int_part)
-    out = NBSP.join(groups)
-    if frac_part:
-        out += "," + frac_part
-    if sign and out.strip("0,\u00a0") == "":  # "-0,0" -> "0,0"
-        sign = ""
+    sign = "-" if dec < 0 and dec != 0 else ""  # "-0,0" -> "0,0" (the rounded value is zero)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    out = _babel_decimal(abs(dec), format=pattern, locale=babel_locale(), decimal_quantization=False)
     return sign + out
 
 
+def _percent_suffix(locale: str) -> str:
+    """What follows the number in the locale's percent pattern: nb "\u00a0%", en "%"."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    return pattern.split(";")[0].rsplit("0", 1)[-1] or "%"
+
+
 def format_percent(value, decimals: int = 1, missing: str = MISSING) -> str:
-    """12.34 (already 0–100) -> "12,3 %"."""
+    """12.34 (already 0–100) -> "12,3 %" (nb) / "12.3%" (en)."""
     if _is_missing(value):
         return missing
-    return f"{format_number(value, decimals)}{NBSP}%"
+    return f"{format_number(value, decimals)}{_percent_suffix(babel_locale())}"
 
 
 def format_value(value, unit: str | None = None, decimals: int = 0, unit_label: str | None = None,
@@ -92,11 +96,13 @@ def format_value(value, unit: str | None = None, decimals: int = 0, unit_label: 
     text = format_number(value, decimals)
     if unit_label:
         return f"{text}{NBSP}{unit_label}"
+    if unit == "years":
+        return f"{text}{NBSP}{_(_UNIT_SUFFIX['years'])}"
     return text + _UNIT_SUFFIX.get(unit or "", "")
 
 
 def format_date(value, missing: str = MISSING) -> str:
-    """date/datetime/ISO string -> "dd.mm.yyyy"."""
+    """date/datetime/ISO string -> "dd.mm.yyyy" (nb) / "dd/mm/yyyy" (en, Babel's short en_GB date)."""
     if value is None:
         return missing
     if isinstance(value, str):
@@ -113,7 +119,9 @@ def format_date(value, missing: str = MISSING) -> str:
         except (TypeError, ValueError):
             return missing
     if isinstance(value, (_dt.date, _dt.datetime)):
-        return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+        day = value.date() if isinstance(value, _dt.datetime) else value
+        return _babel_date(day, format="dd.MM.yyyy" if current_lang() == "nb" else "short",
+                           locale=babel_locale())
     return missing
 
 
@@ -145,4 +153,9 @@ def unit_suffix(unit: str | None, unit_label: str | None = None) -> str:
 
 
 # Plotly's layout.separators: first char decimal separator, second thousands separator.
-PLOTLY_SEPARATORS = "," + NBSP
+PLOTLY_SEPARATORS = "," + NBSP  # bokmål; figures use plotly_separators() (follows the UI language)
+
+
+def plotly_separators(lang: str | None = None) -> str:
+    """layout.separators for the UI language: ",\u00a0" (nb), ".," (en)."""
+    return ".," if (lang or current_lang()) == "en" else PLOTLY_SEPARATORS

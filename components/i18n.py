@@ -14,9 +14,11 @@ checks that each has an English translation.
 Which language: ``current_lang()``
 1. an explicit ``use_lang(...)`` block (tests, server-side image/data exports),
 2. the URL flag ``?lang=en`` / ``?lang=nb`` of the current request,
-3. the cookie ``oa_lang`` (app.py sets it whenever a page is loaded with the URL flag, so the callbacks
+3. for callback requests (POST), the ``lang`` flag of the page that sent them (the Referer header: the URL
+   sync scripts keep ``lang`` in the address bar), so two tabs in different languages each stay in theirs,
+4. the cookie ``oa_lang`` (app.py sets it whenever a page is loaded with the URL flag, so the callbacks
    that follow – POSTs without the flag – answer in the same language),
-4. bokmål.
+5. bokmål.
 """
 
 from __future__ import annotations
@@ -68,10 +70,24 @@ def current_lang() -> str:
     if not has_request_context():
         return DEFAULT_LANG
     try:
-        return (valid_lang(request.args.get(URL_PARAM)) or valid_lang(request.cookies.get(COOKIE))
-                or DEFAULT_LANG)
+        return (valid_lang(request.args.get(URL_PARAM)) or _referer_lang(request)
+                or valid_lang(request.cookies.get(COOKIE)) or DEFAULT_LANG)
     except Exception:  # a malformed query string or cookie never breaks a page
         return DEFAULT_LANG
+
+
+def _referer_lang(request) -> str | None:
+    """?lang= of the page a callback (POST) comes from, when its Referer is this site."""
+    if request.method != "POST":
+        return None
+    ref = request.headers.get("Referer") or ""
+    if "lang=" not in ref or len(ref) > 4000:
+        return None
+    from urllib.parse import parse_qs, urlsplit
+    parts = urlsplit(ref)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return valid_lang(parse_qs(parts.query).get(URL_PARAM))
 
 
 def babel_locale(lang: str | None = None) -> str:
@@ -146,7 +162,32 @@ def N_(message: str) -> str:
     return message
 
 
+def lazy(message: str):
+    """A callable that translates ``message`` when called: dash.register_page(description=lazy(N_("…")))
+    (register_page runs at import time; Dash calls title/description per request)."""
+    def text(**_kwargs) -> str:
+        return gettext(message)
+    return text
+
+
+def page_title(name: str):
+    """register_page(title=page_title(N_("Min kommune"))) -> "My municipality – Omsorgsatlas" per request."""
+    def title(**_kwargs) -> str:
+        return f"{gettext(name)} – Omsorgsatlas"
+    return title
+
+
 _ = gettext
+
+
+def picked_lang(row, field: str) -> str:
+    """The language ``pick(row, field)`` returns: "en" when the English field is used, else "nb"."""
+    lang = current_lang()
+    if lang == DEFAULT_LANG:
+        return DEFAULT_LANG
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    val = get(f"{field}_{lang}", None)
+    return lang if isinstance(val, str) and val.strip() else DEFAULT_LANG
 
 
 def pick(row, field: str) -> str:

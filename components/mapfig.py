@@ -19,7 +19,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from components.format import PLOTLY_SEPARATORS, format_value, unit_suffix
+from components.format import plotly_separators, format_value, unit_suffix
+from components.i18n import _
 
 COLORSCALE = "Viridis"  # colour-blind-safe sequential; reversed so that higher = darker
 REVERSE_SCALE = True
@@ -62,7 +63,8 @@ def map_arrays(frame: pd.DataFrame, *, year: int, unit: str, unit_label: str, de
     codes = [str(c) for c in frame["region_code"]]
     names = [str(n) for n in frame["name"]]
     vals = [_num(v) for v in frame["value"]]
-    text = [format_value(v, unit, decimals, unit_label) if v is not None else "Ingen data" for v in vals]
+    no_data = _("Ingen data")
+    text = [format_value(v, unit, decimals, unit_label) if v is not None else no_data for v in vals]
     width = BORDER_WIDTH.get(level, 0.5)
 
     def widths(cs):
@@ -85,7 +87,7 @@ def map_arrays(frame: pd.DataFrame, *, year: int, unit: str, unit_label: str, de
         "gap_locations": gap_locations,
         "gap_names": [names[i] for i in gap_idx],
         "gap_z": [0 if vals[i] is None else None for i in gap_idx],
-        "gap_hover": f"<b>%{{customdata}}</b><br>{year}: Ingen data<extra></extra>",
+        "gap_hover": f"<b>%{{customdata}}</b><br>{year}: {no_data}<extra></extra>",
         "gap_line_width": widths(gap_locations),
         "gap_line_color": colors(gap_locations),
         "n_values": sum(v is not None for v in vals),
@@ -105,7 +107,7 @@ def choropleth_figure(geojson: dict, arrays: dict[str, Any], *, title: str, unit
     legend_title = unit_suffix(unit, unit_label)
     values_trace = {
         "type": "choropleth",
-        "name": "Verdi",
+        "name": _("Verdi"),
         "geojson": geojson,
         "featureidkey": "properties.code",
         "locations": arrays["locations"],
@@ -122,7 +124,7 @@ def choropleth_figure(geojson: dict, arrays: dict[str, Any], *, title: str, unit
                    "features": [f for f in geojson["features"] if f["properties"]["code"] in gap_set]}
     missing_trace = {
         "type": "choropleth",
-        "name": "Ingen data",
+        "name": _("Ingen data"),
         "geojson": gap_geojson,
         "featureidkey": "properties.code",
         "locations": arrays["gap_locations"],
@@ -141,7 +143,7 @@ def choropleth_figure(geojson: dict, arrays: dict[str, Any], *, title: str, unit
         "layout": {
             "title": {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top",
                       "font": {"size": 14}},
-            "separators": PLOTLY_SEPARATORS,
+            "separators": plotly_separators(),
             "font": {"family": FONT, "color": "#1a1a1a"},
             "geo": {
                 "visible": False,
@@ -195,14 +197,14 @@ def patch_paths(arrays: dict[str, Any], *, title: str, crange: tuple[float, floa
     }
 
 
-def empty_figure(message: str = "Ingen data for dette valget", height: int = 640) -> dict:
+def empty_figure(message: str | None = None, height: int = 640) -> dict:
     """A blank figure with a centred message (used when nothing can be drawn)."""
     return {
         "data": [],
         "layout": {
             "xaxis": {"visible": False},
             "yaxis": {"visible": False},
-            "annotations": [{"text": message, "showarrow": False, "font": {"size": 16, "color": "#333"},
+            "annotations": [{"text": message or _("Ingen data for dette valget"), "showarrow": False, "font": {"size": 16, "color": "#333"},
                              "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
             "height": height,
             "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
@@ -216,14 +218,14 @@ def map_summary(indicator_name: str, year: int, place: str, arrays: dict[str, An
                 unit_label: str, decimals: int) -> str:
     """Text alternative for the map (aria-label): what is shown, range and extremes."""
     pairs = [(v, n) for v, n in zip(arrays["z"], arrays["names"]) if v is not None]
-    base = f"Kart: {indicator_name}, {place}, {year}."
+    base = _("Kart: {indicator}, {place}, {year}.").format(indicator=indicator_name, place=place, year=year)
     if not pairs:
-        return base + " Ingen data for dette valget."
+        return base + " " + _("Ingen data for dette valget.")
     lo = min(pairs, key=lambda p: p[0])
     hi = max(pairs, key=lambda p: p[0])
     fmt = lambda v: format_value(v, unit, decimals, unit_label)  # noqa: E731
-    text = (f"{base} {len(pairs)} regioner med data. Høyest: {hi[1]} ({fmt(hi[0])}). "
-            f"Lavest: {lo[1]} ({fmt(lo[0])}).")
+    text = base + " " + _("{n} regioner med data. Høyest: {high} ({high_value}). Lavest: {low} ({low_value}).").format(
+        n=len(pairs), high=hi[1], high_value=fmt(hi[0]), low=lo[1], low_value=fmt(lo[0]))
     if arrays["n_missing"]:
-        text += f" {arrays['n_missing']} uten data (grå). "
-    return text.strip() + " Se tabellen for alle verdier."
+        text += " " + _("{n} uten data (grå).").format(n=arrays["n_missing"]) + " "
+    return text.strip() + " " + _("Se tabellen for alle verdier.")

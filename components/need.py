@@ -14,15 +14,17 @@ import re
 from dataclasses import dataclass
 
 from components.format import NBSP, format_number, format_percent
+from components.i18n import N_, _, current_lang
 
 MAX_PER_1000 = 2000.0        # above 2 per inhabitant of the age group is not a plausible coverage
 UNITS = {"per1000": 1000, "per100": 100}
-UNIT_LABELS = {"per1000": "per 1 000 innbyggere", "per100": "per 100 innbyggere"}
-AGE_BASES = {"80+": "80 år og over", "67+": "67 år og over", "90+": "90 år og over"}
+# bokmål msgids, translated where shown: _(UNIT_LABELS[u]), _(AGE_BASES[a]), _(WHAT[w][0])
+UNIT_LABELS = {"per1000": N_("per 1 000 innbyggere"), "per100": N_("per 100 innbyggere")}
+AGE_BASES = {"80+": N_("80 år og over"), "67+": N_("67 år og over"), "90+": N_("90 år og over")}
 WHAT = {
-    "arsverk": ("årsverk", "Årsverk"),
-    "mottakere": ("mottakere", "Mottakere"),
-    "plasser": ("plasser", "Plasser"),
+    "arsverk": (N_("årsverk"), N_("Årsverk")),
+    "mottakere": (N_("mottakere"), N_("Mottakere")),
+    "plasser": (N_("plasser"), N_("Plasser")),
 }
 TARGET_YEARS = (2030, 2035, 2040)
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -36,6 +38,12 @@ class Coverage:
     @property
     def per_person(self) -> float:
         return self.value / UNITS[self.unit]
+
+
+def what_noun(what: str) -> str:
+    """«årsverk» / «mottakere» / «plasser» in the UI language."""
+    noun = WHAT.get(what, WHAT["arsverk"])[0]
+    return _(noun)
 
 
 def parse_number(text) -> float | None:
@@ -55,23 +63,23 @@ def parse_number(text) -> float | None:
 
 
 def validate_coverage(text, unit) -> tuple[Coverage | None, str | None]:
-    """(Coverage, None) when usable, else (None, message in bokmål). Rejects empty, non-numeric, zero,
+    """(Coverage, None) when usable, else (None, message in the UI language). Rejects empty, non-numeric, zero,
     negative and absurd values (more than 2 000 per 1 000, i.e. 200 per 100)."""
     if not isinstance(unit, str) or unit not in UNITS:  # a list/dict from the browser is unhashable
-        return None, "Velg en enhet for dekningsgraden."
+        return None, _("Velg en enhet for dekningsgraden.")
     if text is None or (isinstance(text, str) and not text.strip()):
-        return None, "Skriv inn en dekningsgrad, for eksempel 350 (årsverk per 1 000 innbyggere 80+)."
+        return None, _("Skriv inn en dekningsgrad, for eksempel 350 (årsverk per 1 000 innbyggere 80+).")
     value = parse_number(text)
     if value is None:
-        return None, "Dekningsgraden må være et tall, for eksempel 350 eller 12,5."
+        return None, _("Dekningsgraden må være et tall, for eksempel 350 eller 12,5.")
     if value < 0:
-        return None, "Dekningsgraden kan ikke være negativ."
+        return None, _("Dekningsgraden kan ikke være negativ.")
     if value == 0:
-        return None, "Dekningsgraden må være større enn null."
+        return None, _("Dekningsgraden må være større enn null.")
     limit = MAX_PER_1000 * UNITS[unit] / 1000
     if value > limit:
-        return None, (f"{format_number(value, 1 if value % 1 else 0)} {UNIT_LABELS[unit]} er ikke en rimelig "
-                      f"dekningsgrad (høyst {format_number(limit)} {UNIT_LABELS[unit]}). Sjekk enheten.")
+        return None, _("{value} {unit} er ikke en rimelig dekningsgrad (høyst {limit} {unit}). Sjekk enheten.").format(
+            value=format_number(value, 1 if value % 1 else 0), unit=_(UNIT_LABELS[unit]), limit=format_number(limit))
     return Coverage(value, unit), None
 
 
@@ -99,7 +107,7 @@ def format_input(value: float) -> str:
     """A typed value back in Norwegian form: 350 -> "350", 12.5 -> "12,5", 0.125 -> "0,13"."""
     if value % 1 == 0:
         return format_number(value)
-    return format_number(value, 2).rstrip("0").rstrip(",")
+    return format_number(value, 2).rstrip("0").rstrip(",.")
 
 
 def _signed(text: str, value: float) -> str:
@@ -108,11 +116,12 @@ def _signed(text: str, value: float) -> str:
 
 def table_cells(rows: list[dict], what: str, age_base: str = "80+") -> tuple[list[str], list[list[str]]]:
     """Headers and formatted cells for the on-screen table."""
-    noun = WHAT.get(what, WHAT["arsverk"])[1]
-    headers = ["År", f"Innbyggere {age_base}", f"{noun} som trengs", "Endring fra i dag", "Endring i %"]
+    noun = _(WHAT.get(what, WHAT["arsverk"])[1])
+    headers = [_("År"), _("Innbyggere {age}").format(age=age_base), _("{what} som trengs").format(what=noun),
+               _("Endring fra i dag"), _("Endring i %")]
     cells = []
     for r in rows:
-        year = f"{r['year']} (framskr.)" if r["projected"] else f"{r['year']} (i dag)"
+        year = (_("{year} (framskr.)") if r["projected"] else _("{year} (i dag)")).format(year=r["year"])
         cells.append([year, format_number(r["population"]), format_number(r["need"]),
                       _signed(format_number(r["change"]), r["change"]) if r["projected"] else "–",
                       _signed(format_percent(r["change_pct"], 1), r["change_pct"]) if r["projected"] else "–"])
@@ -120,48 +129,52 @@ def table_cells(rows: list[dict], what: str, age_base: str = "80+") -> tuple[lis
 
 
 def _csv_number(value: float, decimals: int = 1) -> str:
-    """CSV number for Norwegian spreadsheets: decimal comma, no thousands separator."""
+    """CSV number: decimal comma (bokmål, for Norwegian spreadsheets) or point (English); no thousands separator."""
     if value is None or not math.isfinite(value):
         return ""
-    return f"{value:.{decimals}f}".replace(".", ",")
+    text = f"{value:.{decimals}f}"
+    return text if current_lang() == "en" else text.replace(".", ",")
 
 
 def to_csv(rows: list[dict], *, region_name: str, what: str, age_base: str, assumptions: list[str],
            source: str) -> str:
     """Semicolon-separated CSV (Excel in Norway), UTF-8 with BOM: the table, then assumptions and source as
     rows."""
-    noun = WHAT.get(what, WHAT["arsverk"])[0]
+    noun = _(WHAT.get(what, WHAT["arsverk"])[0])
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    w.writerow([f"Hva kreves: {region_name}"])
-    w.writerow(["År", "Framskrevet", f"Innbyggere {age_base}", f"Behov ({noun})", "Endring fra i dag",
-                "Endring i %"])
+    w = csv.writer(buf, delimiter="," if current_lang() == "en" else ";", lineterminator="\r\n")
+    w.writerow([_("Hva kreves: {region}").format(region=region_name)])
+    w.writerow([_("År"), _("Framskrevet"), _("Innbyggere {age}").format(age=age_base),
+                _("Behov ({what})").format(what=noun), _("Endring fra i dag"), _("Endring i %")])
     for r in rows:
-        w.writerow([r["year"], "ja" if r["projected"] else "nei", _csv_number(r["population"]),
+        w.writerow([r["year"], _("ja") if r["projected"] else _("nei"), _csv_number(r["population"]),
                     _csv_number(r["need"]), _csv_number(r["change"]) if r["projected"] else "",
                     _csv_number(r["change_pct"]) if r["projected"] else ""])
     w.writerow([])
-    w.writerow(["Forutsetninger"])
+    w.writerow([_("Forutsetninger")])
     for a in assumptions:
         w.writerow([a])
     w.writerow([])
-    w.writerow(["Kilde", source])
+    w.writerow([_("Kilde"), source])
     return "\ufeff" + buf.getvalue()
 
 
 def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str, base_year: int,
                 variant_label: str) -> list[str]:
-    """The assumptions, in bokmål, shown on screen and written to the CSV."""
-    noun = WHAT.get(what, WHAT["arsverk"])[0]
+    """The assumptions, in the UI language, shown on screen and written to the CSV."""
+    noun = _(WHAT.get(what, WHAT["arsverk"])[0])
     val = format_input(coverage.value)
+    age = _(AGE_BASES[age_base]) if age_base in AGE_BASES else age_base
     return [
-        f"Dekningsgrad: {val} {noun} {UNIT_LABELS[coverage.unit]} {AGE_BASES.get(age_base, age_base)} "
-        f"({basis_text}).",
-        f"Dekningsgraden holdes uendret fra {base_year} til 2040 (samme tilbud per innbygger i aldersgruppen).",
-        f"Behovet endres bare med antall innbyggere {AGE_BASES.get(age_base, age_base)}; endringer i helse, "
-        "teknologi, arbeidsdeling, pårørendeomsorg og alderssammensetning innen gruppen er ikke med.",
-        f"Befolkningen for {base_year} er registrert (SSB, 1. januar); årene etter er {variant_label.lower()}"
+        _("Dekningsgrad: {value} {what} {unit} {age} ({basis}).").format(
+            value=val, what=noun, unit=_(UNIT_LABELS[coverage.unit]), age=age, basis=basis_text),
+        _("Dekningsgraden holdes uendret fra {year} til 2040 (samme tilbud per innbygger i aldersgruppen).").format(
+            year=base_year),
+        _("Behovet endres bare med antall innbyggere {age}; endringer i helse, teknologi, arbeidsdeling, "
+          "pårørendeomsorg og alderssammensetning innen gruppen er ikke med.").format(age=age),
+        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}").format(
+            year=base_year, variant=variant_label.lower())
         if not variant_label.startswith("Omsorgsatlas") else
-        f"Befolkningen for {base_year} er registrert (SSB, 1. januar); årene etter er Omsorgsatlas' egen "
-        "framskriving (ikke SSBs framskriving).",
+        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er Omsorgsatlas' egen "
+          "framskriving (ikke SSBs framskriving).").format(year=base_year),
     ]

@@ -13,17 +13,34 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from components.format import MISSING, PLOTLY_SEPARATORS, format_value, unit_suffix
+from components.format import MISSING, plotly_separators, format_value, unit_suffix
 from components.mapfig import FONT, empty_figure
 from components.tables import html_table, no_data
+from components.i18n import N_, _, current_lang
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "cross", "hexagon"]
-LEVEL_NB = {"country": "nasjonalt", "county": "fylke", "municipality": "kommune"}
-MUNICIPALITY_NOTE = ("Tall per kommune krever nettbasert bygging fra SSB (KOSTRA) – ikke tilgjengelig i denne "
-                     "versjonen av dataene.")
+LEVEL_NB = {"country": N_("nasjonalt"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
+MUNICIPALITY_NOTE = N_("Tall per kommune krever nettbasert bygging fra SSB (KOSTRA) – ikke tilgjengelig i denne "
+                       "versjonen av dataene.")
+# store.personnel.DIMENSION_NB values (the store has no translations), shown as dimension_name()
+DIMENSION_NAMES = {
+    "occupation": N_("yrkesgruppe"), "field": N_("område"), "contract": N_("avtaleform"),
+    "target_group": N_("målgruppe"), "age_group": N_("aldersgruppe"), "need_level": N_("bistandsbehov"),
+    "education": N_("utdanning"),
+}
+
+
+def level_name(level: str) -> str:
+    return _(LEVEL_NB[level]) if level in LEVEL_NB else level
+
+
+def dimension_name(dimension: str) -> str:
+    """"occupation+field" -> "yrkesgruppe og område" (in the UI language)."""
+    parts = [_(DIMENSION_NAMES[d]) if d in DIMENSION_NAMES else d for d in str(dimension or "").split("+") if d]
+    return (" " + _("og") + " ").join(parts) or _("gruppe")
 COUNT_UNITS = ("count",)
 
 
@@ -55,9 +72,9 @@ def _layout(title: str, unit: str, unit_label: str | None, height: int, years: S
     span = (max(years) - min(years)) if years else 0
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "separators": PLOTLY_SEPARATORS,
+        "separators": plotly_separators(),
         "font": {"family": FONT, "color": "#1a1a1a"},
-        "xaxis": {"title": {"text": "År"}, "tickformat": "d", "dtick": 1 if span <= 12 else 2, "showgrid": False,
+        "xaxis": {"title": {"text": _("År")}, "tickformat": "d", "dtick": 1 if span <= 12 else 2, "showgrid": False,
                   "linecolor": "#767676", "tickvals": list(years) if len(years) <= 12 else None},
         "yaxis": {"title": {"text": unit_suffix(unit, label_for(unit, unit_label) or "")},
                   "gridcolor": "#e5e5e5", "zeroline": False, "separatethousands": True, "rangemode": "tozero"},
@@ -131,7 +148,7 @@ def bar_figure(values: pd.DataFrame, *, title: str, unit: str, unit_label: str |
     xmax = float(v["value"].max())
     return {"data": [trace], "layout": {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "separators": PLOTLY_SEPARATORS,
+        "separators": plotly_separators(),
         "font": {"family": FONT, "color": "#1a1a1a"},
         "xaxis": {"title": {"text": unit_suffix(unit, label_for(unit, unit_label) or "")}, "gridcolor": "#e5e5e5",
                   "separatethousands": True, "range": [0, xmax * 1.18 if xmax > 0 else 1], "zeroline": True},
@@ -146,7 +163,7 @@ def bar_figure(values: pd.DataFrame, *, title: str, unit: str, unit_label: str |
 
 
 def wide_table(values: pd.DataFrame, *, caption: str, unit: str, unit_label: str | None, decimals: int,
-               label_col: str = "group", label_header: str = "Gruppe", table_id: str | None = None):
+               label_col: str = "group", label_header: str | None = None, table_id: str | None = None):
     """Groups as rows, years as columns (the text alternative of a chart)."""
     if values is None or values.empty or values["value"].notna().sum() == 0:
         return no_data()
@@ -156,29 +173,30 @@ def wide_table(values: pd.DataFrame, *, caption: str, unit: str, unit_label: str
     for g in groups:
         s = values[values[label_col] == g].set_index("year")["value"]
         rows.append([html.Th(str(g), scope="row")] + [fmt(s.get(y), unit, decimals, unit_label) for y in years])
-    headers = [label_header] + [str(y) for y in years]
+    headers = [label_header or _("Gruppe")] + [str(y) for y in years]
     return html_table(headers, rows, caption=caption, numeric=range(1, len(headers)), table_id=table_id)
 
 
 def summary(values: pd.DataFrame, *, name: str, level: str, unit: str, unit_label: str | None, decimals: int,
-            label_col: str = "group", kind: str = "Diagram") -> str:
+            label_col: str = "group", kind: str | None = None) -> str:
     """aria-label for a chart: what it shows, level and the last year's values (first six)."""
+    kind = kind or _("Diagram")
     if values is None or values.empty or values["value"].notna().sum() == 0:
-        return f"{kind}: {name}. Ingen data for dette valget."
+        return f"{kind}: {name}. " + _("Ingen data for dette valget.")
     last = int(values["year"].max())
     v = values[(values["year"] == last) & values["value"].notna()]
     parts = [f"{g}: {fmt(x, unit, decimals, unit_label)}" for g, x in zip(v[label_col], v["value"])]
-    more = f" og {len(parts) - 6} til" if len(parts) > 6 else ""
+    more = " " + _("og {n} til").format(n=len(parts) - 6) if len(parts) > 6 else ""
     years = sorted({int(y) for y in values["year"]})
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    return (f"{kind}: {name}, {LEVEL_NB.get(level, level)}, {span}. {last}: " + "; ".join(parts[:6]) + more
-            + ". Se tabellen for alle verdier.")
+    return (f"{kind}: {name}, {level_name(level)}, {span}. {last}: " + "; ".join(parts[:6]) + more
+            + ". " + _("Se tabellen for alle verdier."))
 
 
 def source_block(sources: Sequence[str], licences: Sequence[str], level: str, extra: str | None = None) -> list:
     """«Nivå: nasjonalt · Kilde: … · Lisens: …» (children of a <p class=source-line>)."""
-    out: list = [html.Strong(f"Nivå: {LEVEL_NB.get(level, level)}"), " · Kilde: "]
-    out.append("; ".join(sources) if sources else "ukjent")
+    out: list = [html.Strong(_("Nivå: {level}").format(level=level_name(level))), " · " + _("Kilde:") + " "]
+    out.append("; ".join(sources) if sources else _("ukjent"))
     if licences:
         out.append(" · " + "; ".join(licences))
     if extra:
@@ -191,8 +209,9 @@ def notes_block(notes: Sequence[tuple[str, str]]):
     if not notes:
         return None
     items = [html.Li([html.Span(f"{name}: ", className="fw-semibold"), note]) for name, note in notes]
-    return html.Div([html.P("Merknader fra kilden", className="fw-semibold mb-1"), html.Ul(items, className="mb-0")],
-                    className="source-notes small", role="note")
+    lang = {"lang": "nb"} if current_lang() != "nb" else {}  # the catalogue's notes exist in bokmål only
+    return html.Div([html.P(_("Merknader fra kilden"), className="fw-semibold mb-1"),
+                     html.Ul(items, className="mb-0", **lang)], className="source-notes small", role="note")
 
 
 def key_card(*, title: str, value: str, year: int | None, level: str, source: str, note: str | None = None,
@@ -200,9 +219,9 @@ def key_card(*, title: str, value: str, year: int | None, level: str, source: st
     body = [
         html.H3(title, className="h6 key-title"),
         html.P(value, className="key-value mb-1"),
-        html.P(f"{year} · {LEVEL_NB.get(level, level)}" if year else LEVEL_NB.get(level, level),
+        html.P(f"{year} · {level_name(level)}" if year else level_name(level),
                className="small mb-1 key-meta"),
-        html.P(f"Kilde: {source}", className="small mb-0 source-line"),
+        html.P(_("Kilde:") + f" {source}", className="small mb-0 source-line"),
     ]
     if note:
         body.append(html.P(note, className="small mb-0 mt-1 key-note"))
@@ -211,14 +230,15 @@ def key_card(*, title: str, value: str, year: int | None, level: str, source: st
 
 
 def area_rows_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str, int, str | None]], *,
-                    caption: str, table_id: str | None = None, area_header: str = "Område"):
+                    caption: str, table_id: str | None = None, area_header: str | None = None):
     """Areas of their own year (store.personnel.area_table) as a table: area, 2024 counties it covers,
     the value columns (id, header, unit, decimals, unit_label) and the note."""
     if frame is None or frame.empty:
         return no_data()
-    headers = [area_header, "Fylker i 2024 (helt eller delvis)"] + [c[1] for c in columns] + ["Merknad"]
+    headers = ([area_header or _("Område"), _("Fylker i 2024 (helt eller delvis)")] + [c[1] for c in columns]
+               + [_("Merknad")])
     rows = []
-    for _, r in frame.iterrows():
+    for _i, r in frame.iterrows():
         names = list(r.get("counties_2024_names") or [])
         rows.append([html.Th(str(r["area_name"]), scope="row"), ", ".join(names)]
                     + [fmt(r.get(cid), unit, dec, ulabel) for cid, _h, unit, dec, ulabel in columns]
@@ -231,31 +251,41 @@ def area_rows_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str, str, 
 # panel shows (its groups, years, units, sources, notes) comes from the catalogue; the last panel lets the
 # user pick any breakdown in the data, so a new series needs no code.
 PANELS = (
-    {"id": "tjenesteomrade", "kind": "time", "title": "Årsverk etter tjenesteområde",
+    {"id": "tjenesteomrade", "kind": "time", "title": N_("Årsverk etter tjenesteområde"),
      "series": "kl_arsverk_tjenesteomrade", "mode": "stack"},
-    {"id": "yrke", "kind": "time", "title": "Årsverk i omsorgstjenestene etter yrkesgruppe",
+    {"id": "yrke", "kind": "time", "title": N_("Årsverk i omsorgstjenestene etter yrkesgruppe"),
      "series": "kl_arsverk_omsorg_yrke", "mode": "stack"},
-    {"id": "menn", "kind": "bar", "title": "Andel menn etter yrkesgruppe", "series": "kl_andel_menn_yrke"},
-    {"id": "innvandrere", "kind": "bar", "title": "Andel innvandrere etter yrkesgruppe",
+    {"id": "menn", "kind": "bar", "title": N_("Andel menn etter yrkesgruppe"), "series": "kl_andel_menn_yrke"},
+    {"id": "innvandrere", "kind": "bar", "title": N_("Andel innvandrere etter yrkesgruppe"),
      "series": "kl_andel_innvandrere_yrke"},
-    {"id": "sykefravaer", "kind": "ind", "title": "Sykefravær og fravær i omsorgstjenestene",
+    {"id": "sykefravaer", "kind": "ind", "title": N_("Sykefravær og fravær i omsorgstjenestene"),
      "indicators": ["kl_sykefravaer_omsorg", "kl_fravaer_omsorg"]},
-    {"id": "leger", "kind": "time", "title": "Legeårsverk etter virkeområde", "series": "kl_arsverk_lege_virkeomrade",
+    {"id": "leger", "kind": "time", "title": N_("Legeårsverk etter virkeområde"), "series": "kl_arsverk_lege_virkeomrade",
      "mode": "stack"},
-    {"id": "fysio", "kind": "time", "title": "Fysioterapeutårsverk etter virkeområde",
+    {"id": "fysio", "kind": "time", "title": N_("Fysioterapeutårsverk etter virkeområde"),
      "series": "kl_arsverk_fysio_virkeomrade", "mode": "stack"},
-    {"id": "fastleger", "kind": "ind", "title": "Fastleger (to dokumenter)",
+    {"id": "fastleger", "kind": "ind", "title": N_("Fastleger (to dokumenter)"),
      "indicators": ["kl_fastleger", "ms26_fastleger"]},
-    {"id": "utdanning", "kind": "time", "title": "Utdanningsløpet: opptak til helse- og sosialutdanninger",
+    {"id": "utdanning", "kind": "time", "title": N_("Utdanningsløpet: opptak til helse- og sosialutdanninger"),
      "series": "kl_opptak_utdanning", "mode": "line"},
-    {"id": "fagprover", "kind": "time", "title": "Utdanningsløpet: fagprøvekandidater og avgangselever",
+    {"id": "fagprover", "kind": "time", "title": N_("Utdanningsløpet: fagprøvekandidater og avgangselever"),
      "series": "kl_fagprovekandidater", "mode": "line"},
-    {"id": "utforsk", "kind": "time", "title": "Alle fordelinger i dataene", "series": "kl_arsverk_helsestasjon_yrke",
+    {"id": "utforsk", "kind": "time", "title": N_("Alle fordelinger i dataene"), "series": "kl_arsverk_helsestasjon_yrke",
      "mode": "stack", "chooser": True},
 )
 KEY_FIGURES = ("kl_andel_arsverk_fagutdanning", "kl_arsverk_omsorg", "drv_arsverk_omsorg_per1000_80pluss",
                "kl_andel_menn", "kl_andel_innvandrere", "kl_sykefravaer_omsorg")
-MODE_OPTIONS = [{"label": "Stablede søyler", "value": "stack"}, {"label": "Linjer", "value": "line"}]
+MODE_OPTIONS = [{"label": N_("Stablede søyler"), "value": "stack"}, {"label": N_("Linjer"), "value": "line"}]
+
+
+def mode_options() -> list[dict]:
+    return [{"label": _(label), "value": value} for label, value in ((o["label"], o["value"]) for o in MODE_OPTIONS)]
+
+
+def panel_title(panel_spec: dict) -> str:
+    """A panel's title (a bokmål msgid in PANELS) in the UI language."""
+    title = panel_spec.get("title") or ""
+    return _(title) if title else ""
 ALL_AREAS = "alle"
 
 P_AREA = "tjenesteomrade"
@@ -278,13 +308,13 @@ def parse_personnel_query(params, *, areas: Sequence[str], years: Sequence[int],
         if raw in areas:
             area = raw
         else:
-            notes.append(f"Ukjent tjenesteområde «{shown(raw)}» – viser alle.")
+            notes.append(_("Ukjent tjenesteområde «{value}» – viser alle.").format(value=shown(raw)))
     year = default_year
     raw_year = _single(params, P_YEAR, notes)
     if raw_year is not None:
         y = parse_year(raw_year)
         if y is None or y not in years:
-            notes.append(f"Ugyldig år «{shown(raw_year)}» – viser {default_year}.")
+            notes.append(_("Ugyldig år «{value}» – viser {year}.").format(value=shown(raw_year), year=default_year))
         else:
             year = y
     return area, year, notes

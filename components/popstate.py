@@ -5,7 +5,7 @@
     /befolkning                      (the whole country, last observed year, single ages)
 
 ``parse_population_query`` validates what Dash Pages passes to ``layout(**query)`` and never raises; every
-ignored parameter yields a note in bokmål. ``kommune`` wins over ``fylke`` when both are given and agree;
+ignored parameter yields a note in the UI language. ``kommune`` wins over ``fylke`` when both are given and agree;
 when they disagree the municipality is shown (with a note). The clientside URL sync in
 callbacks/population.py writes the same parameters in the same order.
 """
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from components.urlstate import _single, normalise_code, parse_year, shown
+from components.i18n import _
 
 P_MUNICIPALITY = "kommune"
 P_COUNTY = "fylke"
@@ -52,7 +53,7 @@ def parse_population_query(params: Mapping[str, Any] | None, *, counties: Mappin
         if code in counties:
             county = code
         else:
-            notes.append(f"Ukjent fylke «{shown(raw_county)}» – viser hele landet.")
+            notes.append(_("Ukjent fylke «{value}» – viser hele landet.").format(value=shown(raw_county)))
     raw_muni = _single(params, P_MUNICIPALITY, notes)
     muni = None
     if raw_muni is not None:
@@ -61,10 +62,11 @@ def parse_population_query(params: Mapping[str, Any] | None, *, counties: Mappin
             muni = code
             name, muni_county = municipalities[code]
             if county is not None and county != muni_county:
-                notes.append(f"{name} ({code}) ligger ikke i {counties[county]} – viser {name}.")
+                notes.append(_("{name} ({code}) ligger ikke i {county} – viser {name}.").format(
+                    name=name, code=code, county=counties[county]))
         else:
-            notes.append(f"Ukjent kommune «{shown(raw_muni)}» – viser "
-                         f"{counties[county] if county else 'hele landet'}.")
+            notes.append(_("Ukjent kommune «{value}» – viser {region}.").format(
+                value=shown(raw_muni), region=counties[county] if county else _("hele landet")))
     region = muni or county or COUNTRY
 
     year = default_year
@@ -72,8 +74,8 @@ def parse_population_query(params: Mapping[str, Any] | None, *, counties: Mappin
     if raw_year is not None:
         y = parse_year(raw_year)
         if y is None or y not in years:
-            notes.append(f"Ugyldig år «{shown(raw_year)}» – velg et år fra {years[0]} til {years[-1]}; "
-                         f"viser {default_year}.")
+            notes.append(_("Ugyldig år «{value}» – velg et år fra {first} til {last}; viser {year}.").format(
+                value=shown(raw_year), first=years[0], last=years[-1], year=default_year))
         else:
             year = y
 
@@ -83,8 +85,8 @@ def parse_population_query(params: Mapping[str, Any] | None, *, counties: Mappin
         if raw_width in WIDTHS:
             width = WIDTHS[raw_width]
         else:
-            notes.append(f"Ukjent aldersgruppering «{shown(raw_width)}» – bruk 1 (ettårig) eller 5 (femårig); "
-                         "viser ettårig alder.")
+            notes.append(_("Ukjent aldersgruppering «{value}» – bruk 1 (ettårig) eller 5 (femårig); "
+                           "viser ettårig alder.").format(value=shown(raw_width)))
     return PopParse(PopState(region, year, width), notes)
 
 

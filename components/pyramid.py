@@ -15,10 +15,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from components.format import PLOTLY_SEPARATORS, format_number, format_percent
+from components.format import plotly_separators, format_number, format_percent
 from components.mapfig import FONT, empty_figure
 from components.tables import html_table, no_data
 from components.trend import STYLES
+from components.i18n import _
 
 MAX_AGE = 105
 OBSERVED_COLOR = "#0072B2"     # Okabe–Ito blue
@@ -62,7 +63,7 @@ def _num(v) -> float | None:
 def _base_layout(title: str, height: int) -> dict:
     return {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "separators": PLOTLY_SEPARATORS,
+        "separators": plotly_separators(),
         "font": {"family": FONT, "color": "#1a1a1a"},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         "modebar": {"orientation": "v"},
@@ -75,20 +76,22 @@ def _base_layout(title: str, height: int) -> dict:
 
 # ------------------------------------------------------------------------------------------ age profile
 def profile_title(region_name: str, year: int, projected: bool) -> str:
-    what = "framskrevet" if projected else "registrert"
-    return f"Aldersprofil, {region_name}, 1. januar {year} ({what}) – begge kjønn samlet"
+    what = _("framskrevet") if projected else _("registrert")
+    return _("Aldersprofil, {region}, 1. januar {year} ({status}) – begge kjønn samlet").format(
+        region=region_name, year=year, status=what)
 
 
 def profile_arrays(values: np.ndarray, year: int, projected: bool, width: int, variant_label: str) -> dict:
     """What changes with the year: bar values, hover text, colours/pattern, trace name."""
     g = grouped(values, width)
     labels = [lab for lab, _, _ in age_groups(width)]
-    status = f"framskrevet ({variant_label})" if projected else "registrert"
-    text = [f"{lab} år: {format_number(v)} personer ({year}, {status})" for lab, v in zip(labels, g)]
+    status = _("framskrevet ({variant})").format(variant=variant_label) if projected else _("registrert")
+    text = [_("{age} år: {n} personer ({year}, {status})").format(age=lab, n=format_number(v), year=year, status=status)
+            for lab, v in zip(labels, g)]
     return {
         "x": [_num(v) for v in g],
         "text": text,
-        "name": f"{year} – framskrevet" if projected else f"{year} – registrert",
+        "name": f"{year} – " + (_("framskrevet") if projected else _("registrert")),
         "marker": {"color": PROJECTED_COLOR if projected else OBSERVED_COLOR,
                    "line": {"color": PROJECTED_COLOR if projected else OBSERVED_COLOR, "width": 0.5},
                    "pattern": {"shape": "/" if projected else "", "fillmode": "overlay", "fgcolor": "#ffffff",
@@ -98,10 +101,10 @@ def profile_arrays(values: np.ndarray, year: int, projected: bool, width: int, v
 
 def profile_annotation(projected: bool) -> list[dict]:
     if not projected:
-        return [{"text": "Registrert", "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
+        return [{"text": _("Registrert"), "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
                  "yanchor": "top", "showarrow": False, "font": {"size": 13, "color": "#1a1a1a"},
                  "bgcolor": "#ffffff", "bordercolor": OBSERVED_COLOR, "borderwidth": 2, "borderpad": 4}]
-    return [{"text": "FRAMSKREVET", "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
+    return [{"text": _("FRAMSKREVET"), "xref": "paper", "yref": "paper", "x": 0.99, "y": 0.99, "xanchor": "right",
              "yanchor": "top", "showarrow": False, "font": {"size": 13, "color": "#1a1a1a"},
              "bgcolor": "#fde8dc", "bordercolor": PROJECTED_COLOR, "borderwidth": 2, "borderpad": 4}]
 
@@ -114,7 +117,7 @@ def age_profile_figure(values: np.ndarray | None, reference: np.ndarray | None, 
     Trace 0: bars of ``year``; trace 1: outline of ``reference_year`` (hidden when year == reference_year).
     The structure never changes with the year, so a year change is a Patch of trace 0/1 and the title."""
     if values is None:
-        return empty_figure(f"Ingen befolkningstall for {year}", height=PROFILE_HEIGHT)
+        return empty_figure(_("Ingen befolkningstall for {year}").format(year=year), height=PROFILE_HEIGHT)
     labels = [lab for lab, _, _ in age_groups(width)]
     arr = profile_arrays(values, year, projected, width, variant_label)
     ref = grouped(reference, width) if reference is not None else np.full(len(labels), np.nan)
@@ -122,17 +125,18 @@ def age_profile_figure(values: np.ndarray | None, reference: np.ndarray | None, 
             "text": arr["text"], "textposition": "none", "hovertemplate": "%{text}<extra></extra>",
             "marker": arr["marker"]}
     outline = {"type": "scatter", "mode": "lines", "y": labels, "x": [_num(v) for v in ref],
-               "name": f"{reference_year} (siste registrerte år)", "line": {"color": REFERENCE_COLOR, "width": 1.5,
+               "name": _("{year} (siste registrerte år)").format(year=reference_year), "line": {"color": REFERENCE_COLOR, "width": 1.5,
                                                                             "shape": "vh", "dash": "dot"},
-               "hovertemplate": f"%{{y}} år: %{{x:,.0f}} personer ({reference_year}, registrert)<extra></extra>",
+               "hovertemplate": _("%{{y}} år: %{{x:,.0f}} personer ({year}, registrert)").format(year=reference_year)
+               + "<extra></extra>",
                "visible": year != reference_year}
     layout = _base_layout(profile_title(region_name, year, projected), PROFILE_HEIGHT)
     layout.update({
         "bargap": 0.08 if width > 1 else 0.0,
-        "xaxis": {"title": {"text": "Personer"}, "range": [0, x_max * 1.05 if x_max > 0 else 1],
+        "xaxis": {"title": {"text": _("Personer")}, "range": [0, x_max * 1.05 if x_max > 0 else 1],
                   "separatethousands": True, "tickformat": ",d", "gridcolor": "#e5e5e5", "zeroline": True, "zerolinecolor": "#767676",
                   "fixedrange": True},
-        "yaxis": {"title": {"text": "Alder"}, "type": "category", "categoryorder": "array",
+        "yaxis": {"title": {"text": _("Alder")}, "type": "category", "categoryorder": "array",
                   "categoryarray": labels, "fixedrange": True, "tickson": "boundaries",
                   **({"dtick": 5} if width <= 1 else {})},
         "annotations": profile_annotation(projected),
@@ -155,15 +159,15 @@ def profile_patch_paths(values: np.ndarray, *, region_name: str, year: int, refe
 
 def profile_summary(values: np.ndarray | None, *, region_name: str, year: int, projected: bool) -> str:
     if values is None:
-        return f"Aldersprofil: ingen befolkningstall for {region_name} i {year}."
+        return _("Aldersprofil: ingen befolkningstall for {region} i {year}.").format(region=region_name, year=year)
     v = np.nan_to_num(values)
     total = v.sum()
     share80 = 100 * v[80:].sum() / total if total > 0 else float("nan")
     mode_age = int(np.argmax(v))
-    return (f"Stolpediagram: aldersprofil for {region_name} 1. januar {year} "
-            f"({'framskrevet' if projected else 'registrert'}), begge kjønn samlet. "
-            f"{format_number(total)} innbyggere, {format_percent(share80)} er 80 år eller eldre; "
-            f"flest personer har alderen {mode_age} år.")
+    return _("Stolpediagram: aldersprofil for {region} 1. januar {year} ({status}), begge kjønn samlet. "
+             "{total} innbyggere, {share} er 80 år eller eldre; flest personer har alderen {age} år.").format(
+        region=region_name, year=year, status=_("framskrevet") if projected else _("registrert"),
+        total=format_number(total), share=format_percent(share80), age=mode_age)
 
 
 def profile_table(values: np.ndarray | None, reference: np.ndarray | None, *, year: int, reference_year: int,
@@ -173,14 +177,15 @@ def profile_table(values: np.ndarray | None, reference: np.ndarray | None, *, ye
     labels = [lab for lab, _, _ in age_groups(width)]
     g = grouped(values, width)
     r = grouped(reference, width) if reference is not None else np.full(len(labels), np.nan)
-    status = "framskrevet" if projected else "registrert"
-    headers = ["Alder", f"{year} ({status})"] + ([f"{reference_year} (registrert)"] if year != reference_year else [])
+    status = _("framskrevet") if projected else _("registrert")
+    headers = [_("Alder"), f"{year} ({status})"] + (
+        [f"{reference_year} ({_('registrert')})"] if year != reference_year else [])
     rows = []
     for lab, a, b in zip(labels, g, r):
         rows.append([lab] + [format_number(a)] + ([format_number(b)] if year != reference_year else []))
-    rows.append(["I alt", format_number(np.nansum(g))] + (
+    rows.append([_("I alt"), format_number(np.nansum(g))] + (
         [format_number(np.nansum(r))] if year != reference_year else []))
-    return html_table(headers, rows, caption=f"Innbyggere etter alder, {year} ({status})",
+    return html_table(headers, rows, caption=_("Innbyggere etter alder, {year} ({status})").format(year=year, status=status),
                       numeric=range(1, len(headers)), table_id="profile-table-table")
 
 
@@ -188,7 +193,7 @@ def profile_table(values: np.ndarray | None, reference: np.ndarray | None, *, ye
 def _band(first_projected: int, last: int) -> tuple[dict, dict]:
     shape = {"type": "rect", "xref": "x", "yref": "paper", "x0": first_projected - 0.5, "x1": last + 0.5,
              "y0": 0, "y1": 1, "fillcolor": BAND_COLOR, "line": {"width": 0}, "layer": "below"}
-    label = {"text": "Framskrevet →", "xref": "x", "yref": "paper", "x": first_projected - 0.3, "y": 1.0,
+    label = {"text": _("Framskrevet →"), "xref": "x", "yref": "paper", "x": first_projected - 0.3, "y": 1.0,
              "xanchor": "left", "yanchor": "bottom", "showarrow": False, "font": {"size": 12, "color": "#1a1a1a"}}
     return shape, label
 
@@ -208,7 +213,7 @@ def _split_traces(name: str, years: Sequence[int], values: Sequence[float], proj
     for idx, is_proj in ((obs_idx, False), (pro_idx, True)):
         if not idx:
             continue
-        label = [("framskrevet" if proj[i] else "registrert") for i in idx]
+        label = [(_("framskrevet") if proj[i] else _("registrert")) for i in idx]
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": name,
             "showlegend": not is_proj or not obs_idx,
@@ -237,17 +242,17 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
             vals = 100 * vals / b if b > 0 else vals * float("nan")
             fmt = lambda v: format_number(v, 0)  # noqa: E731
         else:
-            fmt = lambda v: f"{format_number(v)} personer"  # noqa: E731
+            fmt = lambda v: _("{n} personer").format(n=format_number(v))  # noqa: E731
         traces += _split_traces(g, s["year"], vals, s["projected"], color=st["color"], symbol=st["symbol"],
                                 text_fmt=fmt)
-    title = (f"Antall eldre, {region_name}" if mode != "index"
-             else f"Antall eldre, {region_name} (indeks, {base_year} = 100)")
+    title = (_("Antall eldre, {region}").format(region=region_name) if mode != "index"
+             else _("Antall eldre, {region} (indeks, {year} = 100)").format(region=region_name, year=base_year))
     layout = _base_layout(title, 400)
     years = [int(y) for y in s["year"]]
     layout.update({
-        "xaxis": {"title": {"text": "År (1. januar)"}, "tickformat": "d", "dtick": 5, "showgrid": False,
+        "xaxis": {"title": {"text": _("År (1. januar)")}, "tickformat": "d", "dtick": 5, "showgrid": False,
                   "linecolor": "#767676", "range": [min(years) - 0.5, max(years) + 0.5]},
-        "yaxis": {"title": {"text": "Indeks" if mode == "index" else "Personer"}, "gridcolor": "#e5e5e5",
+        "yaxis": {"title": {"text": _("Indeks") if mode == "index" else _("Personer")}, "gridcolor": "#e5e5e5",
                   "separatethousands": True, "tickformat": ",d", "rangemode": "tozero", "zeroline": False},
         "hovermode": "x unified",
     })
@@ -266,7 +271,8 @@ def care_figure(series_by_region: list[tuple[str, str, pd.DataFrame]]) -> dict:
             continue
         st = STYLES.get(level, STYLES["country"])
         traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], color=st["color"],
-                                symbol=st["symbol"], text_fmt=lambda v: f"{format_number(v, 1)} per person 80+",
+                                symbol=st["symbol"],
+                                text_fmt=lambda v: _("{n} per person 80+").format(n=format_number(v, 1)),
                                 width=st["width"], dash_obs="solid")
         years += [int(y) for y in s["year"]]
         if s["projected"].any():
@@ -274,11 +280,11 @@ def care_figure(series_by_region: list[tuple[str, str, pd.DataFrame]]) -> dict:
             first_proj = fp if first_proj is None else min(first_proj, fp)
     if not traces:
         return empty_figure(height=400)
-    layout = _base_layout("Omsorgsressurs: personer 20–66 år per person 80 år og over", 400)
+    layout = _base_layout(_("Omsorgsressurs: personer 20–66 år per person 80 år og over"), 400)
     layout.update({
-        "xaxis": {"title": {"text": "År (1. januar)"}, "tickformat": "d", "dtick": 5, "showgrid": False,
+        "xaxis": {"title": {"text": _("År (1. januar)")}, "tickformat": "d", "dtick": 5, "showgrid": False,
                   "linecolor": "#767676", "range": [min(years) - 0.5, max(years) + 0.5]},
-        "yaxis": {"title": {"text": "Personer 20–66 per person 80+"}, "gridcolor": "#e5e5e5",
+        "yaxis": {"title": {"text": _("Personer 20–66 per person 80+")}, "gridcolor": "#e5e5e5",
                   "rangemode": "tozero", "zeroline": False},
         "hovermode": "x unified",
     })
@@ -292,16 +298,16 @@ def groups_table(series: pd.DataFrame, *, region_name: str):
     s = series.dropna(subset=["80+"])
     if s.empty:
         return no_data()
-    headers = ["År", "67 år og over", "80 år og over", "90 år og over", "Personer 20–66 per person 80+"]
+    headers = [_("År"), _("67 år og over"), _("80 år og over"), _("90 år og over"), _("Personer 20–66 per person 80+")]
     rows = []
     for r in s.itertuples(index=False):
         d = r._asdict()
-        year = f"{d['year']} (framskrevet)" if d["projected"] else str(d["year"])
+        year = f"{d['year']} ({_('framskrevet')})" if d["projected"] else str(d["year"])
         rows.append([year, format_number(series.loc[series["year"] == d["year"], "67+"].iloc[0]),
                      format_number(series.loc[series["year"] == d["year"], "80+"].iloc[0]),
                      format_number(series.loc[series["year"] == d["year"], "90+"].iloc[0]),
                      format_number(d["care_ratio"], 1)])
-    return html_table(headers, rows, caption=f"Antall eldre og omsorgsressurs, {region_name}",
+    return html_table(headers, rows, caption=_("Antall eldre og omsorgsressurs, {region}").format(region=region_name),
                       numeric=range(1, len(headers)), table_id="groups-table-table")
 
 
@@ -310,11 +316,11 @@ def care_table(series_by_region: list[tuple[str, str, pd.DataFrame]]):
         return no_data()
     years = sorted({int(y) for _, _, s in series_by_region for y in s["year"]})
     proj = {int(y) for _, _, s in series_by_region for y in s.loc[s["projected"], "year"]}
-    headers = ["År"] + [name for name, _, _ in series_by_region]
+    headers = [_("År")] + [name for name, _n, _l in series_by_region]
     lookup = [dict(zip(s["year"].astype(int), s["care_ratio"])) for _, _, s in series_by_region]
-    rows = [[f"{y} (framskrevet)" if y in proj else str(y)] + [format_number(m.get(y), 1) for m in lookup]
+    rows = [[f"{y} ({_('framskrevet')})" if y in proj else str(y)] + [format_number(m.get(y), 1) for m in lookup]
             for y in years]
-    return html_table(headers, rows, caption="Personer 20–66 år per person 80 år og over",
+    return html_table(headers, rows, caption=_("Personer 20–66 år per person 80 år og over"),
                       numeric=range(1, len(headers)), table_id="care-table-table")
 
 

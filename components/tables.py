@@ -11,8 +11,9 @@ from dash.development.base_component import Component
 from markupsafe import escape
 
 from components.format import MISSING, format_value, format_year_range
+from components.i18n import N_, _, current_lang, pick, picked_lang
 
-LEVEL_NB = {"country": "land", "county": "fylke", "municipality": "kommune"}
+LEVEL_NB = {"country": N_("land"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
 
 
 _ATTRS = {"className": "class", "htmlFor": "for", "colSpan": "colspan", "rowSpan": "rowspan"}
@@ -82,8 +83,8 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     return table
 
 
-def no_data(message: str = "Ingen data for dette valget") -> html.P:
-    return html.P(message, className="no-data", role="status")
+def no_data(message: str | None = None) -> html.P:
+    return html.P(message or _("Ingen data for dette valget"), className="no-data", role="status")
 
 
 def rank_rows(frame: pd.DataFrame, *, descending: bool = True) -> pd.DataFrame:
@@ -101,21 +102,21 @@ def rank_table(frame: pd.DataFrame, *, unit: str, unit_label: str, decimals: int
     if frame is None or frame.empty or frame["value"].notna().sum() == 0:
         return no_data()
     ranked = rank_rows(frame)
-    region_header = "Fylke" if level == "county" else "Kommune"
-    headers = ["Rang", region_header] + (["Fylke"] if show_county else []) + ["Verdi"]
+    region_header = _("Fylke") if level == "county" else _("Kommune")
+    headers = [_("Rang"), region_header] + ([_("Fylke")] if show_county else []) + [_("Verdi")]
     rows, classes = [], []
     for r in ranked.itertuples():
         rank = "" if r.rank is None or (isinstance(r.rank, float) and math.isnan(r.rank)) else str(int(r.rank))
         name_cell = html.Th(
-            [r.name, html.Span(" (valgt)", className="visually-hidden")] if r.region_code == selected else r.name,
+            [r.name, html.Span(" " + _("(valgt)"), className="visually-hidden")] if r.region_code == selected else r.name,
             scope="row",
         )
-        value = format_value(r.value, unit, decimals, unit_label, missing="Ingen data")
+        value = format_value(r.value, unit, decimals, unit_label, missing=_("Ingen data"))
         row = [rank, name_cell] + ([r.county_name or ""] if show_county else []) + [value]
         rows.append(row)
         classes.append("is-selected" if r.region_code == selected else "")
     numeric = [0, len(headers) - 1]
-    caption = f"{indicator_name}, {year}: rangert fra høyest til lavest"
+    caption = _("{indicator}, {year}: rangert fra høyest til lavest").format(indicator=indicator_name, year=year)
     return html_table(headers, rows, caption=caption, numeric=numeric, table_id=table_id, row_classes=classes,
                       static=True)
 
@@ -137,9 +138,16 @@ def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: i
         rows.append([html.Th(str(int(y)), scope="row")] + [
             format_value(vals.get(c), unit, decimals, unit_label, missing=MISSING) for c in codes
         ])
-    headers = ["År"] + [names.get(c, c) for c in codes]
-    return html_table(headers, rows, caption=f"{indicator_name} over tid", numeric=range(1, len(headers)),
+    headers = [_("År")] + [names.get(c, c) for c in codes]
+    return html_table(headers, rows, caption=_("{indicator} over tid").format(indicator=indicator_name), numeric=range(1, len(headers)),
                       table_id=table_id)
+
+
+def _fallback(text: str, lang: str):
+    """Catalogue text that only exists in bokmål, inside an English page: marked lang="nb" (WCAG 3.1.2)."""
+    if not text or lang == current_lang():
+        return text
+    return html.Span(text, lang=lang)
 
 
 def _text(v) -> str:
@@ -154,9 +162,9 @@ def catalog_table(cat: pd.DataFrame, service_area_names: dict[str, str], *,
                   table_id: str = "catalog-table-table") -> html.Table | html.P:
     """The indicator catalogue: name, definition, unit, service areas, source, licence, years, levels, notes."""
     if cat is None or cat.empty:
-        return no_data("Ingen indikatorer passer søket")
-    headers = ["Indikator", "Definisjon", "Enhet", "Tjenesteområder", "Kilde", "Lisens", "År", "Nivåer",
-               "Merknader"]
+        return no_data(_("Ingen indikatorer passer søket"))
+    headers = [_("Indikator"), _("Definisjon"), _("Enhet"), _("Tjenesteområder"), _("Kilde"), _("Lisens"), _("År"),
+               _("Nivåer"), _("Merknader")]
     rows = []
     for r in cat.itertuples():
         source = _text(r.source)
@@ -164,15 +172,15 @@ def catalog_table(cat: pd.DataFrame, service_area_names: dict[str, str], *,
         source_cell = html.A(source, href=url, target="_blank", rel="noopener noreferrer") if url.startswith(
             ("http://", "https://")) else source
         rows.append([
-            html.Th(_text(r.name_nb), scope="row"),
-            _text(r.definition_nb),
-            _text(r.unit_nb) or _text(r.unit),
+            html.Th(pick(r, "name"), scope="row"),
+            _fallback(pick(r, "definition"), picked_lang(r, "definition")),
+            pick(r, "unit") or _text(r.unit),
             ", ".join(service_area_names.get(s, s) for s in (r.service_areas or [])),
-            source_cell,
+            _fallback(source_cell, "nb"),  # the sources' own (Norwegian) titles
             _text(r.licence),
             format_year_range(r.years),
-            ", ".join(LEVEL_NB.get(lv, lv) for lv in (r.levels or [])),
-            _text(r.notes),
+            ", ".join(_(LEVEL_NB.get(lv, lv)) for lv in (r.levels or [])),
+            _fallback(_text(r.notes), "nb"),
         ])
-    return html_table(headers, rows, caption="Indikatorkatalog", table_id=table_id,
+    return html_table(headers, rows, caption=_("Indikatorkatalog"), table_id=table_id,
                       class_name="table table-sm data-table catalog", static=True)

@@ -7,8 +7,9 @@ from typing import Sequence
 
 import pandas as pd
 
-from components.format import PLOTLY_SEPARATORS, format_value, unit_suffix
+from components.format import plotly_separators, format_value, unit_suffix
 from components.mapfig import FONT, empty_figure
+from components.i18n import _
 
 # Okabe–Ito (colour-blind safe) + distinct dash/marker so colour is never the only cue
 STYLES = {
@@ -48,9 +49,9 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
     span = (max(years) - min(years)) if years else 0
     layout = {
         "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        "separators": PLOTLY_SEPARATORS,
+        "separators": plotly_separators(),
         "font": {"family": FONT, "color": "#1a1a1a"},
-        "xaxis": {"title": {"text": "År"}, "tickformat": "d", "dtick": 1 if span <= 12 else 2,
+        "xaxis": {"title": {"text": _("År")}, "tickformat": "d", "dtick": 1 if span <= 12 else 2,
                   "showgrid": False, "linecolor": "#767676"},
         "yaxis": {"title": {"text": unit_suffix(unit, unit_label)}, "gridcolor": "#e5e5e5", "zeroline": False,
                   "separatethousands": True, "rangemode": "tozero" if unit in ("persons", "percent") else "normal"},
@@ -72,7 +73,7 @@ def trend_summary(series: pd.DataFrame, *, indicator_name: str, unit: str, unit_
                   order: Sequence[str] | None = None) -> str:
     """Text alternative: first and last value per line."""
     if series is None or series.empty or series["value"].notna().sum() == 0:
-        return f"Linjediagram: {indicator_name}. Ingen data for dette valget."
+        return _("Linjediagram: {indicator}. Ingen data for dette valget.").format(indicator=indicator_name)
     parts = []
     codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
     for code in codes:
@@ -80,7 +81,9 @@ def trend_summary(series: pd.DataFrame, *, indicator_name: str, unit: str, unit_
         if s.empty:
             continue
         first, last = s.iloc[0], s.iloc[-1]
-        parts.append(f"{first['name']}: {format_value(first['value'], unit, decimals, unit_label)} i "
-                     f"{int(first['year'])}, {format_value(last['value'], unit, decimals, unit_label)} i "
-                     f"{int(last['year'])}")
-    return f"Linjediagram: {indicator_name} over tid. " + "; ".join(parts) + ". Se tabellen for alle verdier."
+        parts.append(_("{name}: {first} i {first_year}, {last} i {last_year}").format(
+            name=first["name"], first=format_value(first["value"], unit, decimals, unit_label),
+            first_year=int(first["year"]), last=format_value(last["value"], unit, decimals, unit_label),
+            last_year=int(last["year"])))
+    return (_("Linjediagram: {indicator} over tid.").format(indicator=indicator_name) + " " + "; ".join(parts) + ". "
+            + _("Se tabellen for alle verdier."))

@@ -19,11 +19,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlencode
+from components.i18n import N_, _
 
 # URL level names <-> data level names
 URL_LEVELS = {"fylke": "county", "kommune": "municipality"}
 DATA_LEVELS = {v: k for k, v in URL_LEVELS.items()}
-LEVEL_NAMES_NB = {"fylke": "fylkesnivå", "kommune": "kommunenivå"}
+LEVEL_NAMES_NB = {"fylke": N_("fylkesnivå"), "kommune": N_("kommunenivå")}  # translated where shown
 
 P_INDICATOR = "indikator"
 P_LEVEL = "niva"
@@ -87,7 +88,7 @@ def _single(params: Mapping[str, Any], key: str, notes: list[str]) -> str | None
     if isinstance(raw, (list, tuple)):
         values = [v for v in raw if v is not None and str(v).strip() != ""]
         if len(values) > 1:
-            notes.append(f"Parameteren «{key}» er oppgitt flere ganger – bruker den første verdien.")
+            notes.append(_("Parameteren «{key}» er oppgitt flere ganger – bruker den første verdien.").format(key=key))
         raw = values[0] if values else None
     if raw is None or isinstance(raw, (dict, set)):
         return None
@@ -141,7 +142,7 @@ def parse_query(params: Mapping[str, Any] | None, domain: Domain) -> ParseResult
         elif raw_ind.lower() in domain.indicators:
             indicator = raw_ind.lower()
         else:
-            notes.append(f"Ukjent indikator «{shown(raw_ind)}» – viser standardvisning.")
+            notes.append(_("Ukjent indikator «{value}» – viser standardvisning.").format(value=shown(raw_ind)))
     if indicator is None:
         indicator = domain.default_indicator
     if indicator not in domain.indicators and domain.indicators:
@@ -157,13 +158,15 @@ def parse_query(params: Mapping[str, Any] | None, domain: Domain) -> ParseResult
         if candidate in URL_LEVELS:
             level = candidate
         else:
-            notes.append(f"Ukjent nivå «{shown(raw_level)}» – viser {LEVEL_NAMES_NB[DEFAULT_LEVEL]}.")
+            notes.append(_("Ukjent nivå «{value}» – viser {level}.").format(value=shown(raw_level),
+                                                                          level=_(LEVEL_NAMES_NB[DEFAULT_LEVEL])))
     available = _levels_with_data(info)
     if level is None:
         level = DEFAULT_LEVEL if (DEFAULT_LEVEL in available or not available) else available[0]
     elif available and level not in available:
         notes.append(
-            f"«{info.name}» har ikke data på {LEVEL_NAMES_NB[level]} – viser {LEVEL_NAMES_NB[available[0]]}."
+            _("«{indicator}» har ikke data på {level} – viser {other}.").format(
+                indicator=info.name, level=_(LEVEL_NAMES_NB[level]), other=_(LEVEL_NAMES_NB[available[0]]))
         )
         level = available[0]
 
@@ -175,7 +178,7 @@ def parse_query(params: Mapping[str, Any] | None, domain: Domain) -> ParseResult
         if code is not None and code in domain.counties:
             county = code
         else:
-            notes.append(f"Ukjent fylke «{shown(raw_county)}» – viser hele landet.")
+            notes.append(_("Ukjent fylke «{value}» – viser hele landet.").format(value=shown(raw_county)))
 
     # municipality
     raw_muni = _single(params, P_MUNICIPALITY, notes)
@@ -183,12 +186,13 @@ def parse_query(params: Mapping[str, Any] | None, domain: Domain) -> ParseResult
     if raw_muni is not None:
         code = normalise_code(raw_muni, 4)
         if code is None or code not in domain.municipalities:
-            notes.append(f"Ukjent kommune «{shown(raw_muni)}» – ingen kommune er valgt.")
+            notes.append(_("Ukjent kommune «{value}» – ingen kommune er valgt.").format(value=shown(raw_muni)))
         else:
             name, muni_county = domain.municipalities[code]
             if county is not None and muni_county != county:
                 notes.append(
-                    f"{name} ({code}) ligger ikke i {domain.counties[county]} – ingen kommune er valgt."
+                    _("{name} ({code}) ligger ikke i {county} – ingen kommune er valgt.").format(
+                        name=name, code=code, county=domain.counties[county])
                 )
             else:
                 municipality = code
@@ -201,9 +205,10 @@ def parse_query(params: Mapping[str, Any] | None, domain: Domain) -> ParseResult
     if raw_year is not None:
         parsed = parse_year(raw_year)
         if parsed is None:
-            notes.append(f"Ugyldig år «{shown(raw_year)}» – viser {default_year}.")
+            notes.append(_("Ugyldig år «{value}» – viser {year}.").format(value=shown(raw_year), year=default_year))
         elif parsed not in years:
-            notes.append(f"«{info.name}» har ikke data for {parsed} – viser {default_year}.")
+            notes.append(_("«{indicator}» har ikke data for {year} – viser {default}.").format(
+                indicator=info.name, year=parsed, default=default_year))
         else:
             year = parsed
 

@@ -9,13 +9,14 @@ from dash import dcc, html
 import store
 from components import about as about_components
 from components import tables
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/om-dataene",
-    name="Om dataene",
-    title="Om dataene – Omsorgsatlas",
-    description="Definisjoner, kilder, lisenser og harmonisering for alle indikatorer.",
+    name=N_("Om dataene"),
+    title=page_title(N_("Om dataene")),
+    description=lazy(N_("Definisjoner, kilder, lisenser og harmonisering for alle indikatorer.")),
     order=90,
 )
 
@@ -28,18 +29,18 @@ def region_names() -> dict[str, str]:
 def layout(**_query):
     cat = store.catalog()
     areas = store.service_areas()
-    names = dict(zip(areas["id"], areas["name_nb"]))
+    names = {r["id"]: pick(r, "name") for r in areas.to_dict("records")}
     return dbc.Container(
         [
-            html.H1("Om dataene", className="h3 mt-3"),
+            html.H1(_("Om dataene"), className="h3 mt-3"),
             html.Section(about_components.sources_section(store.manifest(), cat, region_names()), className="mb-4",
                          **{"aria-labelledby": "sources-heading"}),
             html.Section([
-                html.H2("Indikatorer", className="h5", id="catalog-heading"),
-                html.Label("Søk i indikatorene", htmlFor="catalog-search", className="form-label fw-semibold"),
-                dcc.Input(id="catalog-search", type="search", value="", debounce=0.3, className="form-control mb-2",
-                          placeholder="Søk på navn, definisjon eller kilde", autoComplete="off"),
-                html.P(f"{len(cat)} indikatorer", id="catalog-count", className="small", role="status",
+                html.H2(_("Indikatorer"), className="h5", id="catalog-heading"),
+                html.Label(_("Søk i indikatorene"), htmlFor="catalog-search", className="form-label fw-semibold oa-controls"),
+                dcc.Input(id="catalog-search", type="search", value="", debounce=0.3, className="form-control mb-2 oa-controls",
+                          placeholder=_("Søk på navn, definisjon eller kilde"), autoComplete="off"),
+                html.P(_("{n} indikatorer").format(n=len(cat)), id="catalog-count", className="small", role="status",
                        **{"aria-live": "polite"}),
                 html.Div(tables.catalog_table(cat, names), id="catalog-table", className="table-scroll wide",
                          tabIndex="0", role="region", **{"aria-labelledby": "catalog-heading"}),

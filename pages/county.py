@@ -1,6 +1,7 @@
 """«Fylkesbildet» – every municipality of a county × indicators (Fingertips' "tartan rug").
 
-URL: /fylke?fnr=46&omrade=befolkning&sorter=share_80plus&rekkefolge=synkende&storskjerm=1
+URL: /fylke?fnr=46&omrade=befolkning&sorter=share_80plus&rekkefolge=synkende&presentasjon=1
+(large type for a wall screen = the app-wide presentation mode; ?storskjerm=1 is an alias)
 Layout only; callbacks/county.py fills it.
 """
 from __future__ import annotations
@@ -11,19 +12,27 @@ from dash import dcc, html
 
 import store
 from callbacks.comparison import ALL, valid_area, valid_fnr
-from components import controls
+from components import controls, present
+from components.share import share_toolbar
 from components.urlstate import shown
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/fylke",
-    name="Fylkesbildet",
-    title="Fylkesbildet – Omsorgsatlas",
-    description="Alle kommunene i et fylke på én skjerm, med fylket og landet som referanse.",
+    name=N_("Fylkesbildet"),
+    title=page_title(N_("Fylkesbildet")),
+    description=lazy(N_("Alle kommunene i et fylke på én skjerm, med fylket og landet som referanse.")),
     order=2,
 )
 
 DEFAULT_AREA = "befolkning"
+
+
+def _area_name(area: str) -> str:
+    areas = store.service_areas()
+    hit = [r for r in areas.to_dict("records") if r["id"] == area]
+    return pick(hit[0], "name") if hit else area
 
 
 def _first(v):
@@ -32,55 +41,58 @@ def _first(v):
     return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
 
 
-def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None, **_):
+def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None, presentasjon=None, **_query):
     notes = []
     raw_fnr, raw_area = _first(fnr), _first(omrade)
     code = valid_fnr(raw_fnr) if raw_fnr else None
     if raw_fnr and not code:
-        notes.append(f"Ukjent fylke «{shown(raw_fnr)}».")
+        notes.append(_("Ukjent fylke «{value}».").format(value=shown(raw_fnr)))
     area = valid_area(raw_area) if raw_area and raw_area != ALL else None
     if raw_area and raw_area != ALL and area is None:
-        notes.append(f"Ukjent tjenesteområde «{shown(raw_area)}» – viser {DEFAULT_AREA}.")
+        notes.append(_("Ukjent tjenesteområde «{value}» – viser {area}.").format(
+            value=shown(raw_area), area=_area_name(DEFAULT_AREA)))
     if raw_area is None or (raw_area != ALL and area is None):
         area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
     sort = _first(sorter) or "knr"
     desc = _first(rekkefolge) == "synkende"
-    large = _first(storskjerm) in ("1", "ja", "true")
+    # large type = the app-wide presentation mode (?presentasjon=1, alias ?storskjerm=1; components/present.py)
+    large = present.requested({"presentasjon": _first(presentasjon), "storskjerm": _first(storskjerm)})
     counties = store.counties()
     return html.Div(dbc.Container([
-        html.H1(id="county-title", children="Fylkesbildet", className="h3 mt-3 mb-2"),
-        dbc.Alert([html.Strong("Merk: "), " ".join(notes)], id="county-url-note", color="warning",
+        html.H1(id="county-title", children=_("Fylkesbildet"), className="h3 mt-3 mb-2"),
+        dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(notes)], id="county-url-note", color="warning",
                   is_open=bool(notes), dismissable=True),
         dbc.Row([
             dbc.Col([
-                html.Label("Fylke", htmlFor="county-select", className="form-label fw-semibold mb-1"),
+                html.Label(_("Fylke"), htmlFor="county-select", className="form-label fw-semibold mb-1"),
                 dcc.Dropdown(id="county-select", options=[{"label": f"{r.name} ({r.region_code})",
                                                            "value": str(r.region_code)} for r in counties.itertuples()],
-                             value=code, clearable=False, placeholder="Velg fylke (navn eller nummer)"),
+                             value=code, clearable=False, placeholder=_("Velg fylke (navn eller nummer)")),
             ], md=3, className="mb-2"),
             dbc.Col([
-                html.Label("Tjenesteområde", htmlFor="county-area", className="form-label fw-semibold mb-1"),
+                html.Label(_("Tjenesteområde"), htmlFor="county-area", className="form-label fw-semibold mb-1"),
                 dcc.Dropdown(id="county-area", options=controls.service_area_options(store.service_areas()),
                              value=area or ALL, clearable=False, searchable=False),
             ], md=3, className="mb-2"),
             dbc.Col([
-                html.Label("Sorter etter", htmlFor="county-sort", className="form-label fw-semibold mb-1"),
+                html.Label(_("Sorter etter"), htmlFor="county-sort", className="form-label fw-semibold mb-1"),
                 dcc.Dropdown(id="county-sort", value=sort, clearable=False, searchable=False,
-                             options=[{"label": "Kommunenummer", "value": "knr"},
-                                      {"label": "Kommunenavn", "value": "navn"}] +
-                             [{"label": str(r.name_nb), "value": str(r.id)} for r in store.catalog().itertuples()
+                             options=[{"label": _("Kommunenummer"), "value": "knr"},
+                                      {"label": _("Kommunenavn"), "value": "navn"}] +
+                             [{"label": pick(r._asdict(), "name"), "value": str(r.id)}
+                              for r in store.catalog().itertuples()
                               if store.profile_year(str(r.id))]),
             ], md=3, className="mb-2"),
             dbc.Col([
-                dbc.Checklist(id="county-desc", options=[{"label": "Synkende", "value": "desc"}],
+                dbc.Checklist(id="county-desc", options=[{"label": _("Synkende"), "value": "desc"}],
                               value=["desc"] if desc else [], switch=True, className="mt-md-4"),
-                dbc.Checklist(id="county-large", options=[{"label": "Storskjerm (1920×1080)", "value": "large"}],
-                              value=["large"] if large else [], switch=True),
             ], md=3, className="mb-2"),
-        ], className="county-controls"),
+        ], className="county-controls oa-controls"),
         html.Div(id="county-legend"),
         html.Div(id="county-rug", className="rug-wrap", **{"aria-live": "polite"},
-                 children=html.P("Velg et fylke.", className="lead mt-3") if not code else None),
+                 children=html.P(_("Velg et fylke."), className="lead mt-3") if not code else None),
         html.P(id="county-source", className="source-line small mt-1"),
+        share_toolbar("fylke"),
         dcc.Store(id="county-url-sync"),
+        dcc.Store(id="county-large", data=["large"] if large else []),  # follows present-mode (callbacks/county.py)
     ], fluid=True), id="county-page", className="page-county" + (" wall-mode" if large else ""))

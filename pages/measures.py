@@ -14,15 +14,18 @@ from dash import dcc, html
 import store
 from components import measures as mc
 from components import personnel as pc
+from components.share import share_toolbar
 from components.urlstate import _single, shown
 from store import personnel as sp
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/tiltak",
-    name="Tiltak og tilskudd",
-    title="Tiltak og tilskudd – Omsorgsatlas",
-    description="Tiltakene i Kompetanseløft 2025 og 2020, og tilskuddsmidler etter statsforvalterområde og fylke.",
+    name=N_("Tiltak og tilskudd"),
+    title=page_title(N_("Tiltak og tilskudd")),
+    description=lazy(N_("Tiltakene i Kompetanseløft 2025 og 2020, og tilskuddsmidler etter statsforvalterområde og "
+                        "fylke.")),
     order=6,
 )
 
@@ -46,7 +49,7 @@ def parse_measures_query(params) -> tuple[str | None, str, list[str]]:
         elif sp.measure(raw.upper()) is not None:
             mid = raw.upper()
         else:
-            notes.append(f"Ukjent tiltak «{shown(raw)}» – viser listen.")
+            notes.append(_("Ukjent tiltak «{value}» – viser listen.").format(value=shown(raw)))
     q = _single(params, mc.P_QUERY, notes) or ""
     q = q[:MAX_QUERY]
     return mid, q, notes
@@ -63,32 +66,32 @@ def strategy_options() -> list[dict]:
 def _filters(query: str) -> html.Div:
     return dbc.Row([
         dbc.Col([
-            _label("Søk i tiltakene", "measures-search"),
+            _label(_("Søk i tiltakene"), "measures-search"),
             dcc.Input(id="measures-search", type="search", value=query, debounce=0.4, maxLength=MAX_QUERY,
-                      placeholder="F.eks. psykolog, demens, 0761.68", className="form-control",
+                      placeholder=_("F.eks. psykolog, demens, 0761.68"), className="form-control",
                       autoComplete="off"),
         ], md=6, lg=3, className="mb-2"),
         dbc.Col([
             html.Fieldset([
-                html.Legend("Plan", className="form-label fw-semibold mb-1 fs-6", id="measures-plan-label"),
+                html.Legend(_("Plan"), className="form-label fw-semibold mb-1 fs-6", id="measures-plan-label"),
                 dbc.Checklist(id="measures-plan", options=[{"label": n, "value": p} for p, n in mc.PLAN_NB.items()],
                               value=list(mc.PLAN_NB), inline=True),
             ]),
         ], md=6, lg=3, className="mb-2"),
         dbc.Col([
-            _label("Strategiområde", "measures-strategy"),
+            _label(_("Strategiområde"), "measures-strategy"),
             dcc.Dropdown(id="measures-strategy", options=strategy_options(), value=[], multi=True,
-                         placeholder="Alle strategiområder", optionHeight=50),
+                         placeholder=_("Alle strategiområder"), optionHeight=50),
         ], md=6, lg=3, className="mb-2"),
         dbc.Col([
-            _label("Budsjettkapittel", "measures-chapter"),
-            dcc.Dropdown(id="measures-chapter", options=[{"label": f"Kap. {c}", "value": c}
+            _label(_("Budsjettkapittel"), "measures-chapter"),
+            dcc.Dropdown(id="measures-chapter", options=[{"label": _("Kap. {chapter}").format(chapter=c), "value": c}
                                                          for c in sp.budget_chapters()],
-                         value=[], multi=True, placeholder="Alle kapitler"),
-            dbc.Checklist(id="measures-result", options=[{"label": "Bare tiltak med rapportert resultat",
+                         value=[], multi=True, placeholder=_("Alle kapitler")),
+            dbc.Checklist(id="measures-result", options=[{"label": _("Bare tiltak med rapportert resultat"),
                                                           "value": "ja"}], value=[], className="mt-1"),
         ], md=6, lg=3, className="mb-2"),
-    ], className="measures-filters")
+    ], className="measures-filters oa-controls")
 
 
 # ------------------------------------------------------------------------------------------ grants
@@ -117,39 +120,46 @@ def grant_section() -> html.Section:
         if frame.empty:
             continue
         cat = {i: store.indicator(i) for i in ids}
-        part_cols = [(i, _part_label(cat[i])) for i in parts] or [(total, cat[total]["name_nb"])]
+        part_cols = [(i, _part_label(cat[i])) for i in parts] or [(total, pick(cat[total], "name"))]
         first = cat[ids[0]]
         year = int(frame["year"].max())
-        title = f"{first.get('series_name_nb') or first['name_nb']}, utbetalt {year}, etter statsforvalterområde"
+        title = _("{name}, utbetalt {year}, etter statsforvalterområde").format(
+            name=pick(first, "series_name") or pick(first, "name"), year=year)
         fig = mc.grant_figure(frame, part_cols, title=title)
         multi = [r for r in frame.itertuples() if not r.county_2024 and len(r.counties_2024_names) > 1]
         area_note = html.P([
-            "Statsforvalterområdene i ", str(year), " fulgte fylkene fra 2020–2023, ikke dagens fylker. ",
-            *[html.Span(f"«{r.area_name}» dekker {', '.join(r.counties_2024_names)}. ") for r in multi],
-            "Tallene vises derfor per område, ikke som verdier for 2024-fylkene.",
+            _("Statsforvalterområdene i {year} fulgte fylkene fra 2020–2023, ikke dagens fylker.").format(year=year),
+            " ",
+            *[html.Span(_("«{area}» dekker {counties}.").format(area=r.area_name,
+                                                               counties=", ".join(r.counties_2024_names)) + " ")
+              for r in multi],
+            _("Tallene vises derfor per område, ikke som verdier for 2024-fylkene."),
         ], className="small area-note")
         columns = [(i, _part_label(cat[i]), "nok", 0, "kr") for i in parts]
         if total:
-            columns.append((total, "Sum", "nok", 0, "kr"))
+            columns.append((total, _("Sum"), "nok", 0, "kr"))
         table = pc.area_rows_table(frame, columns, caption=f"{title} (kr)", table_id="grant-table-table",
-                                   area_header="Statsforvalterområde")
+                                   area_header=_("Statsforvalterområde"))
         total_nat = sp.latest_value(total, year) if total else None
-        nat = (f" · Hele landet: {pc.fmt(total_nat[1], 'nok', 0, 'kr')}" if total_nat else "")
+        nat = (" · " + _("Hele landet: {value}").format(value=pc.fmt(total_nat[1], 'nok', 0, 'kr'))
+               if total_nat else "")
         blocks.append(html.Div([
-            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids), f"statsforvalterområder ({year})") + [nat],
+            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids),
+                                   _("statsforvalterområder ({year})").format(year=year)) + [nat],
                    className="source-line small mb-1", id="grant-source"),
             area_note,
             html.Div(dcc.Graph(id="grant-graph", figure=fig, config=GRAPH_CONFIG), role="figure",
                      id="grant-figure", **{"aria-label": _grant_summary(frame, total or parts[0], title)}),
-            html.Details([html.Summary("Vis tabell"),
+            html.Details([html.Summary(_("Vis tabell")),
                           html.Div(table, className="table-scroll", tabIndex="0", role="region",
-                                   **{"aria-label": "Tabell: tilskudd etter statsforvalterområde"})],
+                                   **{"aria-label": _("Tabell: tilskudd etter statsforvalterområde")})],
                          className="mt-1", open=True),
             pc.notes_block(sp.notes_for(ids[:1])),
+            share_toolbar("tiltak-tilskudd"),
         ], className="mb-4"))
     if not blocks:
-        blocks = [html.P("Ingen tilskuddstall per område i dataene.", className="no-data")]
-    return html.Section([html.H2("Kompetanse- og innovasjonstilskuddet etter statsforvalterområde", className="h5",
+        blocks = [html.P(_("Ingen tilskuddstall per område i dataene."), className="no-data")]
+    return html.Section([html.H2(_("Kompetanse- og innovasjonstilskuddet etter statsforvalterområde"), className="h5",
                                  id="grant-heading"), *blocks], **{"aria-labelledby": "grant-heading"},
                         className="mb-4")
 
@@ -159,15 +169,16 @@ def _part_label(ind: dict) -> str:
         if ind.get(key):
             v = str(ind[key])
             return v[:1].upper() + v[1:]
-    return str(ind["name_nb"])
+    return pick(ind, "name")
 
 
 def _grant_summary(frame, col: str, title: str) -> str:
     if col not in frame.columns:
-        return f"Søylediagram: {title}."
+        return _("Søylediagram: {title}.").format(title=title)
     top = frame.sort_values(col, ascending=False)
     parts = [f"{r.area_name}: {pc.fmt(getattr(r, col), 'nok', 0, 'kr')}" for r in top.itertuples()]
-    return f"Søylediagram: {title}. " + "; ".join(parts) + ". Se tabellen for alle verdier."
+    return (_("Søylediagram: {title}.").format(title=title) + " " + "; ".join(parts) + ". "
+            + _("Se tabellen for alle verdier."))
 
 
 def psychologist_section() -> html.Section:
@@ -181,60 +192,64 @@ def psychologist_section() -> html.Section:
         if frame.empty:
             continue
         order = sorted(ids, key=lambda i: {"count": 0, "percent": 1}.get(inds[i]["unit"], 2))
-        columns = [(i, inds[i]["name_nb"], inds[i]["unit"], int(inds[i]["decimals"]), inds[i]["unit_nb"])
+        columns = [(i, pick(inds[i], "name"), inds[i]["unit"], int(inds[i]["decimals"]), pick(inds[i], "unit"))
                    for i in order]
-        name = inds[ids[0]].get("series_name_nb") or inds[ids[0]]["name_nb"]
+        name = pick(inds[ids[0]], "series_name") or pick(inds[ids[0]], "name")
         year = int(frame["year"].max())
         national = []
         for i in order:
             got = sp.latest_value(i, year)
             if got:
-                national.append(f"{inds[i]['name_nb']}: {pc.fmt(got[1], inds[i]['unit'], int(inds[i]['decimals']), inds[i]['unit_nb'])}")
+                national.append(f"{pick(inds[i], 'name')}: "
+                                f"{pc.fmt(got[1], inds[i]['unit'], int(inds[i]['decimals']), pick(inds[i], 'unit'))}")
         blocks.append(html.Div([
-            html.H3(f"{name} – etter fylke ({year}-inndeling)", className="h6", id=f"area-{series}-heading"),
-            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids), f"fylker ({year}-inndeling)"),
+            html.H3(_("{name} – etter fylke ({year}-inndeling)").format(name=name, year=year), className="h6",
+                    id=f"area-{series}-heading"),
+            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids), _("fylker ({year}-inndeling)").format(year=year)),
                    className="source-line small mb-1"),
-            html.P(f"Fylkene i {year} er ikke dagens fylker: kolonnen «Fylker i 2024» viser hvilke av dagens fylker "
-                   "hvert område helt eller delvis ligger i.", className="small area-note"),
-            html.Div(pc.area_rows_table(frame, columns, caption=f"{name}, {year}, etter fylke ({year})",
-                                        table_id=f"area-{series}-table", area_header=f"Fylke ({year})"),
+            html.P(_("Fylkene i {year} er ikke dagens fylker: kolonnen «Fylker i 2024» viser hvilke av dagens "
+                     "fylker hvert område helt eller delvis ligger i.").format(year=year), className="small area-note"),
+            html.Div(pc.area_rows_table(frame, columns,
+                                        caption=_("{name}, {year}, etter fylke ({year})").format(name=name, year=year),
+                                        table_id=f"area-{series}-table",
+                                        area_header=_("Fylke ({year})").format(year=year)),
                      className="table-scroll", tabIndex="0", role="region",
                      **{"aria-labelledby": f"area-{series}-heading"}),
-            html.P("Hele landet – " + "; ".join(national), className="small") if national else None,
+            html.P(_("Hele landet") + " – " + "; ".join(national), className="small") if national else None,
             pc.notes_block(sp.notes_for(ids)),
         ], className="mb-4"))
-    return html.Section([html.H2("Tilskudd etter fylke", className="h5", id="area-grants-heading"), *blocks],
+    return html.Section([html.H2(_("Tilskudd etter fylke"), className="h5", id="area-grants-heading"), *blocks],
                         **{"aria-labelledby": "area-grants-heading"}, className="mb-4")
 
 
 def layout(**query):
     mid, q, notes = parse_measures_query(query)
     m = sp.measure(mid) if mid else None
-    url_note = dbc.Alert([html.Strong("Merk: "), *[html.Span([n, " "]) for n in notes]], id="measures-url-note",
+    url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in notes]], id="measures-url-note",
                          color="warning", is_open=bool(notes), dismissable=True, className="mt-3")
     modal = dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle(f"{m['measure_id']}: {m['title_nb']}" if m else "Tiltak",
+        dbc.ModalHeader(dbc.ModalTitle(f"{m['measure_id']}: {pick(m, 'title')}" if m else _("Tiltak"),
                                        id="measure-modal-title"), close_button=True),
         dbc.ModalBody(mc.detail_body(m) if m else None, id="measure-modal-body"),
-        dbc.ModalFooter(html.Button("Lukk", id="measure-modal-close", n_clicks=0, type="button",
+        dbc.ModalFooter(html.Button(_("Lukk"), id="measure-modal-close", n_clicks=0, type="button",
                                     className="btn btn-secondary")),
     ], id="measure-modal", is_open=m is not None, size="lg", scrollable=True,
         labelledby="measure-modal-title")
     return dbc.Container([
-        html.H1("Tiltak og tilskudd", className="h3 mt-3 mb-1"),
-        html.P("Alle tiltakene i Kompetanseløft 2025 (73, resultater for 2021) og Kompetanseløft 2020 (52), "
-               "og hvordan tilskuddsmidlene fordelte seg geografisk.", className="lead-text mb-2"),
+        html.H1(_("Tiltak og tilskudd"), className="h3 mt-3 mb-1"),
+        html.P(_("Alle tiltakene i Kompetanseløft 2025 (73, resultater for 2021) og Kompetanseløft 2020 (52), "
+                 "og hvordan tilskuddsmidlene fordelte seg geografisk."), className="lead-text mb-2"),
         url_note,
         html.Section([
-            html.H2("Tiltakene", className="h5", id="measures-heading"),
+            html.H2(_("Tiltakene"), className="h5", id="measures-heading"),
             _filters(q),
             html.P(id="measures-count", className="small fw-semibold mb-1", role="status",
                    **{"aria-live": "polite"}),
             html.Div(id="measures-table", className="table-scroll measures-scroll", tabIndex="0", role="region",
                      **{"aria-labelledby": "measures-heading"}),
-            html.P("Kilde: Helsedirektoratet, Kompetanseløft 2025 – vedlegg om tiltak (2022); Regjeringen, "
-                   "Kompetanseløft 2020 (2017), kap. 5. KL2020 oppgir ikke budsjettpost eller resultat; "
-                   "K2025-vedlegget er delvis gjengitt på engelsk i kildegrunnlaget.",
+            html.P(_("Kilde: Helsedirektoratet, Kompetanseløft 2025 – vedlegg om tiltak (2022); Regjeringen, "
+                     "Kompetanseløft 2020 (2017), kap. 5. KL2020 oppgir ikke budsjettpost eller resultat; "
+                     "K2025-vedlegget er delvis gjengitt på engelsk i kildegrunnlaget."),
                    className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "measures-heading"}),
         grant_section(),

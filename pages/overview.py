@@ -12,15 +12,17 @@ from dash import dcc, html
 
 import store
 from components import controls, mapfig
+from components.share import share_toolbar
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import URL_LEVELS, Domain, IndicatorInfo, parse_query
+from components.i18n import N_, _, current_lang, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/",
-    name="Kart og trender",
-    title="Kart og trender – Omsorgsatlas",
-    description="Kart, utvikling og rangering for kommuner og fylker.",
+    name=N_("Kart og trender"),
+    title=page_title(N_("Kart og trender")),
+    description=lazy(N_("Kart, utvikling og rangering for kommuner og fylker.")),
     order=0,
 )
 
@@ -31,18 +33,18 @@ GRAPH_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-_DOMAIN: dict[str, Domain] = {}
+_DOMAIN: dict[tuple[str, str], Domain] = {}  # (data version, language): indicator names are translated
 
 
 def url_domain() -> Domain:
     """What the URL may refer to (built from the store, once per data version)."""
-    version = store.version()
+    version = (store.version(), current_lang())
     dom = _DOMAIN.get(version)
     if dom is None:
         cat = store.indicators_for(map_levels=True)
         indicators = {
             str(r.id): IndicatorInfo(
-                name=str(r.name_nb),
+                name=pick(r, "name"),
                 years={lvl: tuple(store.years(str(r.id), data_lvl)) for lvl, data_lvl in URL_LEVELS.items()},
             )
             for r in cat.itertuples()
@@ -63,44 +65,44 @@ def _label(text: str, html_for: str, id_: str | None = None) -> html.Label:
 
 def _controls(state, domain: Domain) -> html.Section:
     areas = store.service_areas()
-    area_names = dict(zip(areas["id"], areas["name_nb"]))
+    area_names = {r["id"]: pick(r, "name") for r in areas.to_dict("records")}
     cat = store.indicators_for(map_levels=True)
     years = list(domain.indicators[state.indicator].years.get(state.level, ())) if state.indicator else []
     available = [lvl for lvl in ("fylke", "kommune") if state.indicator and
                  domain.indicators[state.indicator].years.get(lvl)]
     return html.Section(
         [
-            html.H2("Valg", className="h5 visually-hidden", id="controls-heading"),
+            html.H2(_("Valg"), className="h5 visually-hidden", id="controls-heading"),
             html.Div([
-                _label("Tjenesteområde", "service-area-dropdown"),
+                _label(_("Tjenesteområde"), "service-area-dropdown"),
                 dcc.Dropdown(id="service-area-dropdown", options=controls.service_area_options(areas),
                              value=ALL_AREAS, clearable=False, searchable=False),
             ], className="mb-3"),
             html.Div([
-                _label("Indikator", "indicator-dropdown"),
+                _label(_("Indikator"), "indicator-dropdown"),
                 dcc.Dropdown(id="indicator-dropdown", options=controls.indicator_options(cat, area_names),
                              value=state.indicator, clearable=False, optionHeight=44, maxHeight=420,
-                             placeholder="Velg indikator"),
+                             placeholder=_("Velg indikator")),
             ], className="mb-3"),
             html.Fieldset([
-                html.Legend("Nivå", className="form-label fw-semibold mb-1 fs-6", id="level-radio-label"),
+                html.Legend(_("Nivå"), className="form-label fw-semibold mb-1 fs-6", id="level-radio-label"),
                 dbc.RadioItems(id="level-radio", options=controls.level_options(available), value=state.level,
                                inline=True, name="level-radio", class_name="level-radio"),
             ], className="mb-3"),
             html.Div([
-                _label("Fylke", "county-dropdown"),
+                _label(_("Fylke"), "county-dropdown"),
                 dcc.Dropdown(id="county-dropdown", options=controls.county_options(store.counties()),
-                             value=state.county or WHOLE_COUNTRY, clearable=False, placeholder="Hele landet"),
+                             value=state.county or WHOLE_COUNTRY, clearable=False, placeholder=_("Hele landet")),
             ], className="mb-3"),
             html.Div([
-                _label("Kommune (vises i utviklingen)", "region-dropdown"),
+                _label(_("Kommune (vises i utviklingen)"), "region-dropdown"),
                 dcc.Dropdown(id="region-dropdown", options=controls.municipality_options(
                     store.municipalities(state.county)), value=state.municipality, clearable=True,
-                    placeholder="Ingen kommune valgt"),
-                html.P("Du kan også klikke på kartet.", className="form-text mb-0"),
+                    placeholder=_("Ingen kommune valgt")),
+                html.P(_("Du kan også klikke på kartet."), className="form-text mb-0"),
             ], className="mb-3"),
             html.Div([
-                _label("År", "year-slider"),
+                _label(_("År"), "year-slider"),
                 dcc.Slider(id="year-slider", min=years[0] if years else 0, max=years[-1] if years else 0,
                            step=controls.year_step(years), marks=controls.year_marks(years),
                            value=state.year or None,
@@ -130,17 +132,17 @@ def _button(text: str, id_: str, label: str, **kwargs) -> html.Button:
 def _download_bar(kind: str, what: str) -> html.Div:
     """«Last ned CSV» / «Last ned Excel» for one chart (callbacks/overview_share.py)."""
     return html.Div([
-        _button("Last ned CSV", f"{kind}-csv-button", f"Last ned CSV: {what}"),
-        _button("Last ned Excel", f"{kind}-xlsx-button", f"Last ned Excel: {what}"),
+        _button(_("Last ned CSV"), f"{kind}-csv-button", _("Last ned CSV: {what}").format(what=what)),
+        _button(_("Last ned Excel"), f"{kind}-xlsx-button", _("Last ned Excel: {what}").format(what=what)),
         dcc.Download(id=f"{kind}-download-csv"),
         dcc.Download(id=f"{kind}-download-xlsx"),
     ], className="download-bar d-flex flex-wrap gap-2 mt-2", role="group",
-        **{"aria-label": f"Last ned {what}"})
+        **{"aria-label": _("Last ned {what}").format(what=what)})
 
 
 def _clipboard(target: str, text: str, title: str) -> dcc.Clipboard:
     """dcc.Clipboard styled as a button (assets/60-clipboard.js makes it keyboard-operable)."""
-    return dcc.Clipboard(target_id=target, title=title, children=text, copied_children="Kopiert ✓",
+    return dcc.Clipboard(target_id=target, title=title, children=text, copied_children=_("Kopiert ✓"),
                          className="btn btn-outline-primary btn-sm oa-clipboard")
 
 
@@ -149,24 +151,24 @@ def _share_bar() -> html.Div:
     snippet = lambda id_, label: html.Div([  # noqa: E731
         html.Label(label, htmlFor=id_, className="form-label fw-semibold mb-1"),
         dbc.Textarea(id=id_, readonly=True, rows=3, spellcheck=False, className="font-monospace small mb-1"),
-        _clipboard(id_, "Kopier kode", f"Kopier koden: {label.lower()}"),
+        _clipboard(id_, _("Kopier kode"), _("Kopier koden: {what}").format(what=label.lower())),
     ], className="mb-3")
     return html.Div([
-        html.Label("Lenke til denne visningen", htmlFor="share-permalink", className="visually-hidden"),
+        html.Label(_("Lenke til denne visningen"), htmlFor="share-permalink", className="visually-hidden"),
         dbc.Input(id="share-permalink", readonly=True, size="sm", className="share-permalink",
                   type="text", value=""),
-        _clipboard("share-permalink", "Kopier lenke", "Kopier lenke til denne visningen"),
-        _button("Bygg inn", "embed-open-button", "Bygg inn: kode for å vise kartet eller utviklingen på en "
-                "annen nettside", **{"aria-haspopup": "dialog"}),
+        _clipboard("share-permalink", _("Kopier lenke"), _("Kopier lenke til denne visningen")),
+        _button(_("Bygg inn"), "embed-open-button", _("Bygg inn: kode for å vise kartet eller utviklingen på en "
+                "annen nettside"), **{"aria-haspopup": "dialog"}),
         dbc.Modal([
-            dbc.ModalHeader(dbc.ModalTitle("Bygg inn figuren", id="embed-modal-title")),
+            dbc.ModalHeader(dbc.ModalTitle(_("Bygg inn figuren"), id="embed-modal-title")),
             dbc.ModalBody([
-                html.P("Lim inn koden på en annen nettside. Figuren viser tittel, tegnforklaring, kilde og "
-                       "dato, og tilpasser seg størrelsen på rammen.", className="small"),
-                snippet("embed-map-snippet", "Kartet"),
-                snippet("embed-trend-snippet", "Utviklingen over tid"),
+                html.P(_("Lim inn koden på en annen nettside. Figuren viser tittel, tegnforklaring, kilde og "
+                         "dato, og tilpasser seg størrelsen på rammen."), className="small"),
+                snippet("embed-map-snippet", _("Kartet")),
+                snippet("embed-trend-snippet", _("Utviklingen over tid")),
             ]),
-            dbc.ModalFooter(html.Button("Lukk", id="embed-close-button", type="button",
+            dbc.ModalFooter(html.Button(_("Lukk"), id="embed-close-button", type="button",
                                         className="btn btn-secondary btn-sm", n_clicks=0)),
         ], id="embed-modal", is_open=False, size="lg", labelledby="embed-modal-title"),
     ], className="share-bar d-flex flex-wrap align-items-center gap-2 mb-2")
@@ -177,51 +179,54 @@ def layout(**query):
     result = parse_query(query, domain)
     state = result.state
     url_note = dbc.Alert(
-        [html.Strong("Merk: "), *[html.Span([n, " "]) for n in result.notes]],
+        [html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in result.notes]],
         id="url-note", color="warning", is_open=bool(result.notes), dismissable=True, className="mt-3",
     )
     return dbc.Container(
         [
-            html.H1("Kart og trender", className="h3 mt-3 mb-2"),
+            html.H1(_("Kart og trender"), className="h3 mt-3 mb-2"),
             url_note,
             _share_bar(),
             dbc.Row([
-                dbc.Col(_controls(state, domain), lg=3, className="mb-3"),
+                dbc.Col(_controls(state, domain), lg=3, className="mb-3 oa-controls"),
                 dbc.Col(html.Section([
-                    html.H2("Kart", id="map-heading", className="h5"),
+                    html.H2(_("Kart"), id="map-heading", className="h5"),
                     html.P(id="map-source", className="source-line small"),
                     html.Div(id="map-note", role="status", **{"aria-live": "polite"}),
                     html.Div(
-                        dcc.Graph(id="map", figure=mapfig.empty_figure("Laster kart …"), config=graph_config("omsorgsatlas-kart"),
+                        dcc.Graph(id="map", figure=mapfig.empty_figure(_("Laster kart …")), config=graph_config("omsorgsatlas-kart"),
                                   clear_on_unhover=True, className="map-graph"),
-                        id="map-container", role="figure", **{"aria-label": "Kart"},
+                        id="map-container", role="figure", **{"aria-label": _("Kart")},
                     ),
-                    html.P("Grå: ingen data. Klikk på en kommune for å se utviklingen.", className="small mt-1"),
-                    _download_bar("map", "dataene bak kartet (rangeringen)"),
+                    html.P(_("Grå: ingen data. Klikk på en kommune for å se utviklingen."), className="small mt-1"),
+                    _download_bar("map", _("dataene bak kartet (rangeringen)")),
+                    share_toolbar("kart"),
                 ], **{"aria-labelledby": "map-heading"}), lg=5, className="mb-3"),
                 dbc.Col(html.Section([
-                    html.H2("Rangering", className="h5", id="rank-heading"),
+                    html.H2(_("Rangering"), className="h5", id="rank-heading"),
                     html.Div(id="rank-table", className="table-scroll", tabIndex="0", role="region",
                              **{"aria-labelledby": "rank-heading"}),
                 ]), lg=4, className="mb-3"),
             ]),
             dbc.Row(dbc.Col(html.Section([
-                html.H2("Utvikling over tid", id="trend-heading", className="h5"),
+                html.H2(_("Utvikling over tid"), id="trend-heading", className="h5"),
                 html.P(id="trend-source", className="source-line small"),
                 html.Div(id="trend-note", role="status", **{"aria-live": "polite"}),
-                html.Div(dcc.Graph(id="trend", figure=mapfig.empty_figure("Laster …", height=380),
+                html.Div(dcc.Graph(id="trend", figure=mapfig.empty_figure(_("Laster …"), height=380),
                                    config=graph_config("omsorgsatlas-utvikling")), id="trend-container", role="figure",
-                         **{"aria-label": "Linjediagram"}),
+                         **{"aria-label": _("Linjediagram")}),
                 html.Details([
-                    html.Summary("Vis tabell"),
+                    html.Summary(_("Vis tabell")),
                     html.Div(id="trend-table", className="table-scroll", tabIndex="0", role="region",
-                             **{"aria-label": "Tabell: utvikling over tid"}),
+                             **{"aria-label": _("Tabell: utvikling over tid")}),
                 ], className="mt-2", id="trend-details"),
-                _download_bar("trend", "dataene bak utviklingen"),
+                _download_bar("trend", _("dataene bak utviklingen")),
+                share_toolbar("utvikling"),
             ], **{"aria-labelledby": "trend-heading"}), className="mb-4")),
             dcc.Store(id="selected-year", data=state.year or None),
             dcc.Store(id="map-geokey", data=None),
             dcc.Store(id="url-sync", data=None),
+            dcc.Store(id="share-texts", data={"map": _("Kart"), "trend": _("Utvikling")}),
         ],
         fluid=True,
         className="page-overview",

@@ -13,14 +13,17 @@ from dash import dcc, html
 
 import store
 from components import personnel as pc
+from components.share import share_toolbar
 from store import personnel as sp
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/personell",
-    name="Personell og kompetanse",
-    title="Personell og kompetanse – Omsorgsatlas",
-    description="Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene.",
+    name=N_("Personell og kompetanse"),
+    title=page_title(N_("Personell og kompetanse")),
+    description=lazy(N_("Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og "
+                        "omsorgstjenestene.")),
     order=5,
 )
 
@@ -59,40 +62,40 @@ def _label(text: str, html_for: str) -> html.Label:
 
 def _controls(area: str | None, year: int | None, years: list[int], has_municipal: bool) -> html.Section:
     areas = store.service_areas()
-    area_options = [{"label": "Alle tjenesteområder", "value": pc.ALL_AREAS}] + [
-        {"label": str(r.name_nb), "value": str(r.id)} for r in areas.itertuples()]
-    level_options = [{"label": "Nasjonalt", "value": "country"},
-                     {"label": "Fylke", "value": "county", "disabled": not has_municipal},
-                     {"label": "Kommune", "value": "municipality", "disabled": not has_municipal}]
+    area_options = [{"label": _("Alle tjenesteområder"), "value": pc.ALL_AREAS}] + [
+        {"label": pick(r, "name"), "value": str(r.id)} for r in areas.itertuples()]
+    level_options = [{"label": _("Nasjonalt"), "value": "country"},
+                     {"label": _("Fylke"), "value": "county", "disabled": not has_municipal},
+                     {"label": _("Kommune"), "value": "municipality", "disabled": not has_municipal}]
     return html.Section([
-        html.H2("Valg", className="h5 visually-hidden", id="pers-controls-heading"),
+        html.H2(_("Valg"), className="h5 visually-hidden", id="pers-controls-heading"),
         html.Div([
-            _label("Tjenesteområde", "pers-area"),
+            _label(_("Tjenesteområde"), "pers-area"),
             dcc.Dropdown(id="pers-area", options=area_options, value=area or pc.ALL_AREAS, clearable=False,
                          searchable=False),
         ], className="mb-3"),
         html.Div([
-            _label("År", "pers-year"),
+            _label(_("År"), "pers-year"),
             dcc.Dropdown(id="pers-year", options=[{"label": str(y), "value": y} for y in years], value=year,
                          clearable=False, searchable=False),
-            html.P("Året gjelder nøkkeltall og søylene per yrkesgruppe; utviklingsdiagrammene markerer det.",
+            html.P(_("Året gjelder nøkkeltall og søylene per yrkesgruppe; utviklingsdiagrammene markerer det."),
                    className="form-text mb-0"),
         ], className="mb-3"),
         html.Fieldset([
-            html.Legend("Nivå", className="form-label fw-semibold mb-1 fs-6", id="pers-level-label"),
+            html.Legend(_("Nivå"), className="form-label fw-semibold mb-1 fs-6", id="pers-level-label"),
             dbc.RadioItems(id="pers-level", options=level_options, value="country", inline=True,
                            name="pers-level"),
         ], className="mb-2"),
         html.Div([
-            _label("Fylke", "pers-county"),
-            dcc.Dropdown(id="pers-county", options=[], value=None, disabled=True, placeholder="Hele landet"),
+            _label(_("Fylke"), "pers-county"),
+            dcc.Dropdown(id="pers-county", options=[], value=None, disabled=True, placeholder=_("Hele landet")),
         ], className="mb-2"),
         html.Div([
-            _label("Kommune", "pers-municipality"),
+            _label(_("Kommune"), "pers-municipality"),
             dcc.Dropdown(id="pers-municipality", options=[], value=None, disabled=True,
-                         placeholder="Ingen kommune"),
+                         placeholder=_("Ingen kommune")),
         ], className="mb-2"),
-        dbc.Alert(pc.MUNICIPALITY_NOTE, id="pers-level-note", color="info", className="small py-2",
+        dbc.Alert(_(pc.MUNICIPALITY_NOTE), id="pers-level-note", color="info", className="small py-2",
                   is_open=not has_municipal),
     ], className="controls", **{"aria-labelledby": "pers-controls-heading"})
 
@@ -103,20 +106,21 @@ def _panel(p: dict) -> html.Section:
     def pid_(t: str) -> dict:
         return {"type": t, "kind": kind, "panel": pid}
 
-    head = [html.H2(p["title"], className="h5", id=f"pers-{pid}-heading")]
+    title = pc.panel_title(p)
+    head = [html.H2(title, className="h5", id=f"pers-{pid}-heading")]
     tools = []
     if p.get("chooser"):
         tools.append(html.Div([
-            _label("Fordeling", "pers-explorer-series"),
+            _label(_("Fordeling"), "pers-explorer-series"),
             dcc.Dropdown(id="pers-explorer-series", options=[], value=p["series"], clearable=False,
                          optionHeight=44, maxHeight=420),
-        ], className="mb-2 explorer-chooser"))
+        ], className="mb-2 explorer-chooser oa-controls"))
     if kind == "time":
         tools.append(html.Fieldset([
-            html.Legend("Visning", className="visually-hidden"),
-            dbc.RadioItems(id=pid_("pers-mode"), options=pc.MODE_OPTIONS, value=p.get("mode", "stack"),
+            html.Legend(_("Visning"), className="visually-hidden"),
+            dbc.RadioItems(id=pid_("pers-mode"), options=pc.mode_options(), value=p.get("mode", "stack"),
                            inline=True, name=f"pers-mode-{pid}"),
-        ], className="mb-1"))
+        ], className="mb-1 oa-controls"))
     store_data = p.get("indicators") if kind == "ind" else p.get("series")
     return html.Section([
         *head,
@@ -125,15 +129,30 @@ def _panel(p: dict) -> html.Section:
         html.Div(id=pid_("pers-note"), role="status", **{"aria-live": "polite"}),
         html.Div(dcc.Graph(id=pid_("pers-graph"), config=GRAPH_CONFIG,
                            figure={"data": [], "layout": {"height": 360}}),
-                 id=pid_("pers-figure"), role="figure", **{"aria-label": p["title"]}),
+                 id=pid_("pers-figure"), role="figure", **{"aria-label": title}),
         html.Details([
-            html.Summary("Vis tabell"),
+            html.Summary(_("Vis tabell")),
             html.Div(id=pid_("pers-table"), className="table-scroll", tabIndex="0", role="region",
-                     **{"aria-label": f"Tabell: {p['title']}"}),
+                     **{"aria-label": _("Tabell: {title}").format(title=title)}),
         ], className="mt-1"),
         html.Div(id=pid_("pers-notes"), className="mt-2"),
+        share_toolbar(f"personell-{pid}"),
         dcc.Store(id=pid_("pers-spec"), data=store_data),
     ], id=pid_("pers-panel"), className="pers-panel mb-4", **{"aria-labelledby": f"pers-{pid}-heading"})
+
+
+def _from_query(p: dict, query: dict) -> dict:
+    """The panel's view from the URL (issue 6): visning-<panel>=linjer|stablet, fordeling=<series> (explorer)."""
+    out = dict(p)
+    mode = {"linjer": "line", "stablet": "stack"}.get(str(query.get(f"visning-{p['id']}") or ""))
+    if p["kind"] == "time" and mode:
+        out["mode"] = mode
+    series = query.get("fordeling")
+    if p.get("chooser") and isinstance(series, str) and series:
+        from callbacks.personnel import valid_series
+        if valid_series(series):
+            out["series"] = series
+    return out
 
 
 def layout(**query):
@@ -141,23 +160,23 @@ def layout(**query):
     areas = list(store.service_areas()["id"])
     area, year, notes = pc.parse_personnel_query(query, areas=areas, years=years, default_year=default_year(years))
     has_municipal = sp.has_municipality_data()
-    url_note = dbc.Alert([html.Strong("Merk: "), *[html.Span([n, " "]) for n in notes]], id="pers-url-note",
+    url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in notes]], id="pers-url-note",
                          color="warning", is_open=bool(notes), dismissable=True, className="mt-3")
     return dbc.Container([
-        html.H1("Personell og kompetanse", className="h3 mt-3 mb-1"),
-        html.P("Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene, "
-               "slik Helsedirektoratet og regjeringen har publisert dem. Hvert diagram oppgir nivå og kilde.",
+        html.H1(_("Personell og kompetanse"), className="h3 mt-3 mb-1"),
+        html.P(_("Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene, "
+                 "slik Helsedirektoratet og regjeringen har publisert dem. Hvert diagram oppgir nivå og kilde."),
                className="lead-text mb-2"),
         url_note,
         dbc.Row([
-            dbc.Col(_controls(area, year, years, has_municipal), lg=3, className="mb-3"),
+            dbc.Col(_controls(area, year, years, has_municipal), lg=3, className="mb-3 oa-controls"),
             dbc.Col([
                 html.Section([
-                    html.H2("Nøkkeltall", className="h5", id="pers-keys-heading"),
+                    html.H2(_("Nøkkeltall"), className="h5", id="pers-keys-heading"),
                     dbc.Row(id="pers-keys"),
                 ], className="mb-3", **{"aria-labelledby": "pers-keys-heading"}),
                 html.P(id="pers-area-status", className="small", role="status", **{"aria-live": "polite"}),
-                *[_panel(p) for p in pc.PANELS],
+                *[_panel(_from_query(p, query)) for p in pc.PANELS],
             ], lg=9),
         ]),
         dcc.Store(id="pers-url-sync", data=None),

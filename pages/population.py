@@ -16,15 +16,17 @@ from components import need as needc
 from components.format import format_number
 from components.popstate import parse_population_query
 from components.tables import html_table
+from components.share import share_toolbar
 from store import demography as dem
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/befolkning",
-    name="Befolkning og behov",
-    title="Befolkning og behov – Omsorgsatlas",
-    description="Aldersprofil, eldrebølgen og framskriving til 2040 for kommuner og fylker, og hva som kreves "
-                "av årsverk og plasser hvis dagens dekning holder.",
+    name=N_("Befolkning og behov"),
+    title=page_title(N_("Befolkning og behov")),
+    description=lazy(N_("Aldersprofil, eldrebølgen og framskriving til 2040 for kommuner og fylker, og hva som "
+                        "kreves av årsverk og plasser hvis dagens dekning holder.")),
     order=3,
 )
 
@@ -42,8 +44,9 @@ def graph_config(filename: str) -> dict:
 
 
 def region_options() -> list[dict]:
-    opts = [{"label": "Hele landet", "value": "NO"}]
-    opts += [{"label": f"{r.name} (fylke)", "value": str(r.region_code)} for r in store.counties().itertuples()]
+    opts = [{"label": _("Hele landet"), "value": "NO"}]
+    opts += [{"label": _("{name} (fylke)").format(name=r.name), "value": str(r.region_code)}
+             for r in store.counties().itertuples()]
     opts += [{"label": f"{r.name} ({r.region_code}, {r.county_name})", "value": str(r.region_code)}
              for r in store.municipalities().itertuples()]
     return opts
@@ -71,7 +74,7 @@ def coverage_indicators() -> list[dict]:
             continue
         text = " ".join(str(x or "") for x in (r.name_nb, r.definition_nb, r.notes))
         if "80+" in text or "80 år" in text:
-            out.append({"id": str(r.id), "name": str(r.name_nb)})
+            out.append({"id": str(r.id), "name": pick(r, "name")})
     return out
 
 
@@ -89,12 +92,12 @@ def backtest_table(manifest: dict):
                          format_number(b.get("p90_ape"), 1), format_number(r.get("national_pe"), 1),
                          format_number(b.get("national_pe"), 1)])
     if not rows:
-        return html.P("Tilbaketesten finnes ikke i denne databyggingen.")
-    headers = ["Periode", "Alder", "Median avvik %", "Grunnmodell", "90-persentil %", "Grunnmodell",
-               "Landet avvik %", "Grunnmodell"]
+        return html.P(_("Tilbaketesten finnes ikke i denne databyggingen."))
+    headers = [_("Periode"), _("Alder"), _("Median avvik %"), _("Grunnmodell"), _("90-persentil %"), _("Grunnmodell"),
+               _("Landet avvik %"), _("Grunnmodell")]
     return html_table(headers, rows, numeric=range(2, 8), table_id="backtest-table",
-                      caption="Tilbaketest: absolutt avvik per kommune (median og 90-persentil) og landets avvik, "
-                              "vår metode mot rene kohortendringsrater (grunnmodell)")
+                      caption=_("Tilbaketest: absolutt avvik per kommune (median og 90-persentil) og landets avvik, "
+                                "vår metode mot rene kohortendringsrater (grunnmodell)"))
 
 
 def _label(text, html_for):
@@ -104,63 +107,67 @@ def _label(text, html_for):
 def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
     from components.mapfig import empty_figure
     return [
-        html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure("Laster …", height=height),
+        html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure(_("Laster …"), height=height),
                            config=graph_config(f"omsorgsatlas-{prefix}")),
                  id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
-        html.Details([html.Summary("Vis tabell"),
+        html.Details([html.Summary(_("Vis tabell")),
                       html.Div(id=f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
                                **{"aria-label": table_label})], className="mt-2"),
+        share_toolbar(SHARE_CHARTS[prefix]),
     ]
 
 
+SHARE_CHARTS = {"profile": "befolkning-aldersprofil", "groups": "befolkning-eldre", "care": "befolkning-omsorgsressurs"}
+
+
 def _need_section(indicators: list[dict]):
-    basis_options = [{"label": "Egen verdi (skriv inn)", "value": OWN_BASIS}] + [
-        {"label": f"Fra katalogen: {i['name']}", "value": i["id"]} for i in indicators]
+    basis_options = [{"label": _("Egen verdi (skriv inn)"), "value": OWN_BASIS}] + [
+        {"label": _("Fra katalogen: {name}").format(name=i["name"]), "value": i["id"]} for i in indicators]
     catalogue_note = (
-        "Katalogen har ennå ingen indikator for dekningsgrad per 1 000 innbyggere 80 år og over, så bare egen "
-        "verdi kan velges." if not indicators else
-        "Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for landet."
+        _("Katalogen har ennå ingen indikator for dekningsgrad per 1 000 innbyggere 80 år og over, så bare egen "
+          "verdi kan velges.") if not indicators else
+        _("Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for landet.")
     )
     return html.Section([
-        html.H2("Hva kreves?", className="h4", id="need-heading"),
-        html.P("Hvor mange årsverk, mottakere eller plasser trengs i 2030, 2035 og 2040 hvis dagens dekning "
-               "per innbygger i aldersgruppen holder? Velg grunnlag og skriv inn en dekningsgrad.", className="mb-2"),
+        html.H2(_("Hva kreves?"), className="h4", id="need-heading"),
+        html.P(_("Hvor mange årsverk, mottakere eller plasser trengs i 2030, 2035 og 2040 hvis dagens dekning "
+                 "per innbygger i aldersgruppen holder? Velg grunnlag og skriv inn en dekningsgrad."), className="mb-2"),
         dbc.Row([
             dbc.Col([
                 html.Fieldset([
-                    html.Legend("Grunnlag for dekningsgraden", className="form-label fw-semibold mb-1 fs-6"),
+                    html.Legend(_("Grunnlag for dekningsgraden"), className="form-label fw-semibold mb-1 fs-6"),
                     dbc.RadioItems(id="need-basis", options=basis_options, value=indicators[0]["id"] if indicators
                                    else OWN_BASIS, name="need-basis"),
                     html.P(catalogue_note, className="form-text mb-2", id="need-basis-note"),
                 ], className="mb-2"),
                 html.Div([
-                    _label("Dekningsgrad", "need-value"),
+                    _label(_("Dekningsgrad"), "need-value"),
                     dcc.Input(id="need-value", type="text", inputMode="decimal", value="", debounce=0.5,
-                              className="form-control", placeholder="f.eks. 350 eller 12,5", autoComplete="off"),
+                              className="form-control", placeholder=_("f.eks. 350 eller 12,5"), autoComplete="off"),
                 ], className="mb-2"),
-            ], md=6, lg=4),
+            ], md=6, lg=4, className="oa-controls"),
             dbc.Col([
-                html.Div([_label("Enhet", "need-unit"),
+                html.Div([_label(_("Enhet"), "need-unit"),
                           dcc.Dropdown(id="need-unit", clearable=False, searchable=False, value="per1000",
-                                       options=[{"label": v, "value": k} for k, v in needc.UNIT_LABELS.items()])],
+                                       options=[{"label": _(v), "value": k} for k, v in needc.UNIT_LABELS.items()])],
                          className="mb-2"),
-                html.Div([_label("Hva telles", "need-what"),
+                html.Div([_label(_("Hva telles"), "need-what"),
                           dcc.Dropdown(id="need-what", clearable=False, searchable=False, value="arsverk",
-                                       options=[{"label": v[1], "value": k} for k, v in needc.WHAT.items()])],
+                                       options=[{"label": _(v[1]), "value": k} for k, v in needc.WHAT.items()])],
                          className="mb-2"),
-                html.Div([_label("Aldersgruppe", "need-age"),
+                html.Div([_label(_("Aldersgruppe"), "need-age"),
                           dcc.Dropdown(id="need-age", clearable=False, searchable=False, value="80+",
-                                       options=[{"label": v, "value": k} for k, v in needc.AGE_BASES.items()])],
+                                       options=[{"label": _(v), "value": k} for k, v in needc.AGE_BASES.items()])],
                          className="mb-2"),
-            ], md=6, lg=3),
+            ], md=6, lg=3, className="oa-controls"),
             dbc.Col([
                 html.Div(id="need-message", role="alert", **{"aria-live": "assertive"}),
                 html.Div(id="need-table", className="table-scroll mb-2", tabIndex="0", role="region",
-                         **{"aria-label": "Tabell: framskrevet behov"}),
-                html.H3("Forutsetninger", className="h6 mt-2"),
+                         **{"aria-label": _("Tabell: framskrevet behov")}),
+                html.H3(_("Forutsetninger"), className="h6 mt-2"),
                 html.Ul(id="need-assumptions", className="small"),
                 html.P(id="need-source", className="source-line small"),
-                dbc.Button("Last ned tabellen (CSV)", id="need-download-button", color="primary", outline=True,
+                dbc.Button(_("Last ned tabellen (CSV)"), id="need-download-button", color="primary", outline=True,
                            size="sm", disabled=True),
                 dcc.Download(id="need-download"),
             ], md=12, lg=5),
@@ -172,8 +179,8 @@ def layout(**query):
     try:
         d = dem.load()
     except store.StoreError as exc:
-        return dbc.Container([html.H1("Befolkning og behov", className="h3 mt-3"),
-                              dbc.Alert(["Framskrivingen kan ikke vises: ", str(exc).split(": ", 1)[-1]],
+        return dbc.Container([html.H1(_("Befolkning og behov"), className="h3 mt-3"),
+                              dbc.Alert([_("Framskrivingen kan ikke vises:") + " ", str(exc).split(": ", 1)[-1]],
                                         color="danger")], fluid=True)
     years = tuple(int(y) for y in d.years)
     counties = {str(r.region_code): str(r.name) for r in store.counties().itertuples()}
@@ -181,30 +188,32 @@ def layout(**query):
     parsed = parse_population_query(query, counties=counties, municipalities=munis, years=years,
                                     default_year=d.last_observed)
     st = parsed.state
-    url_note = dbc.Alert([html.Strong("Merk: "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
+    url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
                          color="warning", is_open=bool(parsed.notes), dismissable=True, className="mt-3")
     manifest = store.manifest()
     proj_info = manifest.get("projection") or {}
     missing = proj_info.get("variants_missing") or []
-    variant_names = " og ".join(dem.variant_label(v) for v in d.variants) or "ingen"
+    variant_names = (" " + _("og") + " ").join(dem.variant_label(v) for v in d.variants) or _("ingen")
     return dbc.Container([
-        html.H1("Befolkning og behov", className="h3 mt-3 mb-1"),
-        html.P(["Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med ",
-                html.Strong(str(d.last_observed)), " er registrert (SSB, 1. januar); ", html.Strong("2027–2040"),
-                " er framskrevet: ", html.Span(variant_names, className="proj-badge", id="pop-variant"), "."],
+        html.H1(_("Befolkning og behov"), className="h3 mt-3 mb-1"),
+        html.P([_("Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med") + " ",
+                html.Strong(str(d.last_observed)), " " + _("er registrert (SSB, 1. januar);") + " ",
+                html.Strong("2027–2040"),
+                " " + _("er framskrevet:") + " ", html.Span(variant_names, className="proj-badge", id="pop-variant"),
+                "."],
                className="mb-2"),
         url_note,
         dbc.Row([
-            dbc.Col([_label("Kommune, fylke eller hele landet", "pop-region"),
+            dbc.Col([_label(_("Kommune, fylke eller hele landet"), "pop-region"),
                      dcc.Dropdown(id="pop-region", options=region_options(), value=st.region, clearable=False,
-                                  placeholder="Skriv for å søke", optionHeight=40, maxHeight=420)], lg=5, md=7),
-        ], className="mb-3"),
+                                  placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420)], lg=5, md=7),
+        ], className="mb-3 oa-controls"),
         html.Details([
-            html.Summary("Om framskrivingen og tilbaketesten"),
-            html.P(proj_info.get("method_nb", ""), className="small mt-2"),
-            *[html.P(m.get("reason_nb", ""), className="small") for m in missing],
+            html.Summary(_("Om framskrivingen og tilbaketesten")),
+            html.P(pick(proj_info, "method"), className="small mt-2"),
+            *[html.P(pick(m, "reason"), className="small") for m in missing],
             html.Div(backtest_table(manifest), className="table-scroll", tabIndex="0", role="region",
-                     **{"aria-label": "Tabell: tilbaketest av framskrivingen"}),
+                     **{"aria-label": _("Tabell: tilbaketest av framskrivingen")}),
         ], className="mb-3", id="pop-method"),
 
         html.Section([
@@ -215,54 +224,55 @@ def layout(**query):
 
         dbc.Row([
             dbc.Col(html.Section([
-                html.H2("Aldersprofil", className="h5", id="profile-heading"),
+                html.H2(_("Aldersprofil"), className="h5", id="profile-heading"),
                 dbc.Row([
-                    dbc.Col([_label("År", "pop-year"),
+                    dbc.Col([_label(_("År"), "pop-year"),
                              dcc.Slider(id="pop-year", min=years[0], max=years[-1], step=1, value=st.year,
                                         marks=year_marks(years[0], d.last_observed, years[-1]), included=False,
                                         updatemode="mouseup", allow_direct_input=False,
                                         tooltip={"placement": "bottom", "always_visible": False},
                                         className="year-slider pop-year-slider"),
                              html.P([html.Span("■ ", className="key-observed", **{"aria-hidden": "true"}),
-                                     f"{years[0]}–{d.last_observed}: registrert · ",
+                                     f"{years[0]}–{d.last_observed}: " + _("registrert") + " · ",
                                      html.Span("▨ ", className="key-projected", **{"aria-hidden": "true"}),
-                                     f"{d.last_observed + 1}–{years[-1]}: framskrevet"],
+                                     f"{d.last_observed + 1}–{years[-1]}: " + _("framskrevet")],
                                     className="small mb-1 slider-key"),
                              html.P(id="pop-year-status", className="fw-semibold mb-1", role="status",
                                     **{"aria-live": "polite"})], md=8),
                     dbc.Col(html.Fieldset([
-                        html.Legend("Alder", className="form-label fw-semibold mb-1 fs-6"),
-                        dbc.RadioItems(id="pop-width", options=[{"label": "Ettårig", "value": 1},
-                                                                {"label": "Femårige grupper", "value": 5}],
+                        html.Legend(_("Alder"), className="form-label fw-semibold mb-1 fs-6"),
+                        dbc.RadioItems(id="pop-width", options=[{"label": _("Ettårig"), "value": 1},
+                                                                {"label": _("Femårige grupper"), "value": 5}],
                                        value=st.width, name="pop-width"),
                     ]), md=4),
-                ]),
-                html.P("Dataene er ikke fordelt på kjønn, så figuren viser begge kjønn samlet (ikke en "
-                       "tosidig befolkningspyramide). Prikket linje: siste registrerte år.", className="small mb-1"),
-                *_figure_block("profile", "Aldersprofil", "Stolpediagram: aldersprofil",
-                               "Tabell: innbyggere etter alder", height=620),
+                ], className="oa-controls"),
+                html.P(_("Dataene er ikke fordelt på kjønn, så figuren viser begge kjønn samlet (ikke en "
+                         "tosidig befolkningspyramide). Prikket linje: siste registrerte år."), className="small mb-1"),
+                *_figure_block("profile", _("Aldersprofil"), _("Stolpediagram: aldersprofil"),
+                               _("Tabell: innbyggere etter alder"), height=620),
                 html.P(id="profile-source", className="source-line small mt-1"),
             ], **{"aria-labelledby": "profile-heading"}), lg=6, className="mb-4"),
             dbc.Col([
                 html.Section([
-                    html.H2("Eldre over tid", className="h5", id="groups-heading"),
-                    dbc.RadioItems(id="pop-groups-mode", options=[{"label": "Antall", "value": "count"},
-                                                                  {"label": "Indeks (2026 = 100)", "value": "index"}],
-                                   value="count", inline=True, name="pop-groups-mode", className="mb-1"),
-                    *_figure_block("groups", "Eldre over tid", "Linjediagram: antall eldre",
-                                   "Tabell: antall eldre og omsorgsressurs"),
+                    html.H2(_("Eldre over tid"), className="h5", id="groups-heading"),
+                    dbc.RadioItems(id="pop-groups-mode", options=[{"label": _("Antall"), "value": "count"},
+                                                                  {"label": _("Indeks (2026 = 100)"), "value": "index"}],
+                                   value="index" if query.get("visning") == "indeks" else "count", inline=True,
+                                   name="pop-groups-mode", className="mb-1 oa-controls"),
+                    *_figure_block("groups", _("Eldre over tid"), _("Linjediagram: antall eldre"),
+                                   _("Tabell: antall eldre og omsorgsressurs")),
                 ], className="mb-4", **{"aria-labelledby": "groups-heading"}),
                 html.Section([
-                    html.H2("Omsorgsressurs", className="h5", id="care-heading"),
-                    html.P("Personer i alderen 20–66 år per person 80 år og over (potensielle omsorgsytere per "
-                           "eldre), sammenlignet med fylket og landet.", className="small mb-1"),
-                    *_figure_block("care", "Omsorgsressurs", "Linjediagram: omsorgsressurs",
-                                   "Tabell: omsorgsressurs over tid"),
+                    html.H2(_("Omsorgsressurs"), className="h5", id="care-heading"),
+                    html.P(_("Personer i alderen 20–66 år per person 80 år og over (potensielle omsorgsytere per "
+                             "eldre), sammenlignet med fylket og landet."), className="small mb-1"),
+                    *_figure_block("care", _("Omsorgsressurs"), _("Linjediagram: omsorgsressurs"),
+                                   _("Tabell: omsorgsressurs over tid")),
                 ], **{"aria-labelledby": "care-heading"}),
             ], lg=6, className="mb-4"),
         ]),
         html.Section([
-            html.H2("Sammenligning med fylket og landet", className="h5", id="compare-heading"),
+            html.H2(_("Sammenligning med fylket og landet"), className="h5", id="compare-heading"),
             html.Div(id="pop-compare", className="table-scroll", tabIndex="0", role="region",
                      **{"aria-labelledby": "compare-heading"}),
             html.P(id="pop-source", className="source-line small mt-1"),

@@ -12,18 +12,27 @@ from dash import dcc, html
 import store
 from callbacks.comparison import ALL, valid_area, valid_knr
 from components import controls, mapfig
+from components.share import share_toolbar
 from components.urlstate import shown
+from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
     __name__,
     path="/kommune",
-    name="Min kommune",
-    title="Min kommune – Omsorgsatlas",
-    description="Kommuneprofil: sammenlign en kommune med fylket, landet, nabokommuner og kommuner som ligner.",
+    name=N_("Min kommune"),
+    title=page_title(N_("Min kommune")),
+    description=lazy(N_("Kommuneprofil: sammenlign en kommune med fylket, landet, nabokommuner og kommuner som "
+                        "ligner.")),
     order=1,
 )
 
 DEFAULT_AREA = "befolkning"
+
+
+def _area_name(area: str) -> str:
+    areas = store.service_areas()
+    hit = [r for r in areas.to_dict("records") if r["id"] == area]
+    return pick(hit[0], "name") if hit else area
 
 
 def _first(v):
@@ -32,61 +41,63 @@ def _first(v):
     return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
 
 
-def layout(knr=None, omrade=None, indikator=None, **_):
+def layout(knr=None, omrade=None, indikator=None, **_query):
     notes = []
     raw_knr, raw_area, raw_ind = _first(knr), _first(omrade), _first(indikator)
     code = valid_knr(raw_knr) if raw_knr else None
     if raw_knr and not code:
-        notes.append(f"Ukjent kommune «{shown(raw_knr)}» – velg en kommune i søkefeltet.")
+        notes.append(_("Ukjent kommune «{value}» – velg en kommune i søkefeltet.").format(value=shown(raw_knr)))
     area = valid_area(raw_area) if raw_area and raw_area != ALL else None
     if raw_area and raw_area != ALL and area is None:
-        notes.append(f"Ukjent tjenesteområde «{shown(raw_area)}» – viser {DEFAULT_AREA}.")
+        notes.append(_("Ukjent tjenesteområde «{value}» – viser {area}.").format(
+            value=shown(raw_area), area=_area_name(DEFAULT_AREA)))
     if raw_area is None or (raw_area != ALL and area is None):
         area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
     area_value = area or ALL
     ind = raw_ind if (raw_ind and store.indicator(raw_ind) and store.profile_year(raw_ind)) else None
     if raw_ind and ind is None:
-        notes.append(f"Ukjent indikator «{shown(raw_ind)}» – viser standard.")
+        notes.append(_("Ukjent indikator «{value}» – viser standard.").format(value=shown(raw_ind)))
     ind = ind or store.default_indicator()
     cat = store.catalog()
-    ind_options = [{"label": str(r.name_nb), "value": str(r.id)} for r in cat.itertuples()
+    ind_options = [{"label": pick(r._asdict(), "name"), "value": str(r.id)} for r in cat.itertuples()
                    if store.profile_year(str(r.id))]
     return dbc.Container([
-        html.H1("Min kommune", className="h3 mt-3 mb-2"),
-        dbc.Alert([html.Strong("Merk: "), " ".join(notes)], id="profile-url-note", color="warning",
+        html.H1(_("Min kommune"), className="h3 mt-3 mb-2"),
+        dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(notes)], id="profile-url-note", color="warning",
                   is_open=bool(notes), dismissable=True),
         dbc.Row([
             dbc.Col([
-                html.Label("Søk etter kommune (navn eller kommunenummer)", htmlFor="profile-muni",
+                html.Label(_("Søk etter kommune (navn eller kommunenummer)"), htmlFor="profile-muni",
                            className="form-label fw-semibold mb-1", id="profile-muni-label"),
                 dcc.Dropdown(id="profile-muni", options=controls.municipality_options(store.municipalities()),
-                             value=code, searchable=True, clearable=False, placeholder="Skriv for eksempel «Bergen» eller «4601»"),
+                             value=code, searchable=True, clearable=False, placeholder=_("Skriv for eksempel «Bergen» eller «4601»")),
             ], md=5, className="mb-2"),
             dbc.Col([
-                html.Label("Tjenesteområde", htmlFor="profile-area", className="form-label fw-semibold mb-1",
+                html.Label(_("Tjenesteområde"), htmlFor="profile-area", className="form-label fw-semibold mb-1",
                            id="profile-area-label"),
                 dcc.Dropdown(id="profile-area", options=controls.service_area_options(store.service_areas()),
                              value=area_value, clearable=False, searchable=False),
             ], md=4, className="mb-2"),
-        ], className="profile-controls"),
+        ], className="profile-controls oa-controls"),
         html.Div(id="profile-body", children=html.P(
-            "Velg en kommune for å se profilen.", className="lead mt-3") if not code else
-            html.P("Laster profil …", className="mt-3"), **{"aria-live": "polite"}),
+            _("Velg en kommune for å se profilen."), className="lead mt-3") if not code else
+            html.P(_("Laster profil …"), className="mt-3"), **{"aria-live": "polite"}),
         html.Section([
-            html.H2("Utvikling mot fylket, landet og naboene", className="h5 mt-4", id="profile-trend-heading"),
+            html.H2(_("Utvikling mot fylket, landet og naboene"), className="h5 mt-4", id="profile-trend-heading"),
             html.Div([
-                html.Label("Indikator", htmlFor="profile-indicator", className="form-label fw-semibold mb-1"),
+                html.Label(_("Indikator"), htmlFor="profile-indicator", className="form-label fw-semibold mb-1"),
                 dcc.Dropdown(id="profile-indicator", options=ind_options, value=ind, clearable=False),
-            ], className="mb-2", style={"maxWidth": "34rem"}),
+            ], className="mb-2 oa-controls", style={"maxWidth": "34rem"}),
             html.P(id="profile-trend-source", className="source-line small"),
-            html.Div(dcc.Graph(id="profile-trend", figure=mapfig.empty_figure("Velg en kommune", height=380),
+            html.Div(dcc.Graph(id="profile-trend", figure=mapfig.empty_figure(_("Velg en kommune"), height=380),
                                config={"displaylogo": False,
                                        "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                 "filename": "omsorgsatlas-kommune-utvikling"}}),
-                     id="profile-trend-container", role="figure", **{"aria-label": "Linjediagram"}),
-            html.Details([html.Summary("Vis tabell"),
+                     id="profile-trend-container", role="figure", **{"aria-label": _("Linjediagram")}),
+            html.Details([html.Summary(_("Vis tabell")),
                           html.Div(id="profile-trend-table", className="table-scroll", tabIndex="0", role="region",
-                                   **{"aria-label": "Tabell: utvikling"})], className="mt-2"),
+                                   **{"aria-label": _("Tabell: utvikling")})], className="mt-2"),
+            share_toolbar("kommune-utvikling"),
         ], id="profile-trend-section", hidden=not code, **{"aria-labelledby": "profile-trend-heading"}),
         dcc.Store(id="profile-url-sync"),
     ], fluid=True, className="page-profile")

@@ -18,12 +18,13 @@ import pandas as pd
 
 import store
 from store.errors import QueryError, StoreError
+from components.i18n import N_, _  # translations only (no Dash): display labels in the UI language
 
 MAX_AGE = 105
 N_AGES = MAX_AGE + 1
-VARIANT_LABELS = {
-    "ssb_mmm": "SSBs befolkningsframskriving (hovedalternativet, MMM)",
-    "omsorgsatlas": "Omsorgsatlas' egen framskriving",
+VARIANT_LABELS = {  # bokmål msgids; variant_label() returns them in the UI language
+    "ssb_mmm": N_("SSBs befolkningsframskriving (hovedalternativet, MMM)"),
+    "omsorgsatlas": N_("Omsorgsatlas' egen framskriving"),
 }
 VARIANT_PREFERENCE = ("ssb_mmm", "omsorgsatlas")
 PROJECTION_FILE = "projection.parquet"
@@ -214,4 +215,4 @@ def variant_of(code: str) -> str | None:
 
 
 def variant_label(variant: str | None) -> str:
-    return VARIANT_LABELS.get(variant or "", "Framskriving")
+    return _(VARIANT_LABELS.get(variant or "", N_("Framskriving")))

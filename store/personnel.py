@@ -23,6 +23,7 @@ import pandas as pd
 
 import store
 from store.errors import QueryError, StoreError
+from components.i18n import _  # translations only (no Dash): source lines in the UI language
 
 DIMENSIONS = ("occupation", "field", "contract", "target_group", "age_group", "need_level", "education")
 DIMENSION_NB = {
@@ -268,7 +269,7 @@ def source_parts(indicator_ids: Iterable[str], *, short: bool = False) -> list[s
         kind, publisher, doc, pyear = key
         tabs = ", ".join(tables[key])
         if kind == "derived":
-            out.append("Beregnet av Omsorgsatlas" + (f": {tabs}" if tabs else ""))
+            out.append(_("Beregnet av Omsorgsatlas") + (f": {tabs}" if tabs else ""))
         elif kind == "doc":
             name = (DOCUMENT_SHORT if short else DOCUMENT_NB).get(doc, doc)
             text = ", ".join(x for x in (publisher, name) if x) + (f" ({pyear})" if pyear and pyear not in name else "")

@@ -223,7 +223,7 @@ class UI:
         box.send_keys(search if search is not None else label)
 
         def option():
-            for opt in self.els(".dash-dropdown-content [role=option]"):
+            for opt in self.els(".dash-dropdown-content .dash-options-list-option"):
                 if opt.text.strip() == label:
                     return opt
             return None

@@ -15,7 +15,7 @@ def pick(ui, id_: str, label: str) -> None:
     ui.el(f"#{id_}").click()
 
     def option():
-        for opt in ui.els(".dash-dropdown-content [role=option]"):
+        for opt in ui.els(".dash-dropdown-content .dash-options-list-option"):
             if opt.text.strip() == label:
                 return opt
         return None
