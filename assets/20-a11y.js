@@ -23,6 +23,8 @@
       if (!labelId) { return; }
       var wanted = labelId + " " + button.id + "-value";
       if (button.getAttribute("aria-labelledby") !== wanted) { button.setAttribute("aria-labelledby", wanted); }
+      // its popup is a dialog (search box + list), see patchPopovers
+      if (button.getAttribute("aria-haspopup") !== "dialog") { button.setAttribute("aria-haspopup", "dialog"); }
       var wrapper = button.closest(".dash-dropdown-wrapper") || button.parentElement;
       var trampoline = wrapper && wrapper.querySelector("input.dash-dropdown-focus-target");
       if (trampoline) {
@@ -54,7 +56,6 @@
       var button = wrapper && wrapper.querySelector("button.dash-dropdown[id]");
       var labelId = button && labelIdFor(button.id);
       if (labelId && popover.getAttribute("aria-labelledby") !== labelId) { popover.setAttribute("aria-labelledby", labelId); }
-      if (button && button.getAttribute("aria-haspopup") !== "dialog") { button.setAttribute("aria-haspopup", "dialog"); }
       var search = popover.querySelector("input.dash-dropdown-search");
       if (search && labelId && search.getAttribute("aria-labelledby") !== labelId) { search.setAttribute("aria-labelledby", labelId); }
       popover.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
@@ -71,12 +72,35 @@
     });
   }
 
+  /* plotly's hover label takes the trace colour as background and picks black or white text by a
+   * brightness threshold, which gives less than 4.5:1 on several of the Okabe–Ito colours (e.g. white on
+   * #D55E00 3.9:1, on #009E73 3.4:1). Make every label white with dark text (16:1) and keep the trace
+   * colour as its border, so the label still points at its line/bar. Figures that set a white hover label
+   * themselves (map) are left alone. Re-applied whenever plotly redraws the label. */
+  var WHITE = /^(#fff(fff)?|rgb\(255, 255, 255\))$/i;
+  function patchHoverLabels(root) {
+    root.querySelectorAll(".js-plotly-plot .hoverlayer g.hovertext").forEach(function (label) {
+      var box = label.querySelector("path");
+      if (!box) { return; }
+      var fill = box.style.fill;
+      if (fill && !WHITE.test(fill)) {
+        box.style.stroke = fill;
+        box.style.strokeWidth = "2px";
+        box.style.fill = "#ffffff";
+      }
+      label.querySelectorAll("text").forEach(function (t) {
+        if (t.style.fill !== "rgb(26, 26, 26)") { t.style.fill = "#1a1a1a"; }
+      });
+    });
+  }
+
   var scheduled = false;
   function patchAll() {
     scheduled = false;
     patchDropdowns(document);
     patchSliders(document);
     patchPopovers(document);
+    patchHoverLabels(document);
   }
   function schedule() {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(patchAll); }

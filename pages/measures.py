@@ -233,7 +233,9 @@ def layout(**query):
         dbc.ModalBody(mc.detail_body(m) if m else None, id="measure-modal-body"),
         dbc.ModalFooter(html.Button(_("Lukk"), id="measure-modal-close", n_clicks=0, type="button",
                                     className="btn btn-secondary")),
-    ], id="measure-modal", is_open=m is not None, size="lg", scrollable=True,
+    ], id="measure-modal", is_open=m is not None, size="lg",
+        # not scrollable=True: a scrolling .modal-body with nothing focusable in it cannot be scrolled by
+        # keyboard (axe: scrollable-region-focusable); the whole dialog scrolls instead (.modal has tabindex=-1)
         labelledby="measure-modal-title")
     return dbc.Container([
         html.H1(_("Tiltak og tilskudd"), className="h3 mt-3 mb-1"),
@@ -246,7 +248,8 @@ def layout(**query):
             html.P(id="measures-count", className="small fw-semibold mb-1", role="status",
                    **{"aria-live": "polite"}),
             html.Div(id="measures-table", className="table-scroll measures-scroll", tabIndex="0", role="region",
-                     **{"aria-labelledby": "measures-heading"}),
+                     # not the section's name again (axe: landmark-unique)
+                     **{"aria-label": _("Tabell: {title}").format(title=_("Tiltakene"))}),
             html.P(_("Kilde: Helsedirektoratet, Kompetanseløft 2025 – vedlegg om tiltak (2022); Regjeringen, "
                      "Kompetanseløft 2020 (2017), kap. 5. KL2020 oppgir ikke budsjettpost eller resultat; "
                      "K2025-vedlegget er delvis gjengitt på engelsk i kildegrunnlaget."),

@@ -81,7 +81,9 @@ def test_large_type_mode_fits_a_wall_screen(ui):
                          {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
     ui.open("/fylke?fnr=34&storskjerm=1")
     ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 48, "matrix for Innlandet (46 + 2)")
-    assert not ui.els(".app-navbar")[0].is_displayed()
+    # presentation mode (storskjerm=1 is its alias): controls and menu hidden, only the toggle to leave
+    assert not ui.el(".county-controls").is_displayed() and not ui.el("#main-nav").is_displayed()
+    assert ui.el("#present-toggle").is_displayed()
     bottom, inner = ui.js("return [document.querySelector('#rug-table').getBoundingClientRect().bottom, "
                           "window.innerHeight];")
     assert inner == 1080 and bottom <= inner, f"matrix ends at {bottom}px, viewport {inner}px"
