@@ -102,8 +102,7 @@ def run(backend: str = "filesystem", users: int = 32, seconds: int = 60, workers
         if backend == "redis":
             env["REDIS_URL"] = stack.enter_context(servers.redis_server(tmp / "redis"))
         base, _proc = stack.enter_context(
-            servers.gunicorn(tmp / "gunicorn", workers=workers, env=env,
-                             extra_args=["--worker-class", "gthread", "--threads", "4"]))
+            servers.gunicorn(tmp / "gunicorn", workers=workers, env=env))  # threads, keep-alive: gunicorn.conf.py
         if warmup:  # every worker has imported the app; the first requests don't measure imports
             for _ in range(workers * 2):
                 servers.answers(base + "/")

@@ -106,7 +106,7 @@ class AtlasUser(FastHttpUser):
                 resp.success()
                 return {}
             if resp.status_code != 200:
-                resp.failure(f"HTTP {resp.status_code}")
+                resp.failure(f"HTTP {resp.status_code} {getattr(resp, 'error', '') or ''}".strip())
                 return {}
             try:
                 data = json.loads(resp.text)
