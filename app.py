@@ -22,13 +22,14 @@ import dash
 from dash import html, set_props
 import flask_bootstrap
 from flask_compress import Compress
-from flask import jsonify, request, send_from_directory
+from flask import Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 import store
 from components import i18n, present
 from callbacks._cache import cache, cache_config
 from components.i18n import N_, _
+from components.a11y import widget_texts
 from components.shell import footer, navbar, skip_link
 from markupsafe import escape
 from store import StoreError
@@ -135,7 +136,7 @@ cache.init_app(server, config=cache_config())
 class _StaticCompressedCache:
     """flask-compress cache backend that only keeps compressed static files (keyed by algorithm + path)."""
 
-    _STATIC = ("/_dash-component-suites/", "/assets/", "/vendor/")
+    _STATIC = ("/_dash-component-suites/", "/assets/", "/vendor/", "/geo/")
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
@@ -165,6 +166,20 @@ def _bootstrap_css():
     resp.direct_passthrough = False  # read into memory (230 KB) so the compression above applies
     resp.make_sequence()
     return resp
+
+
+@server.route("/geo/<name>.json")
+def _geometry(name: str):
+    """The map shapes (2024 borders, simplified; Kartverket CC BY 4.0), fetched by plotly.js once per
+    level and cached by the browser: the map figures only carry codes and values (callbacks/overview.py
+    geometry_url). ETag = data version."""
+    data = store.geometry_json(name)
+    if data is None:
+        return "Ukjent geometri.", 404
+    resp = Response(data, mimetype="application/json")
+    resp.set_etag(store.version())
+    resp.headers["Cache-Control"] = "public, max-age=86400"
+    return resp.make_conditional(request)
 
 
 @server.before_request
@@ -299,6 +314,7 @@ def serve_layout():
                                     className="mt-2"), fluid=True),
             html.Main(dash.page_container, id="main", tabIndex="-1"),
             footer(),
+            widget_texts(),  # translated texts for dcc.Dropdown's own buttons (assets/20-a11y.js)
         ],
         className="app-shell",
     )

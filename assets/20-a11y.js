@@ -59,11 +59,16 @@
       var search = popover.querySelector("input.dash-dropdown-search");
       if (search && labelId && search.getAttribute("aria-labelledby") !== labelId) { search.setAttribute("aria-labelledby", labelId); }
       popover.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
-        var multi = !!list.querySelector('input[type="checkbox"]');
+        // multi=True shows «Select all»; (a hidden width-sizer option is always a checkbox, so not that)
+        var multi = !!popover.querySelector(".dash-dropdown-actions");
         list.setAttribute("role", multi ? "group" : "radiogroup");
       });
       popover.querySelectorAll(".dash-options-list").forEach(function (list) {
         if (labelId && list.getAttribute("aria-labelledby") !== labelId) { list.setAttribute("aria-labelledby", labelId); }
+      });
+      // the long (virtualised) list keeps a hidden width-sizer copy of one option: out of the tab order
+      popover.querySelectorAll('[aria-hidden] input.dash-options-list-option-checkbox').forEach(function (input) {
+        if (input.getAttribute("tabindex") !== "-1") { input.setAttribute("tabindex", "-1"); }
       });
       popover.querySelectorAll('.dash-options-list-option[role="option"], .dash-options-list-option[aria-selected]').forEach(function (opt) {
         opt.removeAttribute("role");
@@ -94,6 +99,44 @@
     });
   }
 
+  /* dcc.Dropdown's own texts are English by default; the shell carries them translated in the data-
+   * attributes of #oa-widget-texts (components/a11y.py). Attributes are set directly; the visible texts
+   * (multi select buttons, «No options found») only through their existing text node, never replacing
+   * React's nodes. */
+  var DASH_DEFAULTS = { "Search": "search", "Clear search": "clearSearch", "Clear selection": "clearSelection",
+                        "Select All": "selectAll", "Deselect All": "deselectAll", "No options found": "noOptions" };
+  function widgetTexts() {
+    var el = document.getElementById("oa-widget-texts");
+    return el ? el.dataset : null;
+  }
+  function translated(texts, value) {
+    var key = DASH_DEFAULTS[value];
+    return key && texts[key] ? texts[key] : null;
+  }
+  function setAttr(el, name, texts) {
+    var t = translated(texts, el.getAttribute(name));
+    if (t) { el.setAttribute(name, t); }
+  }
+  function patchDropdownTexts(root) {
+    var texts = widgetTexts();
+    if (!texts) { return; }
+    root.querySelectorAll(".dash-dropdown-wrapper input.dash-dropdown-search[placeholder]").forEach(function (el) {
+      setAttr(el, "placeholder", texts);
+    });
+    root.querySelectorAll(".dash-dropdown-wrapper .dash-dropdown-clear").forEach(function (el) {
+      setAttr(el, "aria-label", texts);
+      setAttr(el, "title", texts);
+    });
+    root.querySelectorAll(".dash-dropdown-wrapper .dash-dropdown-action-button, .dash-dropdown-wrapper .dash-dropdown-options > span.dash-dropdown-option").forEach(function (el) {
+      el.childNodes.forEach(function (n) {
+        if (n.nodeType === 3) {
+          var t = translated(texts, n.nodeValue.trim());
+          if (t) { n.nodeValue = t; }
+        }
+      });
+    });
+  }
+
   var scheduled = false;
   function patchAll() {
     scheduled = false;
@@ -101,6 +144,7 @@
     patchSliders(document);
     patchPopovers(document);
     patchHoverLabels(document);
+    patchDropdownTexts(document);
   }
   function schedule() {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(patchAll); }
@@ -108,7 +152,7 @@
 
   function start() {
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true,
-      attributeFilter: ["aria-labelledby", "aria-hidden", "role", "aria-selected", "aria-haspopup"] });
+      attributeFilter: ["aria-labelledby", "aria-hidden", "role", "aria-selected", "aria-haspopup", "placeholder"] });
     schedule();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

@@ -31,8 +31,9 @@ from flask import Response, request
 
 import store
 from callbacks import charts
+from callbacks import overview as ov
 from callbacks._cache import CODE_VERSION, _active, cache
-from components import export, imagefig, jsonstat
+from components import export, imagefig, jsonstat, mapfig
 from components.format import format_date
 from components.i18n import _, current_lang, pick
 from components.urlstate import shown
@@ -134,7 +135,8 @@ def image_options() -> tuple[int, int, int, str]:
 
 def image_bytes(result: charts.ChartResult, fmt: str, width: int, height: int, scale: int) -> bytes:
     date_text = format_date(result.date)
-    fig = imagefig.decorate(result.figure, title=result.title, source=result.source, date_text=date_text,
+    figure = mapfig.inline_geometry(result.figure, ov.geometry_for_url)  # kaleido can't fetch /geo/…
+    fig = imagefig.decorate(figure, title=result.title, source=result.source, date_text=date_text,
                             width=width, height=height)
     data = render(fig, fmt, width, height, scale)
     if fmt == "png":

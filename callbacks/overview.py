@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, Patch, State, callback, clientside_callback, html, no_update
 from dash.exceptions import PreventUpdate
@@ -226,8 +227,8 @@ def select_from_map(click_data, level=None, county=None):
 # --------------------------------------------------------------------------- map
 def _map_figure(indicator_id: str, data_level: str, county: str | None, year: int, selected: str | None,
                 version: str, code_version: str = CODE_VERSION, lang: str | None = None) -> dict:
-    """Full figure for a key. Deliberately NOT memoized: it only references the shared GeoJSON (~10 ms to
-    build), while a cache round trip (pickling ~0.6 MB of coordinates) measured 3–10× slower."""
+    """Full figure for a key (codes, values, texts; the shapes are fetched by the browser from
+    ``geometry_url``)."""
     ind = store.indicator(indicator_id)
     geo_county = county if data_level == "municipality" else None
     frame = store.values(indicator_id, data_level, year, geo_county)
@@ -235,12 +236,33 @@ def _map_figure(indicator_id: str, data_level: str, county: str | None, year: in
                                decimals=int(ind["decimals"]), selected=selected, level=data_level,
                                gap_codes=store.incomplete_regions(indicator_id, data_level, geo_county))
     return mapfig.choropleth_figure(
-        store.geometry(data_level, geo_county), arrays,
+        geometry_url(data_level), arrays,
         title=mapfig.figure_title(pick(ind, "name"), year, _place_name(geo_county)),
         unit=ind["unit"], unit_label=pick(ind, "unit"),
         crange=store.value_range(indicator_id, data_level, geo_county),
         uirevision=geo_key(indicator_id, data_level, geo_county),
     )
+
+
+GEO_ROUTE = "/geo/"
+
+
+def geometry_url(data_level: str) -> str:
+    """Where the browser fetches the whole-country shapes (app.py serves them; versioned so a new data
+    build is never mixed with cached old shapes). A county view uses the same file: its locations pick
+    the county's municipalities and ``fitbounds`` zooms to them."""
+    path = f"{GEO_ROUTE}{store.GEOMETRY_FILES[data_level]}.json?v={store.version()}"
+    try:
+        return dash.get_relative_path(path)
+    except Exception:  # no app (plain function calls in tests)
+        return path
+
+
+def geometry_for_url(url: str) -> dict | None:
+    """The FeatureCollection behind a ``geometry_url`` (server-side image export inlines it)."""
+    name = url.split(GEO_ROUTE, 1)[-1].split(".json", 1)[0] if GEO_ROUTE in url else ""
+    lvl = next((k for k, v in store.GEOMETRY_FILES.items() if v == name), None)
+    return store.geometry(lvl) if lvl else None
 
 
 def geo_key(indicator_id: str, data_level: str, geo_county: str | None) -> str:

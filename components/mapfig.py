@@ -100,9 +100,13 @@ def figure_title(indicator_name: str, year: int, place: str | None = None) -> st
     return f"{indicator_name}<br>{place + ', ' if place else ''}{year}"
 
 
-def choropleth_figure(geojson: dict, arrays: dict[str, Any], *, title: str, unit: str, unit_label: str,
+def choropleth_figure(geojson: dict | str, arrays: dict[str, Any], *, title: str, unit: str, unit_label: str,
                       crange: tuple[float, float] | None, uirevision: str, height: int = 640) -> dict:
-    """Full figure dict: values trace, gaps trace, invisible base map fitted to the locations."""
+    """Full figure dict: values trace, gaps trace, invisible base map fitted to the locations.
+
+    ``geojson``: a FeatureCollection, or the URL of one (the app passes /geo/<level>.json: plotly.js
+    fetches it once and the browser caches it, so a figure carries only codes and values – ~20 KB instead of
+    ~600 KB). Server-side image export puts the shapes back in with ``inline_geometry``."""
     lo, hi = crange if crange else (0.0, 1.0)
     legend_title = unit_suffix(unit, unit_label)
     values_trace = {
@@ -119,9 +123,12 @@ def choropleth_figure(geojson: dict, arrays: dict[str, Any], *, title: str, unit
         "marker": {"line": {"color": arrays["line_color"], "width": arrays["line_width"]}},
         "showlegend": False,
     }
-    gap_set = set(arrays["gap_locations"])
-    gap_geojson = {"type": "FeatureCollection",
-                   "features": [f for f in geojson["features"] if f["properties"]["code"] in gap_set]}
+    if isinstance(geojson, str):  # a URL: the browser fetches (and caches) it once; locations pick the shapes
+        gap_geojson = geojson
+    else:
+        gap_set = set(arrays["gap_locations"])
+        gap_geojson = {"type": "FeatureCollection",
+                       "features": [f for f in geojson["features"] if f["properties"]["code"] in gap_set]}
     missing_trace = {
         "type": "choropleth",
         "name": _("Ingen data"),
@@ -229,3 +236,16 @@ def map_summary(indicator_name: str, year: int, place: str, arrays: dict[str, An
     if arrays["n_missing"]:
         text += " " + _("{n} uten data (grå).").format(n=arrays["n_missing"]) + " "
     return text.strip() + " " + _("Se tabellen for alle verdier.")
+
+
+def inline_geometry(figure: dict, resolve) -> dict:
+    """A copy of ``figure`` whose choropleth traces carry their GeoJSON instead of a URL (for renderers
+    that cannot fetch from the app, e.g. kaleido). ``resolve(url)`` -> FeatureCollection or None."""
+    data = []
+    for trace in figure.get("data") or []:
+        if isinstance(trace, dict) and trace.get("type") == "choropleth" and isinstance(trace.get("geojson"), str):
+            geo = resolve(trace["geojson"])
+            if geo is not None:
+                trace = {**trace, "geojson": geo}
+        data.append(trace)
+    return {**figure, "data": data}

@@ -196,7 +196,9 @@ def layout(**query):
                     html.Div(
                         dcc.Graph(id="map", figure=mapfig.empty_figure(_("Laster kart …")), config=graph_config("omsorgsatlas-kart"),
                                   clear_on_unhover=True, className="map-graph"),
-                        id="map-container", role="figure", **{"aria-label": _("Kart")},
+                        id="map-container", role="figure",
+                        # the ranked table (next column) has every value: the map's long description
+                        **{"aria-label": _("Kart"), "aria-details": "rank-table"},
                     ),
                     html.P(_("Grå: ingen data. Klikk på en kommune for å se utviklingen."), className="small mt-1"),
                     _download_bar("map", _("dataene bak kartet (rangeringen)")),
@@ -214,7 +216,7 @@ def layout(**query):
                 html.Div(id="trend-note", role="status", **{"aria-live": "polite"}),
                 html.Div(dcc.Graph(id="trend", figure=mapfig.empty_figure(_("Laster …"), height=380),
                                    config=graph_config("omsorgsatlas-utvikling")), id="trend-container", role="figure",
-                         **{"aria-label": _("Linjediagram")}),
+                         **{"aria-label": _("Linjediagram"), "aria-details": "trend-table"}),
                 html.Details([
                     html.Summary(_("Vis tabell")),
                     html.Div(id="trend-table", className="table-scroll", tabIndex="0", role="region",

@@ -274,7 +274,8 @@ def layout(**query):
         html.Section([
             html.H2(_("Sammenligning med fylket og landet"), className="h5", id="compare-heading"),
             html.Div(id="pop-compare", className="table-scroll", tabIndex="0", role="region",
-                     **{"aria-labelledby": "compare-heading"}),
+                     # not the section's name again (axe: landmark-unique)
+                     **{"aria-label": _("Tabell: {title}").format(title=_("Sammenligning med fylket og landet"))}),
             html.P(id="pop-source", className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
         _need_section(coverage_indicators()),

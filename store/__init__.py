@@ -11,6 +11,8 @@ dict that callers must treat as read-only.
 
 from __future__ import annotations
 
+import json
+
 import math
 import os
 import threading
@@ -30,7 +32,7 @@ from store.errors import QueryError, StoreError
 __all__ = [
     "StoreError", "QueryError", "LEVELS", "data_dir", "init", "reset", "is_loaded", "version", "manifest",
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
-    "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "neighbours",
+    "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
     "reference_year", "profile_year",
 ]
@@ -299,6 +301,26 @@ def geometry(level: str, county: str | None = None) -> dict:
         sub = {"type": "FeatureCollection", "features": [f for f in fc["features"] if keep(f["properties"])]}
         _GEO_SUBSETS[key] = sub
     return sub
+
+
+GEOMETRY_FILES = {"county": "fylker", "municipality": "kommuner"}  # URL names of the whole-country files
+_GEO_BYTES: dict[tuple[str, str], bytes] = {}
+
+
+def geometry_json(name: str) -> bytes | None:
+    """The whole-country geometry as compact JSON bytes, by URL name ("kommuner"/"fylker"); None for any
+    other name. Serialised once per data version (the app serves it at /geo/<name>.json so the browser
+    fetches and caches the shapes once instead of receiving them inside every map figure)."""
+    lvl = next((k for k, v in GEOMETRY_FILES.items() if v == name), None)
+    if lvl is None:
+        return None
+    key = (version(), lvl)
+    data = _GEO_BYTES.get(key)
+    if data is None:
+        data = json.dumps(geometry(lvl), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        _GEO_BYTES.clear() if len(_GEO_BYTES) > 4 else None
+        _GEO_BYTES[key] = data
+    return data
 
 
 # ---------------------------------------------------------------- population

@@ -227,12 +227,14 @@ def test_overview_tab_order_focus_and_keyboard_operation(ui):
     button.send_keys(Keys.SPACE)
     ui.wait(lambda: ui.els(".modal.show #embed-modal-title"), "Space did not open the embed dialog")
     ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
-    ui.wait(lambda: not ui.els(".modal.show"), "Escape did not close the dialog")
+    ui.wait(lambda: not ui.els(".modal") and ui.js("return document.activeElement.id") == "embed-open-button",
+            "Escape did not close the dialog / return the focus")
 
     # «Vis tabell»: Enter on the summary opens the trend table
     summary = ui.el("#trend-details summary")
     ui.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].focus();", summary)
-    summary.send_keys(Keys.ENTER)
+    ui.wait(lambda: ui.js("return document.activeElement === arguments[0];", summary), "«Vis tabell» took no focus")
+    ActionChains(ui.d).send_keys(Keys.ENTER).perform()
     ui.wait(lambda: ui.js("return document.querySelector('#trend-details').open;"),
             "Enter on «Vis tabell» did not open the table")
     assert not ui.app_error_shown()
@@ -272,6 +274,8 @@ document.querySelectorAll('.js-plotly-plot').forEach(function (g) {
   var name = fig ? (fig.getAttribute('aria-label') || (fig.getAttribute('aria-labelledby') || '').split(' ')
       .map(function (id) { var l = document.getElementById(id); return l ? l.textContent : ''; }).join(' ')).trim() : '';
   var scope = g.closest('section, main') || document;
+  var details = fig && fig.getAttribute('aria-details') && document.getElementById(fig.getAttribute('aria-details'));
+  if (details && details.querySelector('table')) { scope = details; }  // aria-details: the long description
   // an embedded chart (iframe on another site) links to its page in the atlas, where the table is
   var tables = scope.querySelectorAll('table').length || (g.closest('.embed-page') ? scope.querySelectorAll('.embed-source a[href]').length : 0);
   var lines = (g.data || []).filter(function (t) { return (t.type || 'scatter') === 'scatter' && t.visible !== false

@@ -17,6 +17,9 @@ import plotly.io.json as pio_json
 import pytest
 from dash.exceptions import PreventUpdate
 
+import store
+from components import mapfig
+
 from callbacks import overview as ov
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -93,7 +96,8 @@ def test_year_change_returns_patch_without_geometry(regions, indicators):
     for value in walk([op["params"] for op in ops]):
         assert not (isinstance(value, dict) and (value.get("type") == "FeatureCollection" or "geometry" in value)), \
             "geometry inside the Patch"
-    assert size(patch) < size(fig) / 10, "a year change must cost a small fraction of the full figure"
+    # the shapes never travel (geometry by URL); the Patch also leaves out locations, names and layout
+    assert size(patch) < size(fig) * 0.8, "a year change must cost less than the full figure"
 
     # the new z is 2023's data, in the figure's location order
     z = next(op["params"]["value"] for op in ops if tuple(op["location"]) == ("data", 0, "z"))
@@ -132,7 +136,8 @@ def test_indicator_change_returns_full_figure_with_geometry(regions, indicators)
     assert isinstance(fig, dict) and not isinstance(fig, dash.Patch)
     assert out["geokey"] not in (before["geokey"], dash.no_update, None)
     trace = fig["data"][0]
-    feature_codes = {f["properties"]["code"] for f in trace["geojson"]["features"]}
+    assert trace["geojson"] == ov.geometry_url("municipality")  # the browser fetches the shapes once
+    feature_codes = {f["properties"]["code"] for f in ov.geometry_for_url(trace["geojson"])["features"]}
     assert feature_codes == codes(regions, "municipality") == set(trace["locations"])
     want = expected_values(indicators, "care_ratio", "municipality", 2024)
     assert all(same(v, want.get(c)) for c, v in zip(trace["locations"], trace["z"]))
@@ -151,7 +156,8 @@ def test_county_filter_returns_exactly_that_countys_municipalities(regions, coun
         assert len(want) == n
     trace = fig["data"][0]
     assert set(trace["locations"]) == want and len(trace["locations"]) == len(want)
-    assert {f["properties"]["code"] for f in trace["geojson"]["features"]} == want
+    shapes = {f["properties"]["code"] for f in ov.geometry_for_url(trace["geojson"])["features"]}
+    assert want <= shapes, "every municipality on the map has a shape in the file the browser fetches"
     for extra in fig["data"][1:]:  # e.g. the «Ingen data» layer: only inside the county too
         assert set(extra.get("locations") or []) <= want
     assert out["note"] is None
@@ -338,3 +344,33 @@ def test_map_falls_back_with_a_visible_note(kwargs, expect):
     assert isinstance(out["figure"], dict)
     assert expect in note_text(out["note"]), out["note"]
     assert HUGE not in note_text(out["note"]), "user input must not be echoed unbounded"
+
+
+# ------------------------------------------------------------------------------------------ geometry by URL
+def test_map_figure_is_small_and_carries_no_shapes():
+    fig = first_map()["figure"]
+    size = len(pio_json.to_json_plotly(fig))
+    assert all(isinstance(t.get("geojson"), str) for t in fig["data"] if t.get("type") == "choropleth")
+    assert size < 60_000, f"map figure is {size} bytes: shapes must not travel with every figure"
+
+
+def test_geometry_route_serves_versioned_cacheable_shapes(regions):
+    import app as app_module
+    client = app_module.server.test_client()
+    for level, name in store.GEOMETRY_FILES.items():
+        resp = client.get(f"/geo/{name}.json?v={store.version()}")
+        assert resp.status_code == 200 and resp.mimetype == "application/json"
+        fc = json.loads(resp.data)
+        assert {f["properties"]["code"] for f in fc["features"]} == codes(regions, level)
+        assert "max-age" in resp.headers["Cache-Control"]
+        again = client.get(f"/geo/{name}.json", headers={"If-None-Match": resp.headers["ETag"]})
+        assert again.status_code == 304
+    assert client.get("/geo/..%2F..%2Fetc%2Fpasswd.json").status_code == 404
+    assert client.get("/geo/verden.json").status_code == 404
+
+
+def test_inline_geometry_puts_the_shapes_back_for_image_export():
+    fig = first_map()["figure"]
+    inlined = mapfig.inline_geometry(fig, ov.geometry_for_url)
+    assert inlined["data"][0]["geojson"]["type"] == "FeatureCollection"
+    assert isinstance(fig["data"][0]["geojson"], str), "the original figure is not changed"
