@@ -137,6 +137,15 @@
     });
   }
 
+  /* plotly's modebar button names and tooltips are English; mark them as such (WCAG 3.1.2) so a
+   * screen reader on a Norwegian page reads them with an English voice. */
+  function patchModebars(root) {
+    if ((document.documentElement.lang || "").slice(0, 2) === "en") { return; }
+    root.querySelectorAll(".js-plotly-plot .modebar-container:not([lang])").forEach(function (m) {
+      m.setAttribute("lang", "en");
+    });
+  }
+
   var scheduled = false;
   function patchAll() {
     scheduled = false;
@@ -145,6 +154,7 @@
     patchPopovers(document);
     patchHoverLabels(document);
     patchDropdownTexts(document);
+    patchModebars(document);
   }
   function schedule() {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(patchAll); }

@@ -249,6 +249,16 @@ def test_presentation_mode(ui, axe):
     axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle"),
                "the population page never rendered in presentation mode")
     axe.check("population, presentation mode")
+
+    # switched on with the navbar toggle (keyboard), without a reload
+    ui.open("/fylke?fnr=46")
+    axe.settle(lambda: len(ui.els("#county-rug tbody tr")) > 40, "the county matrix never rendered")
+    toggle = ui.el("#present-toggle")
+    ui.js("arguments[0].focus();", toggle)
+    toggle.send_keys(Keys.ENTER)
+    axe.settle(lambda: "oa-present" in html_class(ui) and toggle.get_attribute("aria-pressed") == "true",
+               "Enter on «Presentasjon» did not switch presentation mode on", pause=0.8)
+    axe.check("county page, presentation mode from the toggle")
     axe.done()
 
 

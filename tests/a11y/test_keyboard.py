@@ -45,7 +45,7 @@ function shown(e) {
   var d = e.closest('details');
   if (d && !d.open && !(e.tagName === 'SUMMARY' && e.parentElement === d)) { return false; }
   var r = e.getBoundingClientRect(), cs = getComputedStyle(e);
-  if (e.classList.contains('dash-dropdown-focus-target')) { return !!e.offsetParent || getComputedStyle(e.parentElement).display !== 'none'; }
+  if (e.classList.contains('dash-dropdown-focus-target')) { return e.parentElement.getClientRects().length > 0; }
   return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none';
 }
 return Array.from(document.querySelectorAll(sel)).filter(function (e) {
@@ -367,3 +367,23 @@ def test_hover_labels_have_enough_contrast(ui):
         hi, lo = sorted((lum(bg), lum(fg)), reverse=True)
         ratio = (hi + 0.05) / (lo + 0.05)
         assert ratio >= 4.5, f"hover label text {fg} on {bg}: {ratio:.2f}:1 < 4.5:1"
+
+
+# ------------------------------------------------------------------------------------------------ presentation
+def test_presentation_mode_tab_cycle_and_escape(ui):
+    """In presentation mode the hidden controls leave the Tab order, what is left shows focus, and Escape
+    (keyboard) ends the mode."""
+    ui.open("/?fylke=46&kommune=4601&ar=2024&presentasjon=1")
+    settle(ui, lambda: len(ui.drawn("Verdi")) > 10 and ui.els("#trend g.scatterlayer g.trace"),
+           "the overview never rendered in presentation mode")
+    assert "oa-present" in ui.js("return document.documentElement.className;")
+    cycle = check_cycle(ui, [])
+    hidden = ui.js("""return arguments[0].filter(function (k) {
+        var e = document.querySelector('[data-kb-key="' + k + '"]'), r = e.getBoundingClientRect();
+        return r.width === 0 || r.height === 0; });""", [s["key"] for s in cycle])
+    assert not hidden, f"Tab stops that are not on screen in presentation mode: {hidden}"
+    toggle = ui.el("#present-toggle")
+    ui.js("arguments[0].focus();", toggle)
+    ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
+    ui.wait(lambda: "oa-present" not in ui.js("return document.documentElement.className;"),
+            "Escape did not end presentation mode")
