@@ -160,6 +160,20 @@
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(patchAll); }
   }
 
+  /* The skip link moves the focus to <main> without changing the URL's #hash: a hash change makes
+   * dcc.Location re-read the address, and as the pages keep their query string up to date with
+   * history.replaceState, Dash's page router then sees a "new" query string and rebuilds the whole page
+   * (every chart recomputed, the focus lost to <body>). Without this script the plain href="#main" works. */
+  document.addEventListener("click", function (ev) {
+    var link = ev.target && ev.target.closest ? ev.target.closest("a.skip-link") : null;
+    var main = link && document.getElementById((link.getAttribute("href") || "").slice(1));
+    if (!main) { return; }
+    ev.preventDefault();
+    if (!main.hasAttribute("tabindex")) { main.setAttribute("tabindex", "-1"); }
+    main.focus({ preventScroll: true });
+    main.scrollIntoView({ block: "start", behavior: "instant" });
+  });
+
   function start() {
     new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true, attributes: true,
       attributeFilter: ["aria-labelledby", "aria-hidden", "role", "aria-selected", "aria-haspopup", "placeholder"] });

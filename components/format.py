@@ -17,6 +17,7 @@ read (2.675 -> "2,68"), not on the binary float.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Iterable
@@ -64,11 +65,31 @@ def format_number(value, decimals: int = 0, missing: str = MISSING) -> str:
     except InvalidOperation:  # pragma: no cover - absurdly large values
         return missing
     sign = "-" if dec < 0 and dec != 0 else ""  # "-0,0" -> "0,0" (the rounded value is zero)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    out = _babel_decimal(abs(dec), format=pattern, locale=babel_locale(), decimal_quantization=False)
+    group, decimal = _number_symbols(babel_locale())
+    # the pattern "#,##0.0…" of Babel's format_decimal, applied with the locale's CLDR symbols from Babel
+    # (same output, ~20× faster: a map formats ~360 numbers per answer; tests/unit/test_format.py checks
+    # the two agree)
+    out = f"{abs(dec):,.{decimals}f}".translate({ord(","): group, ord("."): decimal})
     return sign + out
 
 
+@functools.lru_cache(maxsize=8)
+def _number_symbols(locale: str) -> tuple[str, str]:
+    """(group separator, decimal sign) of ``locale`` in Latin digits (CLDR via Babel): nb "\u00a0" ",",
+    en "," "."."""
+    symbols = Locale.parse(locale).number_symbols["latn"]
+    return symbols["group"], symbols["decimal"]
+
+
+def format_number_babel(value, decimals: int = 0) -> str:
+    """Reference implementation with Babel's format_decimal (the tests compare format_number with it)."""
+    dec = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    sign = "-" if dec < 0 and dec != 0 else ""
+    return sign + _babel_decimal(abs(dec), format=pattern, locale=babel_locale(), decimal_quantization=False)
+
+
+@functools.lru_cache(maxsize=8)
 def _percent_suffix(locale: str) -> str:
     """What follows the number in the locale's percent pattern: nb "\u00a0%", en "%"."""
     pattern = Locale.parse(locale).percent_formats[None].pattern

@@ -69,11 +69,16 @@ def current_lang() -> str:
         return DEFAULT_LANG
     if not has_request_context():
         return DEFAULT_LANG
-    try:
-        return (valid_lang(request.args.get(URL_PARAM)) or _referer_lang(request)
-                or valid_lang(request.cookies.get(COOKIE)) or DEFAULT_LANG)
-    except Exception:  # a malformed query string or cookie never breaks a page
-        return DEFAULT_LANG
+    from flask import g
+    lang = g.get("_oa_lang")  # once per request: formatting a map asks ~360 times
+    if lang is None:
+        try:
+            lang = (valid_lang(request.args.get(URL_PARAM)) or _referer_lang(request)
+                    or valid_lang(request.cookies.get(COOKIE)) or DEFAULT_LANG)
+        except Exception:  # a malformed query string or cookie never breaks a page
+            lang = DEFAULT_LANG
+        g._oa_lang = lang
+    return lang
 
 
 def _referer_lang(request) -> str | None:

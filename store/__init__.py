@@ -11,6 +11,7 @@ dict that callers must treat as read-only.
 
 from __future__ import annotations
 
+import functools
 import json
 
 import math
@@ -56,7 +57,15 @@ def init(path: str | Path | None = None, *, reload: bool = False,
     with _LOCK:
         if _DATA is None or reload or path is not None:
             _DATA = load(Path(path) if path is not None else data_dir(), expected_counts=expected_counts)
+            _clear_memos()
         return _DATA
+
+
+def _clear_memos() -> None:
+    for memo in (_regions, _values, _value_range, _incomplete_regions):
+        memo.cache_clear()
+    _GEO_SUBSETS.clear()
+    _GEO_BYTES.clear()
 
 
 def reset() -> None:
@@ -64,6 +73,7 @@ def reset() -> None:
     global _DATA
     with _LOCK:
         _DATA = None
+        _clear_memos()
 
 
 def is_loaded() -> bool:
@@ -154,12 +164,18 @@ def default_year(indicator_id: str, level: str | None = None) -> int | None:
 # ---------------------------------------------------------------- regions
 def regions(level: str, county: str | None = None) -> pd.DataFrame:
     """Regions of a level (optionally within a county), in sort order. Index = region_code."""
-    lvl = _level(level)
+    return _regions(_d().version, _level(level), county if isinstance(county, str) else None).copy()
+
+
+# Read-side memo caches: data/ never changes while the process runs (the data version is part of every
+# key, so a reload can't mix versions). Bounded: at most a few MB. Callers always get copies.
+@functools.lru_cache(maxsize=64)
+def _regions(_version: str, lvl: str, county: str | None) -> pd.DataFrame:
     reg = _d().regions
     out = reg[reg["level"] == lvl]
     if county:
         out = out[out["county_code"] == county]
-    return out.copy()
+    return out
 
 
 def counties() -> pd.DataFrame:
@@ -193,7 +209,12 @@ def values(indicator_id: str, level: str, year: int, county: str | None = None) 
     ``value`` is NaN where the data has no row (a gap, never filled).
     """
     _indicator_row(indicator_id)
-    lvl = _level(level)
+    return _values(_d().version, indicator_id, _level(level), int(year),
+                   county if isinstance(county, str) else None).copy()
+
+
+@functools.lru_cache(maxsize=512)
+def _values(_version: str, indicator_id: str, lvl: str, year: int, county: str | None) -> pd.DataFrame:
     regs = regions(lvl, county)[["region_code", "name", "county_code", "county_name"]]
     frame = _d().by_indicator.get((indicator_id, lvl))
     out = regs.reset_index(drop=True)
@@ -211,7 +232,11 @@ def value_range(indicator_id: str, level: str, county: str | None = None) -> tup
     """(min, max) of the indicator's values at ``level`` over ALL years (within ``county`` if given);
     None when there are none. Used for a colour scale that stays fixed while the year changes."""
     _indicator_row(indicator_id)
-    lvl = _level(level)
+    return _value_range(_d().version, indicator_id, _level(level), county if isinstance(county, str) else None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _value_range(_version: str, indicator_id: str, lvl: str, county: str | None) -> tuple[float, float] | None:
     frame = _d().by_indicator.get((indicator_id, lvl))
     if frame is None:
         return None
@@ -230,16 +255,21 @@ def incomplete_regions(indicator_id: str, level: str, county: str | None = None)
     data at that level, in sort order. The map draws its grey "Ingen data" layer over exactly these,
     so the layer's geometry stays the same whatever the year."""
     _indicator_row(indicator_id)
-    lvl = _level(level)
+    return list(_incomplete_regions(_d().version, indicator_id, _level(level),
+                                    county if isinstance(county, str) else None))
+
+
+@functools.lru_cache(maxsize=1024)
+def _incomplete_regions(_version: str, indicator_id: str, lvl: str, county: str | None) -> tuple[str, ...]:
     regs = regions(lvl, county)
     data_years = years(indicator_id, lvl)
     frame = _d().by_indicator.get((indicator_id, lvl))
     if frame is None or not data_years:
-        return list(regs.index)
+        return tuple(regs.index)
     present = frame["value"].notna()
     counts = present.groupby(level="region_code").sum()
     counts = counts.reindex(regs.index, fill_value=0)
-    return [code for code, n in counts.items() if int(n) < len(data_years)]
+    return tuple(code for code, n in counts.items() if int(n) < len(data_years))
 
 
 def series(indicator_id: str, region_codes) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pytest
 from tests.browser.conftest import (  # noqa: F401  (fixtures and the report hook, re-exported for this folder)
     UI, app_url, driver, pytest_runtest_makereport, ui,
 )
-from tests.a11y.axe import axe_source
+from tests.a11y.axe import REPORT, axe_source
 
 A11Y_DIR = Path(__file__).resolve().parent
 
@@ -26,6 +26,5 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def axe_js() -> str:
-    from tests.a11y.test_axe import REPORT  # moderate/minor findings of this run only
-    REPORT.unlink(missing_ok=True)
+    REPORT.unlink(missing_ok=True)  # moderate/minor findings of this run only
     return axe_source()

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.a11y.axe import REPO, blocking, report, run_axe
-
-REPORT = REPO / ".cache" / "a11y" / "axe-report.txt"
+from tests.a11y.axe import REPORT, blocking, report, run_axe
 
 # Dash marks elements whose callback is running; plotly figures draw into .main-svg
 SETTLED_JS = """

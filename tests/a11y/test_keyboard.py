@@ -139,14 +139,19 @@ def test_skip_link_is_first_visible_and_moves_focus_to_main(ui):
     assert "Hopp til hovedinnhold" in a["desc"], f"first Tab stop: {a['desc']}"
     assert a["visible"] and a["inViewport"] and a["top"] >= 0, f"the focused skip link is not on screen: {a}"
     assert a["indicator"], f"the skip link shows no focus indicator: {a['outline']}"
+    ui.js("document.querySelector('#map-container').__kbMark = 1;")  # the page must not be rebuilt
     ui.d.switch_to.active_element.send_keys(Keys.ENTER)
     ui.wait(lambda: ui.js("return document.activeElement && document.activeElement.id") == "main",
             "Enter on the skip link did not move the focus to <main>")
+    time.sleep(1.0)
+    assert ui.js("return (document.querySelector('#map-container') || {}).__kbMark === 1;"), \
+        "the skip link made Dash rebuild the page (a #hash change re-runs the page router)"
+    assert ui.js("return document.activeElement.id") == "main", "the focus left <main> after the skip link"
     # the next Tab goes into the page content, not back to the navbar
     tab(ui.d)
-    nxt = active(ui)
-    inside = ui.js("return !!document.querySelector('#main').contains(document.activeElement);")
-    assert inside, f"after the skip link, Tab went to {nxt['desc']} outside <main>"
+    where = ui.js("var e = document.activeElement; return [e.tagName + '#' + e.id, "
+                  "document.querySelector('#main').contains(e) && e.id !== 'main'];")
+    assert where[1], f"after the skip link, Tab went to {where[0]}, not into <main>"
 
 
 # ------------------------------------------------------------------------------------------------ overview

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.load import harness  # noqa: E402
 
-OWN = ("/callbacks/", "/components/", "/store/", "/pages/", "app.py")
+OWN = ("(callbacks/", "(components/", "(store/", "(pages/", "(app.py:")
 
 
 def top_frames(raw: Path, n: int = 15) -> list[str]:

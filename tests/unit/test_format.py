@@ -105,3 +105,20 @@ def test_format_date_pandas_timestamp():
 )
 def test_format_year_range(years, expected):
     assert format_year_range(years) == expected
+
+
+# ------------------------------------------------------------------ fast path == Babel's format_decimal
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_format_number_agrees_with_babel_format_decimal(lang):
+    import random
+
+    from components.format import format_number, format_number_babel
+    from components.i18n import use_lang
+
+    rng = random.Random(7)
+    values = [0, -0.0, 0.04, -0.04, 1, 999.5, 1000, 1234.5, -1234.5, 2.675, 1e6, 12345678.9, 0.05, -0.05]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(300)] + [rng.uniform(-2, 2) for _ in range(100)]
+    with use_lang(lang):
+        for v in values:
+            for d in (0, 1, 2, 3):
+                assert format_number(v, d) == format_number_babel(v, d), (v, d)
