@@ -129,14 +129,14 @@ def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: i
     codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
     codes = [c for c in codes if c in set(series["region_code"])]
     names = {r.region_code: r.name for r in series[["region_code", "name"]].drop_duplicates().itertuples()}
-    wide = series.pivot_table(index="year", columns="region_code", values="value", aggfunc="first", dropna=False)
-    wide = wide.reindex(columns=codes)
-    years = sorted(series["year"].unique())
+    lookup: dict[tuple[str, int], float] = {}
+    for code, year, value in zip(series["region_code"], series["year"], series["value"]):
+        lookup.setdefault((code, int(year)), value)  # the first row per region and year
+    years = sorted({int(y) for y in series["year"]})
     rows = []
     for y in years:
-        vals = wide.loc[y] if y in wide.index else pd.Series(dtype=float)
-        rows.append([html.Th(str(int(y)), scope="row")] + [
-            format_value(vals.get(c), unit, decimals, unit_label, missing=MISSING) for c in codes
+        rows.append([html.Th(str(y), scope="row")] + [
+            format_value(lookup.get((c, y)), unit, decimals, unit_label, missing=MISSING) for c in codes
         ])
     headers = [_("År")] + [names.get(c, c) for c in codes]
     return html_table(headers, rows, caption=_("{indicator} over tid").format(indicator=indicator_name), numeric=range(1, len(headers)),

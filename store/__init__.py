@@ -11,6 +11,7 @@ dict that callers must treat as read-only.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 
@@ -62,7 +63,7 @@ def init(path: str | Path | None = None, *, reload: bool = False,
 
 
 def _clear_memos() -> None:
-    for memo in (_regions, _values, _value_range, _incomplete_regions):
+    for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _indicator_dict):
         memo.cache_clear()
     _GEO_SUBSETS.clear()
     _GEO_BYTES.clear()
@@ -114,7 +115,15 @@ def catalog() -> pd.DataFrame:
 
 
 def indicator(indicator_id: str) -> dict | None:
-    """One catalogue row as a dict, or None if unknown."""
+    """One catalogue row as a dict (a fresh copy), or None if unknown."""
+    if not isinstance(indicator_id, str):
+        return None
+    row = _indicator_dict(_d().version, indicator_id)
+    return None if row is None else copy.deepcopy(row)
+
+
+@functools.lru_cache(maxsize=4096)
+def _indicator_dict(_version: str, indicator_id: str) -> dict | None:
     try:
         return _indicator_row(indicator_id).to_dict()
     except QueryError:
@@ -278,9 +287,16 @@ def series(indicator_id: str, region_codes) -> pd.DataFrame:
     Columns: region_code, name, level, year, value. Missing years are NaN rows (gaps), so a line
     chart with connectgaps=False shows them as gaps. Unknown region codes are skipped.
     """
+    _indicator_row(indicator_id)
+    reg = _d().regions
+    codes = tuple(c for c in dict.fromkeys(region_codes or []) if isinstance(c, str) and c in reg.index)
+    return _series(_d().version, indicator_id, codes).copy()
+
+
+@functools.lru_cache(maxsize=512)
+def _series(_version: str, indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
     row = _indicator_row(indicator_id)
     reg = _d().regions
-    codes = [c for c in dict.fromkeys(region_codes or []) if isinstance(c, str) and c in reg.index]
     all_years = list(range(int(row["year_min"]), int(row["year_max"]) + 1)) if row["years"] else []
     parts = []
     for code in codes:
