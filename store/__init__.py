@@ -20,6 +20,7 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from store._load import (
@@ -298,27 +299,31 @@ def _series(_version: str, indicator_id: str, codes: tuple[str, ...]) -> pd.Data
     row = _indicator_row(indicator_id)
     reg = _d().regions
     all_years = list(range(int(row["year_min"]), int(row["year_max"]) + 1)) if row["years"] else []
-    parts = []
-    for code in codes:
-        lvl = reg.at[code, "level"]
-        frame = _d().by_indicator.get((indicator_id, lvl))
-        s = pd.Series(float("nan"), index=all_years, dtype="float64")
-        if frame is not None:
-            try:
-                got = frame.xs(code, level="region_code")["value"]
-                got = got[got.index.isin(all_years)]
-                s.loc[got.index] = got.to_numpy()
-            except KeyError:
-                pass
-        parts.append(pd.DataFrame({
-            "region_code": code, "name": reg.at[code, "name"], "level": lvl,
-            "year": all_years, "value": s.to_numpy(),
-        }))
-    if not parts:
+    if not codes:
         return pd.DataFrame({"region_code": pd.Series(dtype="str"), "name": pd.Series(dtype="str"),
                              "level": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
                              "value": pd.Series(dtype="float64")})
-    return pd.concat(parts, ignore_index=True)
+    n_years = len(all_years)
+    levels = [str(reg.at[c, "level"]) for c in codes]
+    value = np.full(len(codes) * n_years, np.nan)
+    for lvl in dict.fromkeys(levels):  # one vectorised look-up per level (the frame is indexed year, region)
+        frame = _d().by_indicator.get((indicator_id, lvl))
+        positions = [i for i, level in enumerate(levels) if level == lvl]
+        if frame is None or not n_years:
+            continue
+        wanted = pd.MultiIndex.from_product([all_years, [codes[i] for i in positions]],
+                                            names=list(frame.index.names))
+        got = frame["value"].reindex(wanted).to_numpy(dtype="float64", na_value=np.nan)
+        got = got.reshape(n_years, len(positions))  # years × codes of this level
+        for j, i in enumerate(positions):
+            value[i * n_years:(i + 1) * n_years] = got[:, j]
+    return pd.DataFrame({
+        "region_code": np.repeat(np.array(codes, dtype=object), n_years),
+        "name": np.repeat(np.array([reg.at[c, "name"] for c in codes], dtype=object), n_years),
+        "level": np.repeat(np.array(levels, dtype=object), n_years),
+        "year": np.tile(np.array(all_years, dtype="int64"), len(codes)),
+        "value": value,
+    })
 
 
 # ---------------------------------------------------------------- geometry
