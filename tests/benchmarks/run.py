@@ -26,8 +26,6 @@ import argparse
 import gzip
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +39,9 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from tests import servers  # noqa: E402  (the same start/stop helpers as the browser and load tests)
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
@@ -75,11 +76,6 @@ def heading(text: str) -> None:
     print("=" * 100, flush=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def http(url: str, body: dict | bytes | None = None, *, gzip_ok: bool = False, timeout: float = 120):
     """(status, headers, body bytes, seconds). POST when body is given."""
@@ -100,7 +96,7 @@ def http(url: str, body: dict | bytes | None = None, *, gzip_ok: bool = False, t
 @contextmanager
 def server(kind: str, workdir: Path):
     """The real app on a free loopback port; always stopped (SIGTERM, then SIGKILL of its own group)."""
-    port = free_port()
+    port = servers.free_port()
     env = {**os.environ, "CACHE_DIR": str(workdir / "cache"), "PORT": str(port), "HOST": "127.0.0.1",
            "PYTHONUNBUFFERED": "1"}
     env.pop("OMSORGSATLAS_DEBUG", None)
@@ -128,19 +124,7 @@ def server(kind: str, workdir: Path):
             time.sleep(0.5)
         yield base
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
+        servers.stop(proc)
 
 
 # ----------------------------------------------------------------------------------------------- 1. build
