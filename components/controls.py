@@ -6,7 +6,7 @@ from typing import Iterable, Sequence
 
 import pandas as pd
 from dash import html
-from components.i18n import N_, _, pick
+from components.i18n import _, pick
 
 ALL_AREAS = "alle"  # service-area dropdown value meaning "all service areas"
 WHOLE_COUNTRY = "NO"  # county dropdown value meaning "Hele landet"
@@ -36,6 +36,12 @@ def indicator_options(cat: pd.DataFrame, area_names: dict[str, str], *, grouped:
         options.append({"label": area_names.get(area, _("Annet")), "value": GROUP_PREFIX + area, "disabled": True})
         options += [{"label": f"\u2003{pick(r, 'name')}", "value": str(r.id)} for r in groups[area]]
     return options
+
+
+def area_name(areas: pd.DataFrame, area: str) -> str:
+    """The service area's name in the UI language (areas = store.service_areas()); the id if unknown."""
+    hit = [r for r in areas.to_dict("records") if r["id"] == area]
+    return pick(hit[0], "name") if hit else area
 
 
 def service_area_options(areas: pd.DataFrame) -> list[dict]:

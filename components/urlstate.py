@@ -38,6 +38,13 @@ _MAX_SHOWN = 40
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+
+def first_value(v) -> str | None:
+    """A query parameter as one string: the first of a repeated parameter, an int as text, else None."""
+    if isinstance(v, (list, tuple)):
+        v = v[0] if v else None
+    return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
+
 @dataclass(frozen=True)
 class IndicatorInfo:
     """What the URL parser needs to know about one indicator."""

@@ -14,7 +14,7 @@ import store
 from callbacks.comparison import ALL, valid_area, valid_fnr
 from components import controls, present
 from components.share import share_toolbar
-from components.urlstate import shown
+from components.urlstate import first_value, shown
 from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
@@ -29,34 +29,22 @@ dash.register_page(
 DEFAULT_AREA = "befolkning"
 
 
-def _area_name(area: str) -> str:
-    areas = store.service_areas()
-    hit = [r for r in areas.to_dict("records") if r["id"] == area]
-    return pick(hit[0], "name") if hit else area
-
-
-def _first(v):
-    if isinstance(v, (list, tuple)):
-        v = v[0] if v else None
-    return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
-
-
 def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None, presentasjon=None, **_query):
     notes = []
-    raw_fnr, raw_area = _first(fnr), _first(omrade)
+    raw_fnr, raw_area = first_value(fnr), first_value(omrade)
     code = valid_fnr(raw_fnr) if raw_fnr else None
     if raw_fnr and not code:
         notes.append(_("Ukjent fylke «{value}».").format(value=shown(raw_fnr)))
     area = valid_area(raw_area) if raw_area and raw_area != ALL else None
     if raw_area and raw_area != ALL and area is None:
         notes.append(_("Ukjent tjenesteområde «{value}» – viser {area}.").format(
-            value=shown(raw_area), area=_area_name(DEFAULT_AREA)))
+            value=shown(raw_area), area=controls.area_name(store.service_areas(), DEFAULT_AREA)))
     if raw_area is None or (raw_area != ALL and area is None):
         area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
-    sort = _first(sorter) or "knr"
-    desc = _first(rekkefolge) == "synkende"
+    sort = first_value(sorter) or "knr"
+    desc = first_value(rekkefolge) == "synkende"
     # large type = the app-wide presentation mode (?presentasjon=1, alias ?storskjerm=1; components/present.py)
-    large = present.requested({"presentasjon": _first(presentasjon), "storskjerm": _first(storskjerm)})
+    large = present.requested({"presentasjon": first_value(presentasjon), "storskjerm": first_value(storskjerm)})
     counties = store.counties()
     return html.Div(dbc.Container([
         html.H1(id="county-title", children=_("Fylkesbildet"), className="h3 mt-3 mb-2"),

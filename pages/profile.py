@@ -13,7 +13,7 @@ import store
 from callbacks.comparison import ALL, valid_area, valid_knr
 from components import controls, mapfig
 from components.share import share_toolbar
-from components.urlstate import shown
+from components.urlstate import first_value, shown
 from components.i18n import N_, _, lazy, page_title, pick
 
 dash.register_page(
@@ -29,28 +29,16 @@ dash.register_page(
 DEFAULT_AREA = "befolkning"
 
 
-def _area_name(area: str) -> str:
-    areas = store.service_areas()
-    hit = [r for r in areas.to_dict("records") if r["id"] == area]
-    return pick(hit[0], "name") if hit else area
-
-
-def _first(v):
-    if isinstance(v, (list, tuple)):
-        v = v[0] if v else None
-    return v if isinstance(v, str) else (str(v) if isinstance(v, int) else None)
-
-
 def layout(knr=None, omrade=None, indikator=None, **_query):
     notes = []
-    raw_knr, raw_area, raw_ind = _first(knr), _first(omrade), _first(indikator)
+    raw_knr, raw_area, raw_ind = first_value(knr), first_value(omrade), first_value(indikator)
     code = valid_knr(raw_knr) if raw_knr else None
     if raw_knr and not code:
         notes.append(_("Ukjent kommune «{value}» – velg en kommune i søkefeltet.").format(value=shown(raw_knr)))
     area = valid_area(raw_area) if raw_area and raw_area != ALL else None
     if raw_area and raw_area != ALL and area is None:
         notes.append(_("Ukjent tjenesteområde «{value}» – viser {area}.").format(
-            value=shown(raw_area), area=_area_name(DEFAULT_AREA)))
+            value=shown(raw_area), area=controls.area_name(store.service_areas(), DEFAULT_AREA)))
     if raw_area is None or (raw_area != ALL and area is None):
         area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
     area_value = area or ALL
