@@ -13,6 +13,7 @@ Two steps, so that a build without a network fails before anything is built or w
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -47,6 +48,10 @@ class FetchedTable:
     frame: pd.DataFrame
     batches: int
     fetched: list[str]
+    selection: dict = field(default_factory=dict)     # the checked selection (codes, '*' expanded)
+    resolved: dict = field(default_factory=dict)      # var -> {pattern: {code: label}} (label patterns)
+    api_url: str = ""                                 # where the metadata check ran
+    live: bool = False                                # ... and whether that is the live API (api.live_hosts)
 
 
 @dataclass
@@ -67,12 +72,19 @@ def load_config(path: Path) -> dict:
     if not tables:
         raise PipelineError("ingen tabeller deklarert", path)
     ids = set()
+    declared = {t.get("id") for t in tables}
     for t in tables:
-        for key in ("id", "title", "verified", "region_variable", "time_variable", "select"):
+        for key in ("id", "title", "region_variable", "time_variable", "select"):
             if key not in t:
                 raise PipelineError(f"tabell {t.get('id', '?')}: mangler «{key}»", path)
         if t["region_variable"] not in t["select"] or t["time_variable"] not in t["select"]:
             raise PipelineError(f"tabell {t['id']}: region- og tidsvariabelen må være valgt", path)
+        for j in t.get("join", []):
+            if j.get("table") not in declared or not j.get("contents"):
+                raise PipelineError(f"tabell {t['id']}: «join» viser til tabell {j.get('table')!r}, som ikke er "
+                                    "deklarert (eller mangler «contents»)", path)
+        if not isinstance(t.get("evidence", []), list):
+            raise PipelineError(f"tabell {t['id']}: «evidence» skal være en liste", path)
         for ind in t.get("indicator", []):
             if ind["id"] in ids:
                 raise PipelineError(f"indikator-id {ind['id']} er deklarert to ganger", path)
@@ -93,12 +105,19 @@ def fetch_all(opts: OnlineOptions, log=print) -> Fetched:
     """Metadata check + data for every declared table. Raises NoNetwork/SSBError before anything is built."""
     cfg = load_config(opts.config)
     client = make_client(opts, cfg)
+    live = is_live(client.base_url, cfg)
     out = []
     for t in cfg["table"]:
-        state = "verifisert" if t["verified"] else "IKKE verifisert manuelt; sjekkes mot metadata nå"
+        checked = t.get("checked_against_live_metadata") or False
+        state = (f"metadata lest av en person {checked}" if checked else
+                 f"belegg: {', '.join(t.get('evidence', [])) or 'ingen'} ({t.get('evidence_kind', 'ukjent')}); "
+                 "sjekkes mot metadata nå")
         log(f"SSB tabell {t['id']} ({state})")
         before = set(client.fetched)
-        meta, docs = client.fetch_table(t["id"], {k: list(v) for k, v in t["select"].items()})
+        meta = client.metadata(t["id"])
+        t, resolved = resolve_labels(t, meta)
+        selection = client.check_selection(t["id"], meta, {k: list(v) for k, v in t["select"].items()})
+        docs = client.data(t["id"], selection)
         frames = []
         for doc in docs:
             try:
@@ -108,9 +127,101 @@ def fetch_all(opts: OnlineOptions, log=print) -> Fetched:
         frame = pd.concat(frames, ignore_index=True)
         names = set(client.fetched) - before
         dates = sorted({client.fetched[n] for n in names if client.fetched.get(n)})
-        out.append(FetchedTable(t, meta, frame, len(docs), dates))
+        out.append(FetchedTable(t, meta, frame, len(docs), dates, selection, resolved, client.base_url, live))
+    _apply_joins(out)
     log(f"SSB: {client.requests_made} forespørsler, {client.cache_hits} svar fra mellomlageret")
     return Fetched(cfg, out, client.requests_made, client.cache_hits, client.base_url)
+
+
+def is_live(base_url: str, cfg: dict) -> bool:
+    """True when the API the build talked to is the live SSB service (api.live_hosts), not a test server."""
+    import urllib.parse
+    host = urllib.parse.urlsplit(base_url).hostname or ""
+    return host in set(cfg.get("api", {}).get("live_hosts", ["data.ssb.no"]))
+
+
+LABEL_ONE, LABEL_MANY = "label:~", "labels:~"
+
+
+def _is_pattern(v) -> bool:
+    return isinstance(v, str) and (v.startswith(LABEL_ONE) or v.startswith(LABEL_MANY))
+
+
+def resolve_labels(t: dict, meta: dict) -> tuple[dict, dict]:
+    """Replace the label patterns of a declaration ("label:~REGEX": exactly one code; "labels:~REGEX": one or
+    more) by the codes whose "<code> <label>" in the metadata matches (case-insensitive), in `select`, in the
+    indicator filters and in `alternative`. Returns (resolved copy, {var: {pattern: {code: label}}})."""
+    import copy
+    dims = meta.get("dimension") or {}
+    found: dict[str, dict[str, dict[str, str]]] = {}
+
+    def codes_for(var: str, pattern: str) -> list[str]:
+        if var in found and pattern in found[var]:
+            return list(found[var][pattern])
+        if var not in dims:
+            raise api.SSBError(f"tabell {t['id']}: variabelen «{var}» finnes ikke i metadata "
+                               f"(har: {', '.join(dims)})")
+        cat = dims[var].get("category") or {}
+        idx = cat.get("index") or []
+        index = sorted(idx, key=idx.get) if isinstance(idx, dict) else list(idx)
+        labels = cat.get("label") or {}
+        many = pattern.startswith(LABEL_MANY)
+        regex = pattern[len(LABEL_MANY if many else LABEL_ONE):]
+        try:
+            rx = re.compile(regex, re.IGNORECASE)
+        except re.error as exc:
+            raise PipelineError(f"tabell {t['id']}: ugyldig etikettmønster {pattern!r} for «{var}» ({exc})") from exc
+        hits = {c: str(labels.get(c, "")) for c in index if rx.search(f"{c} {labels.get(c, '')}")}
+        if not hits or (len(hits) > 1 and not many):
+            shown = "; ".join(f"{c} «{lab}»" for c, lab in list(hits.items())[:6])
+            raise api.SSBError(f"tabell {t['id']}: etikettmønsteret {pattern!r} for «{var}» traff "
+                               f"{len(hits)} koder i metadata (ventet {'minst én' if many else 'nøyaktig én'})"
+                               + (f": {shown}" if shown else ""))
+        found.setdefault(var, {})[pattern] = hits
+        return list(hits)
+
+    def resolve_list(var: str, vals) -> list[str] | str:
+        if isinstance(vals, list):
+            out = []
+            for v in vals:
+                out += codes_for(var, v) if _is_pattern(v) else [str(v)]
+            return out
+        if _is_pattern(vals):
+            c = codes_for(var, vals)
+            return c[0] if len(c) == 1 and vals.startswith(LABEL_ONE) else c
+        return vals
+
+    t = copy.deepcopy(t)
+    t["select"] = {var: resolve_list(var, vals) for var, vals in t["select"].items()}
+    for ind in t.get("indicator", []):
+        for role in ("numerator", "denominator", "value"):
+            spec = ind.get(role)
+            if isinstance(spec, dict) and spec.get("filter"):
+                spec["filter"] = {var: resolve_list(var, v) for var, v in spec["filter"].items()}
+        if "alternative" in ind and t.get("alternative_variable"):
+            ind["alternative"] = resolve_list(t["alternative_variable"], ind["alternative"])
+    return t, found
+
+
+def _apply_joins(tables: list[FetchedTable]) -> None:
+    """`join = [{table, contents}]`: rows of another declared table appended to this table's frame (for a
+    denominator from that table), e.g. nursing-home residents of 12292 beside the doctor FTEs of 11996."""
+    by_id = {ft.cfg["id"]: ft for ft in tables}
+    for ft in tables:
+        for j in ft.cfg.get("join", []):
+            other = by_id[j["table"]]
+            for key in ("region_variable", "time_variable"):
+                if other.cfg[key] != ft.cfg[key]:
+                    raise PipelineError(f"tabell {ft.cfg['id']}: kan ikke hente {j['table']} inn (ulik {key})")
+            rows = other.frame[other.frame["ContentsCode"].isin(j["contents"])]
+            missing = sorted(set(j["contents"]) - set(rows["ContentsCode"]))
+            if missing:
+                raise PipelineError(f"tabell {ft.cfg['id']}: {j['table']} har ikke {missing} (join)")
+            clash = set(rows["ContentsCode"]) & set(ft.frame["ContentsCode"])
+            if clash:
+                raise PipelineError(f"tabell {ft.cfg['id']}: ContentsCode {sorted(clash)} finnes i begge tabellene")
+            keep = [ft.cfg["region_variable"], "ContentsCode", ft.cfg["time_variable"], "value", "status"]
+            ft.frame = pd.concat([ft.frame, rows[keep]], ignore_index=True)
 
 
 # ------------------------------------------------------------------------------------------ harmonisation
@@ -200,10 +311,36 @@ def _on_unique(col: pd.Series, fn) -> pd.Series:
     return col.map(dict(zip(u, fn(u))))
 
 
+def _as_list(v) -> list[str]:
+    return [str(x) for x in v] if isinstance(v, list) else [str(v)]
+
+
 def _select(df: pd.DataFrame, spec: dict, table: str, ind_id: str) -> pd.DataFrame:
-    sub = df[df["ContentsCode"] == spec["contents"]] if "ContentsCode" in df.columns else df
+    """The rows of one numerator/denominator/value spec: code, year, value, status. A list of ContentsCodes or of
+    filter codes is summed per code and year; the sum is missing unless every part has a value (never a partial
+    sum), and keeps the first status symbol of its parts (so ':' still blocks a merged municipality)."""
+    parts = 1
+    if "ContentsCode" in df.columns:
+        contents = _as_list(spec["contents"])
+        sub = df[df["ContentsCode"].isin(contents)]
+        parts *= len(contents)
+    else:
+        sub = df
     for var, val in (spec.get("filter") or {}).items():
-        sub = sub[sub[var] == str(val)]
+        vals = _as_list(val)
+        sub = sub[sub[var].isin(vals)]
+        parts *= len(vals)
+    if parts > 1:
+        sub = sub.assign(_n=sub["value"].notna())
+        g = sub.groupby(["code", "year"], sort=False)
+        out = g.agg(value=("value", "sum"), n=("_n", "sum"), rows=("value", "size"),
+                    status=("status", lambda s: next((x for x in s if x), ""))).reset_index()
+        if (out["rows"] > parts).any():
+            raise PipelineError(f"tabell {table}, indikator {ind_id}: flere verdier per kommune og år – deklarer "
+                                "et filter for de andre variablene")
+        out.loc[(out["n"] < parts) | (out["rows"] != parts), "value"] = np.nan
+        out.loc[out["value"].isna() & (out["n"] > 0) & (out["status"] == ""), "status"] = ".."
+        return out[["code", "year", "value", "status"]]
     if sub.duplicated(["code", "year"]).any():
         raise PipelineError(f"tabell {table}, indikator {ind_id}: flere verdier per kommune og år – deklarer "
                             "et filter for de andre variablene")
@@ -422,11 +559,40 @@ def _catalog_row(ind, t, ft, part, licence, publisher, sort_order) -> dict:
 
 def _table_report(ft: FetchedTable, gaps: dict) -> dict:
     t = ft.cfg
-    return {"id": t["id"], "title": t["title"], "verified": bool(t["verified"]),
+    return {"id": t["id"], "title": t["title"], "verified": bool(t.get("verified")),
             "metadata_check": "bestått (alle deklarerte variabel- og verdikoder finnes)",
+            **evidence_report(ft),
             "batches": ft.batches, "cells": int(len(ft.frame)), "fetched": ft.fetched,
             "indicators": [i["id"] for i in t.get("indicator", [])],
             "gaps": {k: v for k, v in sorted(gaps.items())}}
+
+
+def evidence_report(ft: FetchedTable) -> dict:
+    """Per table: the declared evidence (as in ssb_tables.toml) kept apart from what this build's automatic
+    metadata check confirmed. Declared codes count as confirmed by the live API only when the check ran against
+    a live host (api.live_hosts); against a test server or a cache filled elsewhere they stay "only corroborated
+    by public use". Codes read from labels are listed with the label they matched."""
+    t = ft.cfg
+    declared = {var: [c for c in _as_list(vals) if c != "*"] for var, vals in t["select"].items()}
+    for var, pats in ft.resolved.items():  # codes from label patterns are not declarations with evidence
+        from_labels = {c for hits in pats.values() for c in hits}
+        declared[var] = [c for c in declared.get(var, []) if c not in from_labels]
+    declared = {var: codes for var, codes in declared.items() if codes}
+    variables = sorted(ft.selection or t["select"])
+    checked = t.get("checked_against_live_metadata") or False
+    return {
+        "evidence": list(t.get("evidence", [])),
+        "evidence_kind": t.get("evidence_kind", "none"),
+        "checked_against_live_metadata": checked,
+        "metadata_checked_at": ft.api_url, "metadata_check_live": bool(ft.live),
+        "confirmed_by_live_metadata": ({"variables": variables, "codes": declared} if ft.live else {}),
+        "only_corroborated_by_public_use": ({} if ft.live else {"variables": variables, "codes": declared}),
+        "resolved_from_labels": {var: {pat: hits for pat, hits in pats.items()} for var, pats in ft.resolved.items()},
+        "status": (f"bekreftet av SSBs metadata ({ft.api_url}) ved denne kjøringen; betydningen lest av en person: "
+                   f"{checked or 'nei'}" if ft.live else
+                   "bare støttet av offentlig bruk (se «evidence»); ikke sjekket mot SSBs live-metadata ved denne "
+                   f"kjøringen (metadata fra {ft.api_url or 'ukjent'})"),
+    }
 
 
 def apply(tables: dict, fetched: Fetched, h: Harmoniser, muni_pop: pd.DataFrame, log=print) -> dict:
@@ -434,8 +600,21 @@ def apply(tables: dict, fetched: Fetched, h: Harmoniser, muni_pop: pd.DataFrame,
     Returns {"report": manifest section, "source": manifest source entry}."""
     log("lager indikatorer fra SSB-tabellene (nett/mellomlager) på 2024-grenser")
     cat = tables["catalog"]
-    res = build_indicators(fetched, h, muni_pop, tables["regions"], list(cat.columns),
-                           int(cat["sort_order"].max()) + 1 if len(cat) else 0, log)
+    groups = [ft for ft in fetched.tables if ft.cfg.get("target") == "projection_groups"]
+    regular = dataclasses.replace(fetched, tables=[ft for ft in fetched.tables if ft not in groups])
+    first = int(cat["sort_order"].max()) + 1 if len(cat) else 0
+    res = build_indicators(regular, h, muni_pop, tables["regions"], list(cat.columns), first, log)
+    if groups:
+        res = _add_projection_groups(res, groups, fetched, tables["regions"], list(cat.columns))
+    res.catalog = annotate_catalog(res.catalog, fetched)
+    live = [ft.cfg["id"] for ft in fetched.tables if ft.live]
+    res.report["live_api"] = bool(live)
+    res.report["note"] = (
+        "Per tabell: «evidence»/«evidence_kind» er belegget i pipeline/ssb_tables.toml (offentlig bruk av SSBs API), "
+        "«confirmed_by_live_metadata» er det denne kjøringens automatiske metadatasjekk bekreftet mot SSBs live-API, "
+        "«only_corroborated_by_public_use» det som ikke ble sjekket mot live-API-et ved denne kjøringen, og "
+        "«checked_against_live_metadata» datoen en person leste etikettene (false = ikke gjort). Sjekken bekrefter "
+        "at kodene finnes, ikke hva de betyr.")
     dup = set(res.indicators["indicator_id"]) & set(tables["indicators"]["indicator_id"])
     if dup:
         raise PipelineError(f"indikator-id-er fra SSB-tabellene finnes fra før: {sorted(dup)[:5]}")
@@ -464,3 +643,138 @@ def amend_manifest(manifest: dict, online_out: dict) -> None:
         proj.setdefault("variants", []).append({
             "id": VARIANT_SSB, "name_nb": VARIANTS[VARIANT_SSB][0], "name_en": VARIANTS[VARIANT_SSB][1],
             "source": "SSB, PxWebApi v2 (se manifest.online)"})
+
+
+# ------------------------------------------------------------------------------------------ catalogue notes
+def annotate_catalog(cat: pd.DataFrame, fetched: Fetched) -> pd.DataFrame:
+    """Append to each API indicator's notes: its declared per-indicator note, the evidence status of its table,
+    and the licence note (SSB, NLOD 2.0; SSB's API guide also states CC BY 4.0)."""
+    if cat.empty:
+        return cat
+    licence_note = fetched.config.get("api", {}).get("licence_note_nb", "")
+    by_ind = {ind["id"]: (ft, ind) for ft in fetched.tables for ind in ft.cfg.get("indicator", [])}
+    cat = cat.copy()
+    notes = []
+    for iid, note in zip(cat["id"], cat["notes"]):
+        ft, ind = by_ind[iid]
+        ev = ", ".join(ft.cfg.get("evidence", []))
+        extra = [ind.get("note_nb", "")]
+        if ft.live:
+            extra.append(f"Kodene er bekreftet mot SSBs metadata ({ft.api_url}).")
+        elif ev:
+            extra.append(f"Tabell- og variabelkodene er belagt ved offentlig bruk av SSBs API ({ev}, se "
+                         "pipeline/ssb_tables.toml), ikke sjekket mot SSBs live-metadata ved denne kjøringen.")
+        if ft.resolved:
+            extra.append("Noen koder er lest fra tabellens etiketter ved henting (se manifest.online).")
+        extra.append(licence_note)
+        notes.append(" ".join(x for x in [note, *extra] if x))
+    cat["notes"] = notes
+    return cat
+
+
+# ------------------------------------------------------------------------------------------ projection groups
+AGE_RANGE = re.compile(r"(\d+)\s*[-–]\s*(\d+)")
+AGE_OPEN = re.compile(r"(\d+)\s*(?:år)?\s*(?:eller eldre|og over|\+)", re.IGNORECASE)
+AGE_ONE = re.compile(r"^\s*(\d+)\s*år\s*$", re.IGNORECASE)
+
+
+def age_bounds(code: str, label: str, top: int = 105) -> tuple[int, int] | None:
+    """(lo, hi) of an age category from its label (or code): '80-89 år' -> (80, 89), '90 år eller eldre' /
+    '90+' -> (90, top), '0 år' -> (0, 0); None for a total or anything else."""
+    for text in (label or "", code or ""):
+        m = AGE_RANGE.search(text)
+        if m:
+            return int(m.group(1)), int(m.group(2))
+        m = AGE_OPEN.search(text)
+        if m:
+            return int(m.group(1)), top
+        m = AGE_ONE.match(text)
+        if m:
+            return int(m.group(1)), int(m.group(1))
+    return None
+
+
+def _age_codes(ft: FetchedTable, lo: int, hi: int) -> list[str]:
+    """The age categories that exactly tile [lo, hi] (else a clear error): from the metadata labels."""
+    var = ft.cfg.get("age_variable", "Alder")
+    cat = (ft.meta.get("dimension", {}).get(var) or {}).get("category") or {}
+    labels = cat.get("label") or {}
+    codes = ft.selection.get(var) or list(cat.get("index") or [])
+    inside = []
+    for c in codes:
+        b = age_bounds(c, labels.get(c, ""))
+        if b and lo <= b[0] and b[1] <= hi:
+            inside.append((b, c))
+    inside.sort()
+    covered = []
+    for (a, b), _ in inside:
+        covered += list(range(a, b + 1))
+    if covered != list(range(lo, hi + 1)):
+        got = ", ".join(f"{c} «{labels.get(c, '')}»" for _, c in inside) or "ingen"
+        raise PipelineError(f"tabell {ft.cfg['id']}: aldersgruppene dekker ikke {lo}–{hi} nøyaktig én gang "
+                            f"(fant {got})")
+    return [c for _, c in inside]
+
+
+def projection_group_rows(ft: FetchedTable, regions: pd.DataFrame) -> pd.DataFrame:
+    """SSB's municipal projection in age groups (already on 2024 codes) -> indicator rows: per declared
+    indicator, persons in `ages` for its alternative, municipality + county + country (sums), every declared
+    year. All 357 municipalities must be there with a value for every year (a projection has no gaps)."""
+    t = ft.cfg
+    df = _frame_for(ft)
+    munis = regions.loc[regions["level"] == "municipality", "region_code"]
+    county_of = regions.loc[regions["level"] == "municipality"].set_index("region_code")["county_code"]
+    alt_var = t.get("alternative_variable", "Framskriv")
+    out = []
+    for ind in t.get("indicator", []):
+        lo, hi = ind["ages"]
+        ages = _age_codes(ft, lo, hi)
+        alt = _as_list(ind["alternative"])
+        if len(alt) != 1:
+            raise PipelineError(f"tabell {t['id']}, indikator {ind['id']}: ett framskrivingsalternativ, fikk {alt}")
+        sub = df[df[t.get("age_variable", "Alder")].isin(ages) & (df[alt_var] == alt[0])]
+        sub = sub[sub["code"].isin(set(munis))]
+        if sub.duplicated(["code", "year", t.get("age_variable", "Alder")]).any():
+            raise PipelineError(f"tabell {t['id']}, indikator {ind['id']}: flere verdier per kommune, år og alder")
+        g = sub.groupby(["code", "year"])["value"].agg(["sum", "count"])
+        g = g[g["count"] == len(ages)]["sum"]
+        years = sorted(int(y) for y in df["year"].unique())
+        missing = sorted(set(munis) - {c for c, _ in g.index})
+        if missing or len(g) != len(munis) * len(years):
+            raise PipelineError(f"tabell {t['id']}, indikator {ind['id']}: framskrivingen mangler tall for "
+                                f"{len(munis) * len(years) - len(g)} kommune-år (f.eks. {missing[:5]})")
+        m = g.rename("value").reset_index().rename(columns={"code": "region_code"})
+        c = m.assign(region_code=m["region_code"].map(county_of)).groupby(["region_code", "year"],
+                                                                          as_index=False)["value"].sum()
+        n = m.groupby("year", as_index=False)["value"].sum().assign(region_code="NO")
+        part = pd.concat([n.assign(level="country"), c.assign(level="county"), m.assign(level="municipality")],
+                         ignore_index=True)
+        part = part.assign(indicator_id=ind["id"], numerator=part["value"], denominator=np.nan)
+        out.append(sort_levels(part, ["year"])[["indicator_id", "level", "region_code", "year", "value",
+                                                "numerator", "denominator"]])
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
+
+
+def _add_projection_groups(res: OnlineResult, groups: list[FetchedTable], fetched: Fetched,
+                           regions: pd.DataFrame, catalog_columns: list[str]) -> OnlineResult:
+    licence = fetched.config.get("api", {}).get("licence", "NLOD 2.0")
+    publisher = fetched.config.get("api", {}).get("publisher", "Statistisk sentralbyrå (SSB)")
+    rows, cats = [res.indicators], [res.catalog]
+    order = int(res.catalog["sort_order"].max()) + 1 if len(res.catalog) else 0
+    for ft in groups:
+        part = projection_group_rows(ft, regions)
+        rows.append(part.astype({"year": "int16"}))
+        for ind in ft.cfg.get("indicator", []):
+            sub = part[part["indicator_id"] == ind["id"]]
+            row = {c: "" for c in catalog_columns}
+            row.update(_catalog_row(ind, ft.cfg, ft, sub, licence, publisher, order))
+            row["origin"] = "projection"
+            row["notes"] = ("Framskrevne tall fra SSB, ikke observerte. Kommunene er allerede på 2024-grenser; fylke "
+                            "og land er summer av kommunene. Aldersgruppene er lest fra tabellens etiketter.")
+            order += 1
+            cats.append(pd.DataFrame([row], columns=catalog_columns))
+        res.report["tables"].append(_table_report(ft, {}))
+    ind_df = pd.concat([r for r in rows if len(r)], ignore_index=True)
+    cat = pd.concat([c for c in cats if len(c)], ignore_index=True).astype(res.catalog.dtypes.to_dict())
+    res.source["tables"] = [ft.cfg["id"] for ft in fetched.tables]
+    return dataclasses.replace(res, indicators=ind_df, catalog=cat)

@@ -463,13 +463,24 @@ def test_counts_and_unchanged_only_ratios(toy):
     assert set(q["level"]) == {"municipality"}
 
 
-def test_declared_config_parses_and_every_table_is_marked_unverified():
+def test_declared_config_parses_and_records_evidence_apart_from_live_checks():
     cfg = onl.load_config(onl.DEFAULT_CONFIG)
     ids = [t["id"] for t in cfg["table"]]
-    assert {"12209", "11924", "11875", "14746"} <= set(ids)
+    assert {"11875", "12292", "12293", "11996", "14533", "14534", "11924", "11645", "14746"} <= set(ids)
+    facts = {"K", "F", "O", "T", "R"}   # the evidence letters of ../shared/data/SSB-API-FACTS.md
     for t in cfg["table"]:
-        assert t["verified"] is False and "NOT VERIFIED" in t["verified_note"]
+        if t["id"] in ("12005", "12209"):   # the offline build's blocks (main engineer's)
+            continue
+        assert t["evidence"] and set(t["evidence"]) <= facts, t["id"]
+        assert t["evidence_kind"] == "corroborated_by_public_use"
+        assert t["checked_against_live_metadata"] is False      # nobody here has seen the live metadata
+        assert t["evidence_note"].strip()
+        if t["region_variable"] == "KOKkommuneregion0000":
+            assert t["select"]["KOKkommuneregion0000"] == ["*"]
+            assert t["select"]["Tid"][0] == "2015" and t["select"]["Tid"][-1] in ("2023", "2025")
     assert cfg["api"]["max_cells"] == 800_000 and cfg["api"]["requests_per_minute"] <= 30
+    assert "CC BY 4.0" in cfg["api"]["licence_note_nb"] and "NLOD 2.0" in cfg["api"]["licence_note_nb"]
+    assert "NOTHING IN THIS FILE HAS BEEN VERIFIED" not in onl.DEFAULT_CONFIG.read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------ end to end
