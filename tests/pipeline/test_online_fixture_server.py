@@ -337,8 +337,8 @@ def test_merged_codes_are_summed_and_split_codes_apportioned(online):
     # rates are recomputed from harmonised numerator and denominator
     r = s.loc[("municipality", "3103", 2019)]
     assert r["value"] == pytest.approx(r["numerator"] / r["denominator"] * 1000)
-    pop = pd.read_parquet(online["out"] / "population.parquet")
-    p80 = pop[(pop["region_code"] == "3103") & (pop["year"] == 2019) & (pop["age"] >= 80)]["population"].sum()
+    pop = pd.read_parquet(online["out"] / "population.parquet")   # KOSTRA's 31.12 = 1 January of the next year
+    p80 = pop[(pop["region_code"] == "3103") & (pop["year"] == 2020) & (pop["age"] >= 80)]["population"].sum()
     assert r["denominator"] == pytest.approx(p80)
 
 
@@ -346,8 +346,14 @@ def test_nulls_stay_gaps_and_aggregates_are_ignored(online):
     s = series(online, "kostra_home_recipients_80plus_per1000_80plus")
     assert ("municipality", "3101", 2024) not in s.index             # ':' suppressed -> gap, never 0
     assert ("municipality", "3103", 2022) not in s.index             # '..' missing -> gap
-    assert ("county", "31", 2024) not in s.index and ("country", "NO", 2024) not in s.index
     assert ("municipality", "3101", 2023) in s.index and ("county", "31", 2025) in s.index
+    # aggregate = "reported": county and country are sums over the municipalities that have a value
+    v24 = lambda c: fixture_value("12292", {"KOKkommuneregion0000": c, "ContentsCode": "KOSkjerne80aarov0000",
+                                            "Tid": "2024"})[0]
+    assert s.loc[("country", "NO", 2024), "numerator"] == pytest.approx(sum(v24(c) for c in CODES[2024] if c != "3101"))
+    gaps = pd.read_parquet(online["out"] / "gap_notes.parquet")
+    g = gaps[(gaps["indicator_id"] == "kostra_home_recipients_80plus_per1000_80plus") & (gaps["year"] == 2024)]
+    assert g["region_code"].tolist() == ["3101"]
     assert (online["ind"]["value"].dropna() != 999999.0).all()       # the aggregate codes' number never appears
     nat = s.loc[("country", "NO", 2025), "numerator"]
     v = lambda c: fixture_value("12292", {"KOKkommuneregion0000": c, "ContentsCode": "KOSkjerne80aarov0000", "Tid": "2025"})[0]
