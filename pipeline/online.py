@@ -783,13 +783,13 @@ def evidence_report(ft: FetchedTable) -> dict:
     variables = sorted(ft.selection or t["select"])
     checked = t.get("checked_against_live_metadata") or False
     if ft.provenance:  # the offline build's raw copies: no metadata check at all
-        return {"evidence": list(t.get("evidence", [])), "evidence_kind": t.get("evidence_kind", "none"),
+        return {"evidence": list(t.get("evidence", [])), "evidence_kind": t.get("evidence_kind", "undeclared"),
                 "checked_against_live_metadata": checked, "metadata_checked_at": "", "metadata_check_live": False,
                 "confirmed_by_live_metadata": {}, "only_corroborated_by_public_use": {}, "resolved_from_labels": {},
                 "status": "ikke aktuelt: lest fra en råkopi (se «offline»), ikke fra API-et"}
     return {
         "evidence": list(t.get("evidence", [])),
-        "evidence_kind": t.get("evidence_kind", "none"),
+        "evidence_kind": t.get("evidence_kind", "undeclared"),
         "checked_against_live_metadata": checked,
         "metadata_checked_at": ft.api_url, "metadata_check_live": bool(ft.live),
         "confirmed_by_live_metadata": ({"variables": variables, "codes": declared} if ft.live else {}),
@@ -806,13 +806,17 @@ def apply(tables: dict, fetched: Fetched, h: Harmoniser, muni_pop: pd.DataFrame,
     """Build hook: add the online indicators/catalogue rows (and the ssb_mmm projection) to `tables`.
     Returns {"report": manifest section, "source": manifest source entry}."""
     log("lager indikatorer fra SSB-tabellene (nett/mellomlager) på 2024-grenser")
+    from .seeds import PROVENANCE_COLUMNS
     cat = tables["catalog"]
+    # the rows made here carry their own provenance (origin, publisher, table_ref «Tabell 12005» ...): keep those
+    # columns, so that seeds.extend_catalog fills the SSB 07459 defaults only into the population rows
+    columns = list(cat.columns) + [c for c in PROVENANCE_COLUMNS if c not in cat.columns]
     groups = [ft for ft in fetched.tables if ft.cfg.get("target") == "projection_groups"]
     regular = dataclasses.replace(fetched, tables=[ft for ft in fetched.tables if ft not in groups])
     first = int(cat["sort_order"].max()) + 1 if len(cat) else 0
-    res = build_indicators(regular, h, muni_pop, tables["regions"], list(cat.columns), first, log)
+    res = build_indicators(regular, h, muni_pop, tables["regions"], columns, first, log)
     if groups:
-        res = _add_projection_groups(res, groups, fetched, tables["regions"], list(cat.columns))
+        res = _add_projection_groups(res, groups, fetched, tables["regions"], columns)
     res.catalog = annotate_catalog(res.catalog, fetched)
     live = [ft.cfg["id"] for ft in fetched.tables if ft.live]
     res.report["live_api"] = bool(live)
@@ -831,7 +835,11 @@ def apply(tables: dict, fetched: Fetched, h: Harmoniser, muni_pop: pd.DataFrame,
             extra[col] = extra[col].astype("float64")
     tables["indicators"] = pd.concat([tables["indicators"], extra], ignore_index=True)
     new_cat = res.catalog
-    tables["catalog"] = pd.concat([cat, new_cat[cat.columns]], ignore_index=True).astype(cat.dtypes.to_dict())
+    merged = pd.concat([cat, new_cat[columns]], ignore_index=True).astype(cat.dtypes.to_dict())
+    for c in columns:
+        if c not in cat.columns and c != "publication_year":
+            merged[c] = merged[c].where(merged[c].notna(), "")
+    tables["catalog"] = merged
     if res.projection is not None and "projection" in tables:
         p = tables["projection"]
         tables["projection"] = pd.concat([p[p["variant"] != res.projection["variant"].iloc[0]], res.projection],

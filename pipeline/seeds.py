@@ -1438,14 +1438,20 @@ def extend_catalog(pop_catalog: pd.DataFrame, seed_catalog: pd.DataFrame,
                    projected_ids: set | None = None) -> pd.DataFrame:
     """The population catalogue with the provenance columns (SSB defaults) followed by the seed catalogue."""
     pop = pop_catalog.copy()
+    # rows that already carry their provenance (the KOSTRA/online rows of pipeline/online.py: origin, table_ref
+    # «Tabell 12005» ...) keep it; the population rows get the SSB 07459 defaults
+    own = pop["origin"].fillna("").astype(str).ne("") if "origin" in pop.columns else pd.Series(False, index=pop.index)
     for col in PROVENANCE_COLUMNS:
-        pop[col] = ""
-    pop["origin"] = "ssb"
+        if col not in pop.columns:
+            pop[col] = None if col == "publication_year" else ""
+        pop[col] = pop[col].astype(object)
+        pop.loc[~own, col] = None if col == "publication_year" else ""
+    pop.loc[~own, "origin"] = "ssb"
     if projected_ids:
-        pop.loc[pop["id"].isin(projected_ids), "origin"] = "projection"
-    pop["publisher"] = "Statistisk sentralbyrå (SSB)"
-    pop["table_ref"] = "Tabell 07459"
-    pop["publication_year"] = None
+        pop.loc[pop["id"].isin(projected_ids) & ~own, "origin"] = "projection"
+    pop.loc[~own, "publisher"] = "Statistisk sentralbyrå (SSB)"
+    pop.loc[~own, "table_ref"] = "Tabell 07459"
+    pop.loc[~own, "publication_year"] = None
     out = pd.concat([pop, seed_catalog[pop.columns]], ignore_index=True)
     return out.astype({"decimals": "int8", "year_min": "int16", "year_max": "int16", "sort_order": "int16",
                        "publication_year": "Int16"})

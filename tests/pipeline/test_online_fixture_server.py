@@ -8,6 +8,10 @@ those of the declared tables; the labels of codes that SSB-API-FACTS.md does not
 labels (marked «(fixture)» or chosen to exercise the declarations' label patterns). Region codes are the real
 municipality codes of each year (codes/redistricting_to_b2024.csv), historic codes included, plus KOSTRA
 aggregate codes (EAK, EAKUO, EKG17, EKA03). Builds go to temporary folders only: nothing reaches data/.
+
+The exception: for 12005 and 12209 the server answers with exactly the values of the raw files the offline build
+reads (../shared/data/raw/kostra/, real SSB figures as copied by FemtiGram/kart and Alksalt/omsorgsradar), read
+here independently of pipeline/kostra.py, so that the online and the offline build can be compared cell by cell.
 """
 from __future__ import annotations
 
@@ -160,6 +164,40 @@ def fixture_value(table: str, cell: dict[str, str]) -> tuple[float | None, str]:
     return float(base), ""
 
 
+# ------------------------------------------------------------------------------------------ 12005/12209 = raw files
+def raw_kostra_cells() -> dict[tuple[str, str, str, str], float]:
+    """(table, ContentsCode, code, year) -> value, straight from the raw files (missing cells stay absent)."""
+    cells = {}
+    doc = json.loads((RAW / "kostra" / "ssb12005-fastlege-2015-2025.json").read_text(encoding="utf-8"))
+    latest = str(doc["latestYear"])
+    for code, k in doc["kommuner"].items():
+        for cc, v in (k.get("latest") or {}).items():
+            cells[("12005", cc, code, latest)] = float(v)
+        for cc, pts in (k.get("trend") or {}).items():
+            for pt in pts:
+                cells.setdefault(("12005", cc, code, str(pt["year"])), float(pt["value"]))
+    csv = pd.read_csv(RAW / "kostra" / "ssb12209-80pluss-hjemmetjenester-institusjon-2025.csv", dtype={"knr": str})
+    for col, cc in (("coverage_rate_hjemmetj80_pct", "KOShjtj80aarover0001"), ("inst_80_pct", "KOSsykhjand80aar0000")):
+        for code, v, y in zip(csv["knr"], csv[col], csv["latest_kostra_year"]):
+            if pd.notna(v):
+                cells[("12209", cc, code, str(int(y)))] = float(v)
+    return cells
+
+
+RAW_CELLS = raw_kostra_cells()
+
+
+def served_value(table: str, cell: dict[str, str]) -> tuple[float | None, str]:
+    """12005 and 12209: the raw files' value, null (no status) where the file has none; else the fixture."""
+    if table not in ("12005", "12209"):
+        return fixture_value(table, cell)
+    region = cell["KOKkommuneregion0000"]
+    if region in AGGREGATES:
+        return 999999.0, ""
+    v = RAW_CELLS.get((table, cell["ContentsCode"], region, cell["Tid"]))
+    return (v, "") if v is not None else (None, "")
+
+
 # ------------------------------------------------------------------------------------------ the server
 def jsonstat(table: str, dims, selection: dict | None, value_fn) -> dict:
     """A JSON-stat2 dataset in SSB's layout; metadata when selection is None (no value/status)."""
@@ -201,7 +239,7 @@ def jsonstat(table: str, dims, selection: dict | None, value_fn) -> dict:
 class FixtureSSB:
     """http.server on 127.0.0.1 (free port) answering /api/pxwebapi/v2/tables/<id>/{metadata,data}."""
 
-    def __init__(self, cfg: dict, value_fn=fixture_value):
+    def __init__(self, cfg: dict, value_fn=served_value):
         self.cfg, self.value_fn = cfg, value_fn
         self.requests: list[str] = []
         self.drop: dict[str, str] = {}     # table -> a code to leave out of its metadata (error test)
@@ -495,3 +533,43 @@ def test_no_network_fails_fast_and_leaves_out_untouched(tmp_path):
     assert time.monotonic() - t0 < 10
     assert _snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "ssb_tables.toml"]   # no cache, no temp folder
+
+
+# ------------------------------------------------------------------------------------------ online = offline
+KOSTRA_OFFLINE = ("12005", "12209")
+
+
+def test_online_12005_12209_rows_equal_the_offline_build(online, data_dir):
+    """The server answered 12005/12209 with exactly the raw files' cells; the online build must then give the
+    same indicator rows (municipality, county, country; value, numerator, denominator) as the offline build
+    that reads those files (pipeline/kostra.py) - for 2025 and for the 2015–2024 history the file holds."""
+    ids = [i["id"] for t in online["cfg"]["table"] if t["id"] in KOSTRA_OFFLINE for i in t.get("indicator", [])]
+    assert len(ids) >= 10
+    cols = ["indicator_id", "level", "region_code", "year", "value", "numerator", "denominator"]
+    key = ["indicator_id", "level", "region_code", "year"]
+    on = online["ind"][online["ind"]["indicator_id"].isin(ids)][cols].sort_values(key).reset_index(drop=True)
+    off = pd.read_parquet(data_dir / "indicators.parquet")
+    off = off[off["indicator_id"].isin(ids)][cols].sort_values(key).reset_index(drop=True)
+    assert len(off) and set(off["year"]) >= {2025}
+    on25, off25 = on[on["year"] == 2025].reset_index(drop=True), off[off["year"] == 2025].reset_index(drop=True)
+    pd.testing.assert_frame_equal(on25, off25, check_exact=False, rtol=1e-12, atol=1e-9)
+    pd.testing.assert_frame_equal(on, off, check_exact=False, rtol=1e-12, atol=1e-9)
+    # a handful of municipalities, by hand (the issue's spot values and the national check)
+    r = on25.set_index(["indicator_id", "level", "region_code"])
+    assert round(r.loc[("kostra_gp_share_no_gp", "municipality", "1101"), "value"], 1) == 11.5
+    assert round(r.loc[("kostra_hjemmetj_80plus", "municipality", "3214"), "value"], 1) == 16.6
+    nat = r.loc[("kostra_gp_share_no_gp", "country", "NO")]
+    assert (nat["numerator"], nat["denominator"]) == (117_899, 5_622_286) and round(nat["value"], 1) == 2.1
+    for code in ("0301", "1101", "3214", "4601", "5001"):
+        assert r.loc[("kostra_gp_share_no_gp", "municipality", code), "numerator"] == \
+            RAW_CELLS[("12005", "KOSantallpasient0001", code, "2025")]
+    # the gaps of the hosted municipalities are the same, with the same reasons
+    g_on = pd.read_parquet(online["out"] / "gap_notes.parquet")
+    g_off = pd.read_parquet(data_dir / "gap_notes.parquet")
+    sel = lambda g: g[g["indicator_id"].isin(ids)].sort_values(["indicator_id", "region_code", "year"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(sel(g_on), sel(g_off))
+    # and the catalogue says where each came from: the API here, the raw copy there
+    cat = online["cat"].set_index("id")
+    assert "PxWebApi v2" in cat.loc["kostra_gp_share_no_gp", "source"]
+    off_cat = pd.read_parquet(data_dir / "catalog.parquet").set_index("id")
+    assert "FemtiGram/kart" in off_cat.loc["kostra_gp_share_no_gp", "source"]
