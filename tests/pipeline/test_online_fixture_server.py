@@ -470,8 +470,8 @@ def test_the_same_report_says_confirmed_when_the_host_is_live():
     assert not onl.is_live("http://127.0.0.1:8080/api/pxwebapi/v2", cfg)
     t = {"id": "11875", "select": {"KOKkommuneregion0000": ["*"], "ContentsCode": ["KOSinstdispplass0000"],
                                    "Tid": ["2025"]}, "evidence": ["K"], "evidence_kind": "corroborated_by_public_use"}
-    ft = onl.FetchedTable(t, {}, pd.DataFrame(), 1, [], {"ContentsCode": ["KOSinstdispplass0000"]}, {},
-                          "https://data.ssb.no/api/pxwebapi/v2", True)
+    ft = onl.FetchedTable(t, {}, pd.DataFrame(), 1, [], selection={"ContentsCode": ["KOSinstdispplass0000"]},
+                          api_url="https://data.ssb.no/api/pxwebapi/v2", live=True)
     r = onl.evidence_report(ft)
     assert r["confirmed_by_live_metadata"]["codes"] == {"ContentsCode": ["KOSinstdispplass0000"], "Tid": ["2025"]}
     assert r["only_corroborated_by_public_use"] == {} and r["status"].startswith("bekreftet av SSBs metadata")
