@@ -74,8 +74,8 @@ def _hidden(title: str, area: str | None) -> dict:
             "notes": None, "label": _("Diagram") + f": {title}. {msg}", "hidden": True}
 
 
-def _provenance(ids: list[str]) -> tuple[list, Any]:
-    return (pc.source_block(sp.source_parts(ids), sp.licences(ids), LEVEL), pc.notes_block(sp.notes_for(ids)))
+def _provenance(ids: list[str], level: str = LEVEL) -> tuple[list, Any]:
+    return (pc.source_block(sp.source_parts(ids), sp.licences(ids), level), pc.notes_block(sp.notes_for(ids)))
 
 
 # --------------------------------------------------------------------------- panels
@@ -278,7 +278,7 @@ def county_panel(ids: list[str], title: str) -> dict:
     values = frame.assign(group=frame["name"])
     fig = pc.bar_figure(values, title=f"{pick(ind, 'name')} – {pc.level_name('county')}, {year}", unit=unit,
                         unit_label=unit_label, decimals=decimals)
-    source, notes = _provenance([i["id"] for i, _f in cols])
+    source, notes = _provenance([i["id"] for i, _f in cols], "county")
     label = pc.summary(values.assign(year=year), name=pick(ind, "name"), level="county", unit=unit,
                        unit_label=unit_label, decimals=decimals, label_col="group", kind=_("Stolpediagram"))
     return {"figure": fig, "table": county_table(ids, title), "source": source, "note": None,
