@@ -184,6 +184,39 @@ def rug_data(fnr: str, area: str | None, sort: str | None, descending: bool) -> 
              "unit_nb": pick(c, "unit"), "source": c["source"], "licence": c["licence"]} for c in cols], head + body
 
 
+def headline_indicators(area: str | None, limit: int = 3) -> list[dict]:
+    """The service indicators the neighbour tables show beside population and share 80+: for one area its first
+    ``limit`` indicators with municipality values (catalogue order); for all areas the first of each care-service
+    area. Data-driven: a new indicator first in its area's catalogue order shows up here without code."""
+    inds = [i for i in area_indicators(area) if i["id"] not in ("population", "share_80plus")]
+    if area:
+        return inds[:limit]
+    out: list[dict] = []
+    for a in store.service_areas("municipality")["id"]:
+        if a == "befolkning":
+            continue
+        hit = next((i for i in inds if a in i["service_areas"] and i not in out), None)
+        if hit is not None:
+            out.append(hit)
+    return out[:limit]
+
+
+def neighbour_values(codes: list[str], inds: list[dict]) -> dict[str, list[str]]:
+    """code -> formatted values of ``inds`` (their profile year), «–» for a gap."""
+    out = {c: [] for c in codes}
+    for ind in inds:
+        snap = stats(ind["id"], ind["year"])["snap"]
+        for c in codes:
+            v = _f(snap.at[c, "value"]) if c in snap.index else None
+            out[c].append(format_value(v, ind["unit"], int(ind["decimals"]), pick(ind, "unit")) if v is not None
+                          else "–")
+    return out
+
+
+def neighbour_headers(inds: list[dict]) -> list[str]:
+    return [f"{pick(i, 'name')} ({i['year']})" for i in inds]
+
+
 def geo_neighbours(knr: str) -> list[dict]:
     nb = store.neighbours(knr)
     year = store.reference_year()

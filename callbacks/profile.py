@@ -66,6 +66,10 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                         for r in rows)
     geo = cmp.geo_neighbours(knr)
     stat = cmp.stat_neighbours(knr)
+    heads = cmp.headline_indicators(area)  # the neighbours' care services beside population and share 80+
+    vals = cmp.neighbour_values([knr] + [r["code"] for r in geo] + [r["code"] for r in stat], heads)
+    services = (cmp.neighbour_headers(heads), vals)
+    self_row = (reg["name"], vals[knr])
     why = cmp.why_features(knr)
     comparison = store.manifest().get("comparison", {})
     method = comparison.get("method_en" if current_lang() == "en" else "method") or comparison.get("method", "")
@@ -101,9 +105,9 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
         html.Section([
             html.H2(_("Naboer og kommuner som ligner"), className="h5 mt-4", id="neighbours-heading"),
             dbc.Row([
-                dbc.Col(html.Div(compare.geo_neighbour_table(geo, area), className="table-scroll wide", tabIndex="0",
+                dbc.Col(html.Div(compare.geo_neighbour_table(geo, area, services, self_row), className="table-scroll wide", tabIndex="0",
                                  role="region", **{"aria-label": _("Geografiske naboer")}), lg=6),
-                dbc.Col(html.Div(compare.stat_neighbour_table(stat, area), className="table-scroll wide", tabIndex="0",
+                dbc.Col(html.Div(compare.stat_neighbour_table(stat, area, services, self_row), className="table-scroll wide", tabIndex="0",
                                  role="region", **{"aria-label": _("Statistiske naboer")}), lg=6),
             ]),
             html.H3(_("Hvorfor ligner de?"), className="h6 mt-3"),

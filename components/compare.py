@@ -224,28 +224,53 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
 
 
 # ------------------------------------------------------------------------------------------ neighbours
-def geo_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
+NeighbourValues = tuple[Sequence[str], dict[str, Sequence[str]]]  # (headers, code -> formatted values)
+
+
+def _self_row(self_row, n_before: int, n_after: int) -> list:
+    """The selected municipality as the first row, so its services read against each neighbour's."""
+    name, values = self_row
+    return [html.Th([name, html.Span(" " + _("(valgt)"), className="small")], scope="row")] + \
+        [""] * n_before + list(values) + [""] * n_after
+
+
+def geo_neighbour_table(nb: Sequence[dict], area: str | None, services: NeighbourValues | None = None,
+                        self_row: tuple[str, Sequence[str]] | None = None) -> html.Table | html.P:
+    """Bordering neighbours with population, share 80+ and ``services`` (headers, values per code)."""
     if not nb:
         return no_data(_("Ingen naboer funnet"))
-    rows = []
+    heads, vals = services or ((), {})
+    rows = [_self_row(self_row, 2, 2)] if self_row and heads else []
     for r in nb:
         rel = (_("Felles grense ({km} km)").format(km=format_number(r['shared_border_km'], 1)) if r["relation"] == "border"
                else _("Nærmeste over sjø ({km} km)").format(km=format_number(r['distance_km'], 1)))
         rows.append([html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"), r["county_name"],
-                     rel, format_number(r.get("population"), 0), format_value(r.get("share_80plus"), "percent", 1)])
-    return html_table([_("Kommune"), _("Fylke"), _("Naboskap"), _("Folkemengde"), _("Andel 80+")], rows, numeric=[3, 4],
+                     rel, *vals.get(r["code"], ["–"] * len(heads)), format_number(r.get("population"), 0),
+                     format_value(r.get("share_80plus"), "percent", 1)])
+    n = len(heads)
+    return html_table([_("Kommune"), _("Fylke"), _("Naboskap"), *heads, _("Folkemengde"), _("Andel 80+")], rows,
+                      numeric=[*range(3, 3 + n), 3 + n, 4 + n],
                       caption=_("Geografiske naboer (felles grense; øykommuner: nærmeste i fylket)"),
                       table_id="geo-neighbours-table")
 
 
-def stat_neighbour_table(nb: Sequence[dict], area: str | None) -> html.Table | html.P:
+def stat_neighbour_table(nb: Sequence[dict], area: str | None, services: NeighbourValues | None = None,
+                         self_row: tuple[str, Sequence[str]] | None = None) -> html.Table | html.P:
     if not nb:
         return no_data(_("Statistiske naboer er ikke beregnet i disse dataene"))
+    heads, vals = services or ((), {})
     rows = []
+    if self_row and heads:
+        name, values = self_row
+        rows.append(["", html.Th([name, html.Span(" " + _("(valgt)"), className="small")], scope="row"), "",
+                     *values, "", ""])
     for r in nb:
         rows.append([str(r["rank"]), html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"),
-                     r["county_name"], format_number(r["distance"], 2), r["differs"]])
-    return html_table([_("Nr."), _("Kommune"), _("Fylke"), _("Avstand"), _("Skiller seg mest på")], rows, numeric=[0, 3],
+                     r["county_name"], *vals.get(r["code"], ["–"] * len(heads)), format_number(r["distance"], 2),
+                     r["differs"]])
+    n = len(heads)
+    return html_table([_("Nr."), _("Kommune"), _("Fylke"), *heads, _("Avstand"), _("Skiller seg mest på")], rows,
+                      numeric=[0, *range(3, 3 + n), 3 + n],
                       caption=_("Statistiske naboer: de 10 mest like kommunene (0 = lik)"),
                       table_id="stat-neighbours-table")
 

@@ -7,7 +7,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-N_PANELS = 11
+N_PANELS = 12  # incl. «Fastlegelistene i fylkene» (SSB KOSTRA 12005, county level)
 
 
 def pick(ui, id_: str, label: str) -> None:
@@ -55,12 +55,14 @@ def test_personnel_page_renders_with_level_and_sources(ui):
     sources = ui.js(SOURCES_JS)
     assert len(sources) == N_PANELS
     for s in sources:
-        assert "Nivå: nasjonalt" in s and "Kilde:" in s and ("Tabell" in s or "Kap." in s), s
+        assert ("Nivå: nasjonalt" in s or "Nivå: fylke" in s) and "Kilde:" in s and ("tabell" in s.lower() or "Kap." in s), s
+    assert sum("Nivå: fylke" in s and "tabell 12005" in s for s in sources) == 1  # the GP lists by county
     titles = ui.js("""return Array.from(document.querySelectorAll('section.pers-panel .gtitle'))
                         .map(function (t) { return t.textContent; });""")
-    assert titles and all("nasjonalt" in t for t in titles)
+    assert titles and all("nasjonalt" in t or "– fylke, " in t for t in titles)  # the GP panel is by county
     # municipality data do not exist offline: said plainly, filters disabled
-    assert "Tall per kommune krever nettbasert bygging fra SSB (KOSTRA)" in ui.text("#pers-level-note")
+    note = ui.text("#pers-level-note")  # only the FTE tables still need the online build; GP figures are here
+    assert "Årsverk og kompetanse per kommune krever nettbasert bygging" in note and "SSB 12005" in note
     assert not ui.el("#pers-level input[value='municipality']").is_enabled()
     for id_ in ("pers-county", "pers-municipality"):
         assert ui.js("var e = document.getElementById(arguments[0]); return !!e && (e.hasAttribute('disabled') || "

@@ -27,7 +27,7 @@ def test_search_by_number_and_by_name(ui):
     ui.wait(lambda: _profile_name(ui) == "Utsira", "Utsira's profile did not load")
     geo = ui.text_content("#geo-neighbours-table")
     assert "Nærmeste over sjø" in geo
-    assert len(ui.els("#stat-neighbours-table tbody tr")) == 10
+    assert len(ui.els("#stat-neighbours-table tbody tr")) == 11  # the selected municipality + its 10 neighbours
     assert not ui.app_error_shown() and not ui.severe_console()
 
 

@@ -33,7 +33,11 @@ def test_profile_rows_cover_every_catalogue_indicator_with_a_current_value():
     assert ids == expected
     for r in rows:
         assert r["bench_country"].key in ("better", "worse", "similar", "higher", "lower", "none")
+        if r["value"] is None:  # Utsira reports no 12209 figures: a gap with the reason, never a rank
+            assert r["gap_reason"] and r["rank_all"] is None and r["bench_country"].key == "none"
+            continue
         assert 1 <= r["rank_all"] <= 357 and 1 <= r["rank_county"] <= r["n_county"]
+    assert {r["id"] for r in rows if r["value"] is None} == {"kostra_hjemmetj_80plus", "kostra_institusjon_80plus"}
 
 
 def test_profile_bad_inputs_fall_back():
@@ -99,3 +103,14 @@ def test_layouts_parse_url_state():
     assert "Ukjent kommune" in bad and "Ukjent tjenesteområde" in bad
     txt = _text(county.layout(fnr="46", sorter="share_80plus", rekkefolge="synkende", storskjerm="1"))
     assert "wall-mode" in txt and '"value": "share_80plus"' in txt
+
+
+def test_neighbour_tables_show_the_care_services():
+    heads = cmp.headline_indicators(None)  # all areas: the first indicator of each care-service area
+    assert [h["id"] for h in heads] == ["kostra_hjemmetj_80plus", "kostra_institusjon_80plus", "kostra_gp_share_no_gp"]
+    assert [h["id"] for h in cmp.headline_indicators("legetjeneste")][0] == "kostra_gp_share_no_gp"
+    txt = _text(update_profile("1853", None)["body"])  # Evenes: GP service reported by a host municipality
+    assert "Andel pasienter på fastlegeliste uten lege (2025)" in txt and "(valgt)" in txt
+    assert "Ingen data – Kommunen har ikke egne tall" in txt
+    vals = cmp.neighbour_values(["1853", "1806"], heads)
+    assert vals["1853"][2] == "–" and vals["1806"][2].endswith("%")  # Evenes has no GP figure; Narvik has
