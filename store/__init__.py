@@ -35,7 +35,7 @@ from store.errors import QueryError, StoreError
 __all__ = [
     "StoreError", "QueryError", "LEVELS", "data_dir", "init", "reset", "is_loaded", "version", "manifest",
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
-    "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "neighbours",
+    "regions", "region", "counties", "municipalities", "values", "indicator_values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
     "reference_year", "profile_year",
 ]
@@ -236,6 +236,18 @@ def _values(_version: str, indicator_id: str, lvl: str, year: int, county: str |
         for c in _VALUE_COLS:
             out[c] = float("nan")
     return out
+
+
+def indicator_values(indicator_id: str, level: str) -> pd.DataFrame:
+    """Every row of the indicator at ``level``, all years at once: columns region_code, year, value (a fresh
+    frame; a region/year without a row is simply absent). For whole-indicator exports (JSON-stat), which
+    would otherwise ask ``values`` once per year."""
+    _indicator_row(indicator_id)
+    frame = _d().by_indicator.get((indicator_id, _level(level)))
+    if frame is None:
+        return pd.DataFrame({"region_code": pd.Series(dtype=str), "year": pd.Series(dtype="int16"),
+                             "value": pd.Series(dtype="float64")})
+    return frame["value"].reset_index()[["region_code", "year", "value"]]
 
 
 def value_range(indicator_id: str, level: str, county: str | None = None) -> tuple[float, float] | None:
