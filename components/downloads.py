@@ -383,7 +383,7 @@ def section(entries: Sequence[Mapping], *, table_id: str = "downloads-table") ->
         e = by_path.get(path)
         if e:
             rows.append([html.Th(_link(path), scope="row"), text, _kind(e["kind"]), format_size(e["bytes"]), ""])
-    headers = [_("Fil"), _("Innhold"), _("Format"), _("Størrelse"), _("Dataordbok")]
+    headers = [_("Fil"), _("Innhold"), _("Filformat"), _("Størrelse"), _("Dataordbok")]
     body = []
     for r in rows:
         body.append(html.Tr([r[0]] + [html.Td(c, className="num") if i == 2 else html.Td(c)
