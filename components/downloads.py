@@ -244,10 +244,10 @@ def indicator_collection(indicator_id: str, label: str, datasets: Sequence[dict]
     """JSON-stat 2.0 collection of one indicator's datasets (one per level), embedded."""
     sources = list(dict.fromkeys(d.get("source", "") for d in datasets if d.get("source")))
     return {"version": "2.0", "class": "collection", "label": label, "updated": updated.isoformat(),
-            "source": "; ".join(sources), "href": f"{PREFIX}/indikator/{indicator_id}.json",
+            "source": "; ".join(sources),
             "link": {"item": list(datasets)},
-            "extension": {"indicator": indicator_id, "levels": [d["extension"]["level"] for d in datasets],
-                          "credit": CREDIT}}
+            "extension": {"indicator": indicator_id, "url": f"{PREFIX}/indikator/{indicator_id}.json",
+                          "levels": [d["extension"]["level"] for d in datasets], "credit": CREDIT}}
 
 
 def json_bytes(obj) -> bytes:
