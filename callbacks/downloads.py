@@ -38,7 +38,7 @@ from flask import Response, jsonify, send_file
 import store
 from callbacks._cache import CODE_VERSION
 from components import downloads as dl
-from components.i18n import _, use_lang
+from components.i18n import _, pick, use_lang
 
 log = logging.getLogger("omsorgsatlas.downloads")
 
@@ -267,7 +267,8 @@ def register(server) -> None:
 def downloads_list(_id):
     """Fills «Last ned data» after the page has loaded (the first build of the files takes seconds)."""
     try:
-        return dl.section(bundle().entries)
+        names = {f"indikator/{i}.json": pick(row, "name") for i, row in store.catalog().iterrows()}
+        return dl.section(bundle().entries, titles=names)
     except Exception as exc:  # noqa: BLE001
         log.error("Nedlastingslisten feilet: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
         return dl.unavailable()

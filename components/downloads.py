@@ -361,9 +361,13 @@ def _kind(kind: str) -> str:
     return _(text)
 
 
-def section(entries: Sequence[Mapping], *, table_id: str = "downloads-table") -> list:
+def section(entries: Sequence[Mapping], *, titles: Mapping[str, str] | None = None,
+            table_id: str = "downloads-table") -> list:
     """The «Last ned data» table and the JSON-stat list from the download index (``entries``: dicts with
-    path, kind, bytes, rows, title, schema). Accessible: a captioned table with column and row headers."""
+    path, kind, bytes, rows, title, schema; ``titles``: path -> title in the page's language, e.g. the
+    indicator names). Accessible: a captioned table with column and row headers."""
+    titles = titles or {}
+    entries = [{**e, "title": titles.get(e["path"], e.get("title"))} for e in entries]
     by_path = {e["path"]: e for e in entries}
     zip_entry = by_path.get(ZIP_NAME)
     tables = [e for e in entries if e["kind"] in ("csv", "geojson")]
@@ -373,7 +377,8 @@ def section(entries: Sequence[Mapping], *, table_id: str = "downloads-table") ->
                      format_size(zip_entry["bytes"]), ""])
     for e in tables:
         schema = by_path.get(e["schema"]) if e.get("schema") else None
-        rows.append([html.Th(_link(e["path"]), scope="row"), e.get("title") or "",
+        rows.append([html.Th(_link(e["path"]), scope="row"),
+                     html.Span(e.get("title") or "", lang="en"),  # from data/README.md, which is in English
                      _kind(e["kind"]), format_size(e["bytes"]),
                      _link(schema["path"], _("dataordbok")) if schema else ""])
     for path, text in ((SUMS_NAME, _("Sjekksummer (sha256) for alle filene")),
