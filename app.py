@@ -296,6 +296,9 @@ import callbacks  # noqa: E402,F401  (registers the callbacks)
 from callbacks import exports as _exports  # noqa: E402  (issue 6: /eksport/… image, data and JSON-stat routes)
 
 _exports.register(server)
+from callbacks import downloads as _downloads  # noqa: E402  (issue 14: /data/v1/… bulk downloads)
+
+_downloads.register(server)
 import dash_bootstrap_components as dbc  # noqa: E402
 
 _MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)

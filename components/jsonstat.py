@@ -45,8 +45,9 @@ def dataset(indicators: Sequence[Mapping], values: pd.DataFrame, regions: pd.Dat
     ys = [int(y) for y in years]
     lookup: dict[tuple[str, str, int], float | None] = {}
     if values is not None and not values.empty:
-        for r in values.itertuples(index=False):
-            lookup[(str(r.indicator_id), str(r.region_code), int(r.year))] = _num(r.value)
+        for ind, code, year, value in zip(values["indicator_id"].tolist(), values["region_code"].tolist(),
+                                          values["year"].tolist(), values["value"].tolist()):
+            lookup[(str(ind), str(code), int(year))] = _num(value)
     flat: list = []
     status: dict[str, str] = {}
     for i in ids:

@@ -1,4 +1,5 @@
-"""«Om dataene» – the indicator catalogue (searchable) and a note on sources and harmonisation."""
+"""«Om dataene» – the indicator catalogue (searchable), a note on sources and harmonisation, and «Last ned
+data» (bulk downloads of every table, callbacks/downloads.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dash import dcc, html
 
 import store
 from components import about as about_components
+from components import downloads as download_components
 from components import tables
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -45,6 +47,11 @@ def layout(**_query):
                 html.Div(tables.catalog_table(cat, names), id="catalog-table", className="table-scroll wide",
                          tabIndex="0", role="region", **{"aria-labelledby": "catalog-heading"}),
             ], className="mb-4"),
+            html.Section([
+                html.H2(_("Last ned data"), className="h5", id="downloads-heading"),
+                *download_components.intro(),
+                html.Div(download_components.placeholder(), id="downloads-list", **{"aria-live": "polite"}),
+            ], className="mb-4", id="downloads", **{"aria-labelledby": "downloads-heading"}),
         ],
         fluid=True,
         className="page-about",

@@ -146,17 +146,14 @@ def add_intervals(indicators: pd.DataFrame, units: dict[str, str]) -> pd.DataFra
 # ------------------------------------------------------------------------------- statistical neighbours
 def municipality_areas_km2(geojson_path: Path) -> pd.Series:
     """Area (km²) per municipality from the web GeoJSON, measured in EPSG:25833."""
-    import shapely
-    from pyproj import Transformer
-    from shapely.geometry import shape
+    import geopandas as gpd
 
-    fc = json.loads(Path(geojson_path).read_text(encoding="utf-8"))
-    tr = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True)
-    areas = {}
-    for f in fc["features"]:
-        g = shapely.transform(shape(f["geometry"]), lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
-        areas[f["properties"]["code"]] = float(g.area) / 1e6
-    return pd.Series(areas, name="area_km2").sort_index()
+    from .geo import PROJECTED_CRS
+
+    gdf = gpd.read_file(geojson_path, engine="pyogrio", use_arrow=True)
+    areas = gdf.set_index("code").geometry.to_crs(PROJECTED_CRS).area / 1e6
+    return pd.Series(areas.to_numpy(dtype="float64"), index=pd.Index(areas.index.tolist(), dtype=str),
+                     name="area_km2").sort_index()
 
 
 def feature_table(indicators: pd.DataFrame, areas_km2: pd.Series, year: int | None = None) -> tuple[pd.DataFrame, int]:

@@ -12,6 +12,7 @@ dict that callers must treat as read-only.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import functools
 import json
 
@@ -35,7 +36,7 @@ from store.errors import QueryError, StoreError
 __all__ = [
     "StoreError", "QueryError", "LEVELS", "data_dir", "init", "reset", "is_loaded", "version", "manifest",
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
-    "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "neighbours",
+    "regions", "region", "counties", "municipalities", "values", "indicator_values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "data_files", "table_frame", "data_date", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
     "reference_year", "profile_year", "gap_reasons",
 ]
@@ -267,6 +268,18 @@ def _values(_version: str, indicator_id: str, lvl: str, year: int, county: str |
     return out
 
 
+def indicator_values(indicator_id: str, level: str) -> pd.DataFrame:
+    """Every row of the indicator at ``level``, all years at once: columns region_code, year, value (a fresh
+    frame; a region/year without a row is simply absent). For whole-indicator exports (JSON-stat), which
+    would otherwise ask ``values`` once per year."""
+    _indicator_row(indicator_id)
+    frame = _d().by_indicator.get((indicator_id, _level(level)))
+    if frame is None:
+        return pd.DataFrame({"region_code": pd.Series(dtype=str), "year": pd.Series(dtype="int16"),
+                             "value": pd.Series(dtype="float64")})
+    return frame["value"].reset_index()[["region_code", "year", "value"]]
+
+
 def value_range(indicator_id: str, level: str, county: str | None = None) -> tuple[float, float] | None:
     """(min, max) of the indicator's values at ``level`` over ALL years (within ``county`` if given);
     None when there are none. Used for a colour scale that stays fixed while the year changes."""
@@ -381,6 +394,31 @@ def geometry(level: str, county: str | None = None) -> dict:
         sub = {"type": "FeatureCollection", "features": [f for f in fc["features"] if keep(f["properties"])]}
         _GEO_SUBSETS[key] = sub
     return sub
+
+
+# ---------------------------------------------------------------- the files of data/ as they are (bulk downloads)
+def data_files() -> dict[str, Path]:
+    """Every table, geometry file and document in the loaded data folder, by path relative to it:
+    ``<table>.parquet``, ``geo/<name>.geojson``, ``README.md``, ``manifest.json`` (sorted). The bulk
+    downloads (callbacks/downloads.py) are derived from exactly these files."""
+    root = _d().data_dir
+    found = [p for p in root.glob("*.parquet")] + [p for p in (root / "geo").glob("*.geojson")]
+    found += [root / n for n in ("README.md", "manifest.json") if (root / n).is_file()]
+    return {p.relative_to(root).as_posix(): p for p in sorted(found) if p.is_file()}
+
+
+def table_frame(name: str) -> pd.DataFrame | None:
+    """The table ``<name>.parquet`` exactly as the pipeline wrote it (a fresh read, not the app's derived
+    frames); None for a name that is not a table in data/."""
+    path = data_files().get(f"{name}.parquet") if isinstance(name, str) else None
+    return None if path is None else pd.read_parquet(path)
+
+
+def data_date() -> _dt.date:
+    """UTC date of the newest file in data/ (when this build of the data was written): the ``updated``
+    date of derived downloads, constant for a data version (the version hashes the same modification times)."""
+    newest = max(p.stat().st_mtime for p in data_files().values())
+    return _dt.datetime.fromtimestamp(newest, tz=_dt.timezone.utc).date()
 
 
 GEOMETRY_FILES = {"county": "fylker", "municipality": "kommuner"}  # URL names of the whole-country files

@@ -200,6 +200,10 @@ def test_measures_and_catalogue(ui, axe):
     ui.open("/om-dataene")
     axe.settle(lambda: len(ui.els("#catalog-table tbody tr")) > 10, "the catalogue never rendered")
     axe.check("catalogue")
+    axe.settle(lambda: ui.els("#downloads-table tbody tr"), "the download list never rendered")
+    click(ui, ui.el("#downloads details summary"))  # the JSON-stat list open too
+    axe.settle(lambda: ui.el("#downloads-indicators").is_displayed(), "the JSON-stat list never opened")
+    axe.check("download list")
     n = len(ui.els("#catalog-table tbody tr"))
     ui.el("#catalog-search").send_keys("lege")
     axe.settle(lambda: 0 < len(ui.els("#catalog-table tbody tr")) < n, "the search never filtered the catalogue")

@@ -97,3 +97,44 @@ def test_footer_credits_and_language_on_both_pages(ui):
     assert ui.d.current_url.endswith("/om-dataene")
     _assert_shell(ui)  # (a direct load of /om-dataene is checked in the catalogue test above)
     assert not ui.app_error_shown()
+
+
+# ------------------------------------------------------------------------------------------ 9. downloads
+def test_download_section_lists_every_table_and_its_links_work(ui):
+    """«Last ned data»: a captioned table with a link per table (the first build of the files may take a
+    while, so the list arrives by callback); the links answer with the file, its size as listed."""
+    ui.open("/om-dataene")
+    ui.wait(lambda: ui.js("return document.querySelectorAll('#downloads-table tbody tr').length") > 0,
+            "the download list never appeared", timeout=180)
+    assert ui.text("#downloads-heading") == "Last ned data"
+    assert "Filer til nedlasting" in ui.text("#downloads-table caption")
+    assert ui.js("return Array.from(document.querySelectorAll('#downloads-table thead th'))"
+                 ".every(function (th) { return th.getAttribute('scope') === 'col'; })")
+    links = ui.js("return Array.from(document.querySelectorAll('#downloads-table tbody th[scope=row] a'))"
+                  ".map(function (a) { return a.getAttribute('href'); });")
+    tables = sorted(p.stem for p in DATA.glob("*.parquet"))
+    for t in tables:
+        assert f"/data/v1/{t}.csv" in links, t
+    assert "/data/v1/omsorgsatlas-data.zip" in links and "/data/v1/SHA256SUMS" in links
+    assert "/data/v1/geo/municipalities.geojson" in links
+    # the links work: fetch a few from the page itself (same origin) and compare with the listed sizes
+    results = ui.d.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        var urls = ['/data/v1/regions.csv', '/data/v1/regions.schema.json', '/data/v1/SHA256SUMS',
+                    '/data/v1/indikator/share_80plus.json', '/data/v1/index.json', '/data/v1/finnes-ikke.csv'];
+        Promise.all(urls.map(function (u) {
+            return fetch(u).then(function (r) { return r.text().then(function (t) {
+                return [u, r.status, t.length, t.slice(0, 60)]; }); });
+        })).then(done, function (e) { done(String(e)); });
+    """)
+    status = {u: s for u, s, _n, _head in results}
+    assert status["/data/v1/finnes-ikke.csv"] == 404
+    assert all(s == 200 for u, s in status.items() if "finnes-ikke" not in u), status
+    head = {u: h for u, _s, _n, h in results}
+    assert head["/data/v1/regions.csv"].startswith("region_code,level,name")
+    row = ui.js("var a = document.querySelector('#downloads-table a[href=\"/data/v1/regions.csv\"]');"
+                "return a.closest('tr').textContent;")
+    assert "kB" in row or " B" in row
+    summary = ui.el("#downloads details summary")
+    assert "JSON-stat 2.0" in summary.text
+    assert not ui.app_error_shown()

@@ -10,6 +10,7 @@ import math
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -259,7 +260,8 @@ def test_nearest_rule_on_hand_made_geometry():
              "1201": sq(10.0 - 0.01 - 0.5 * g * lon, 60.0),      # closest, but another county
              "1202": sq(10.0 - 0.02 - 0.5 * g * lon, 60.0)}      # 1201's land neighbour
     codes = sorted(geoms)
-    df, report = compute_neighbours(codes, np.array([geoms[c] for c in codes], dtype=object))
+    table = gpd.GeoDataFrame(geometry=[geoms[c] for c in codes], index=pd.Index(codes, name="code"), crs="EPSG:4326")
+    df, report = compute_neighbours(table)
     picks = {isl["code"]: [p["code"] for p in isl["nearest"]] for isl in report["islands"]}
     assert picks["1101"] == ["1102", "1103", "1104"]
     assert "1201" not in picks and report["border_pairs"] == 1   # 1201-1202 share an edge
@@ -345,9 +347,53 @@ def test_error_corrupt_json(tmp_path):
     _expect(raw, tmp_path, "ikke gyldig JSON")
 
 
-def test_error_not_a_feature_collection(tmp_path):
-    raw = _fixture_raw(tmp_path, muni_text=json.dumps(_fixture_feature("0301", 10.7, 59.9)))
+def test_error_not_geojson(tmp_path):
+    raw = _fixture_raw(tmp_path, muni_text=json.dumps({"kommuner": [{"kommunenummer": "0301"}]}))
     _expect(raw, tmp_path, "FeatureCollection")
+
+
+def test_error_single_feature_is_a_one_feature_collection(tmp_path):
+    """GDAL reads a bare Feature as a layer of one: the count check names it."""
+    raw = _fixture_raw(tmp_path, muni_text=json.dumps(_fixture_feature("0301", 10.7, 59.9)))
+    _expect(raw, tmp_path, "1 features", "357")
+
+
+def test_error_not_utf8(tmp_path):
+    feats = _fixture_munis()
+    feats[0]["properties"]["kommunenavn"] = "Bærum"
+    raw = _fixture_raw(tmp_path, muni_text="")
+    (raw / "geo" / MUNI_FILE).write_bytes(
+        json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False).encode("latin-1"))
+    _expect(raw, tmp_path, "UTF-8")
+
+
+def test_error_projected_crs_member(tmp_path):
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}},
+           "features": _fixture_munis()}
+    raw = _fixture_raw(tmp_path, muni_text=json.dumps(doc))
+    _expect(raw, tmp_path, "koordinatsystem", "25833")
+
+
+def test_error_missing_geometry(tmp_path):
+    feats = _fixture_munis()
+    feats[2]["geometry"] = None
+    raw = _fixture_raw(tmp_path, munis=feats)
+    _expect(raw, tmp_path, "feature nr. 3", "Polygon")
+
+
+def test_geometry_table_is_read_exactly():
+    """geopandas/GDAL reads the source coordinates bit for bit as Python's json + shapely does."""
+    from pipeline.geo import _read_collection
+    table, info = _read_collection(GEO / COUNTY_FILE, "county")
+    assert isinstance(table, gpd.GeoDataFrame) and table.crs.to_epsg() == 4326
+    assert list(table.index) == sorted(table.index) and table.index.name == "code"
+    doc = json.loads((GEO / COUNTY_FILE).read_text(encoding="utf-8"))
+    by_code = {f["properties"]["fylkesnummer"]: shape(f["geometry"]) for f in doc["features"]}
+    repaired = {r["code"] for r in info["repaired"]}
+    for code, geom in table.geometry.items():
+        if code not in repaired:
+            assert shapely.equals_identical(geom, by_code[code]), code
+    assert repaired and all(table.geometry[c].is_valid for c in repaired)
 
 
 def test_error_wrong_feature_count(tmp_path):
