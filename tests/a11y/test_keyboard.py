@@ -8,7 +8,7 @@ cues (1.1.1, 1.4.1), in real headless Chromium.
 - Operation by keyboard only: the indicator list (type + Enter), the year slider (arrow keys; the map and
   the URL follow), the level radio buttons (arrow keys), a share toolbar's «Last ned» (Enter/Space open it, Tab
   reaches the files, Escape closes it and the focus returns), «Vis tabell» (Enter).
-- Every chart is a named figure with a data table next to it; line charts differ by dash and marker, not
+- Every chart is a named figure with a data table next to it; lines differ by marker (and width), not
   colour alone; the map has a legend with values and a ranked table with numbers.
 """
 from __future__ import annotations
@@ -273,7 +273,7 @@ def test_profile_tab_order_and_keyboard_choice(ui):
 
 # ------------------------------------------------------------------------------------------------ charts
 # every plotly chart: inside a named figure (role=figure/img + aria-label/labelledby), a table in the same
-# section; multi-line charts: lines differ by dash or marker symbol, not colour alone
+# section; multi-line charts: lines differ by dash or marker symbol, not colour alone (components/linestyle.py)
 CHARTS_JS = """
 var out = [];
 document.querySelectorAll('.js-plotly-plot').forEach(function (g) {
@@ -331,10 +331,14 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
                  ".map(function (t) { return t.textContent.trim(); }).filter(function (s) { return /\\d/.test(s); }).length;")
     assert nums >= 10, "the ranked table shows no numbers"
     assert "Grå" in ui.text("#main") or "grå" in ui.text("#main"), "no text explains the grey (no data) colour"
-    # the trend: three lines (municipality, county, country) with different dash AND marker
+    # the trend: three lines (municipality, county, country) with different colour AND marker AND width, all
+    # solid (registered values; components/linestyle.py), each named in the legend
     traces = ui.js("return document.querySelector('#trend .js-plotly-plot').data.map(function (t) {"
-                   " return [t.name, t.line.dash, t.marker.symbol]; });")
-    assert len(traces) == 3 and len({t[1] for t in traces}) == 3 and len({t[2] for t in traces}) == 3, traces
+                   " return [t.name, t.line.dash, t.marker.symbol, t.line.color, t.line.width]; });")
+    assert [t[0] for t in traces] == ["Bergen", "Vestland", "Norge"], traces
+    assert {t[1] for t in traces} == {"solid"} and len({t[2] for t in traces}) == 3, traces
+    assert len({t[3] for t in traces}) == 3 and traces[0][4] > traces[2][4], traces
+    assert len(ui.els("#trend .legend .traces")) == 3, "the trend has no legend entry per line"
     problems = chart_problems(ui)
 
     # the other chart pages
