@@ -12,7 +12,7 @@ from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import trend as trendfig
 from components.format import format_number, format_value
 from components.i18n import _, current_lang, pick
@@ -82,8 +82,8 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
             compare.legend(),
             share_toolbar("kommune-profil"),
             html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
-                "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                               "filename": f"omsorgsatlas-profil-{knr}"}}),
+                "displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=reg["name"], summary=summary)}),

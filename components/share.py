@@ -24,6 +24,10 @@ from dash import dcc, html
 
 from components.i18n import _
 
+# plotly.js' own «Share chart…» modebar button (it uploads the chart to Plotly Cloud) would be a second,
+# external share control next to this toolbar: every dcc.Graph removes it (config modeBarButtonsToRemove)
+PLOTLY_SHARE_BUTTONS = ["sendChartToCloud"]
+
 # (label, path suffix, extra query) of the download links
 DOWNLOADS = (
     ("PNG (2×)", "png", "skala=2"),
@@ -71,7 +75,8 @@ def share_toolbar(chart_id: str, *, name: str | None = None, jsonstat: bool | No
                           className="btn btn-outline-primary btn-sm oa-clipboard oa-share-copy"),
             html.Details([
                 html.Summary(_("Bygg inn"), className="btn btn-outline-primary btn-sm",
-                             id=f"share-{chart_id}-embed-open", title=_("Kode for å vise figuren på en annen nettside")),
+                             id=f"share-{chart_id}-embed-open",
+                             title=_("Kode for å vise figuren på en annen nettside")),
                 html.Div([
                     html.Label(_("Kode for innbygging: {title}").format(title=title), htmlFor=embed_id,
                                className="form-label small fw-semibold mb-1"),

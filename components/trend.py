@@ -49,6 +49,8 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
                   "showgrid": False, "linecolor": "#767676"},
         "yaxis": {"title": {"text": unit_suffix(unit, unit_label)}, "gridcolor": "#e5e5e5", "zeroline": False,
                   "separatethousands": True, "rangemode": "tozero" if unit in ("persons", "percent") else "normal"},
+        # always a legend, also for one line (the country alone): every line is named with its style
+        "showlegend": True,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         "hovermode": "x unified",
         "modebar": {"orientation": "v"},  # keeps the (left-aligned) title clear of the tool buttons
@@ -58,8 +60,9 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
         "plot_bgcolor": "#ffffff",
     }
     if year is not None:
+        # the chosen year: a thin plain line (no dash: in these charts a dash means a kind of number)
         layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": year, "x1": year, "y0": 0,
-                             "y1": 1, "line": {"color": "#767676", "width": 1}}]  # the chosen year (no dash: dashes mean a kind of number)
+                             "y1": 1, "line": {"color": "#767676", "width": 1}}]
     return {"data": traces, "layout": layout}
 
 

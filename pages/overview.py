@@ -12,7 +12,7 @@ from dash import dcc, html
 
 import store
 from components import controls, mapfig
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import URL_LEVELS, Domain, IndicatorInfo, parse_query
 from components.i18n import N_, _, current_lang, lazy, page_title, pick
@@ -29,7 +29,7 @@ dash.register_page(
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", *PLOTLY_SHARE_BUTTONS],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 

@@ -56,7 +56,11 @@ def test_trend_figure_uses_the_shared_styles_for_places_and_neighbour_medians():
                              ("Stat (median)", "STAT", "group")):
         want = ls.line_props(ls.region_style(level, key))
         assert by_name[name]["line"] == want["line"] and by_name[name]["marker"] == want["marker"], name
-    assert fig["layout"]["legend"]  # every line is named in the legend
+    # every line is named in the legend, also the country alone (plotly hides a one-line legend by default)
+    alone = trend.trend_figure(FIXTURE_SERIES[FIXTURE_SERIES["region_code"] == "NO"], title="T", unit="percent",
+                               unit_label="%", decimals=1)
+    assert len(alone["data"]) == 1 and alone["layout"]["showlegend"] is True
+    assert alone["data"][0]["line"]["dash"] == "solid" and alone["data"][0]["marker"]["symbol"] == "square"
     assert by_name["Stat (median)"]["y"][1] is None and by_name["Stat (median)"]["connectgaps"] is False
 
 
