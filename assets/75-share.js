@@ -44,6 +44,16 @@
     document.addEventListener(type, onUse, true);
   });
   document.addEventListener("toggle", onUse, true);  // a <details> opened
+  // Escape in an open «Bygg inn» / «Last ned» panel closes it and gives the focus back to its summary
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape" || !ev.target || !ev.target.closest) { return; }
+    var open = ev.target.closest(".oa-share-details[open]");
+    if (!open) { return; }
+    open.open = false;
+    var summary = open.querySelector("summary");
+    if (summary) { summary.focus(); }
+    ev.stopPropagation();
+  });
   // keep them right for middle-click / "copy link address" and for tests reading the attributes
   var scheduled = false;
   function fillAll() {

@@ -3,6 +3,5 @@
 from callbacks import about, county, overview, profile  # noqa: F401
 from callbacks import population  # noqa: F401,E402  (Befolkning og behov)
 from callbacks import measures, personnel  # noqa: F401,E402  (Tiltak og tilskudd; Personell og kompetanse)
-from callbacks import overview_share  # noqa: F401,E402  (downloads, permalink, embed dialog)
 from callbacks import present  # noqa: F401,E402  (presentation mode toggle in the navbar)
 from callbacks import downloads  # noqa: F401,E402  (bulk downloads: routes and the «Last ned data» list)

@@ -178,7 +178,6 @@ def _overview_query(view) -> dict:
 
 def build_map(params) -> ChartResult:
     from callbacks import overview as ov
-    from callbacks import overview_share as share
     from components.urlstate import URL_LEVELS, ViewState
 
     state, notes = _overview(params)
@@ -190,7 +189,7 @@ def build_map(params) -> ChartResult:
     year = ov.valid_year(state.year, years) or (years[-1] if years else state.year)
     out = ov.update_map(ind["id"], lvl, state.county, year, None, state.municipality)
     view = ViewState(ind["id"], lvl, state.county, state.municipality, year)
-    table = share.map_export(ind["id"], lvl, state.county, year, state.municipality) if years else None
+    table = ov.map_export(ind["id"], lvl, state.county, year, state.municipality) if years else None
     return ChartResult("kart", ov._heading(ind, lvl, state.county, year), out["figure"],
                        ind_source(ind, _(MAP_CREDIT)), table, _overview_query(view), label=str(out["label"]),
                        notes=notes, indicators=(ind["id"],), level=URL_LEVELS[lvl], credit_extra=_(MAP_CREDIT))
@@ -198,7 +197,6 @@ def build_map(params) -> ChartResult:
 
 def build_trend(params) -> ChartResult:
     from callbacks import overview as ov
-    from callbacks import overview_share as share
     from components.urlstate import URL_LEVELS, ViewState
 
     state, notes = _overview(params)
@@ -208,7 +206,7 @@ def build_trend(params) -> ChartResult:
     year = state.year if "ar" in params else None
     out = ov.update_trend(ind["id"], state.county, state.municipality, year)
     lvl = ov.level_for(ind, state.level)
-    table = share.trend_export(ind["id"], lvl, state.county, state.year, state.municipality)
+    table = ov.trend_export(ind["id"], lvl, state.county, state.year, state.municipality)
     view = ViewState(ind["id"], lvl, state.county, state.municipality, state.year)
     return ChartResult("utvikling", str(out["heading"]), out["figure"], ind_source(ind), table,
                        _overview_query(view), label=str(out["label"]), notes=notes, indicators=(ind["id"],),

@@ -21,7 +21,7 @@ from plotly.io.json import to_json_plotly
 import store
 from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
-from components import controls, mapfig, tables
+from components import controls, export, mapfig, tables
 from components import trend as trendfig
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import LEVEL_NAMES_NB, URL_LEVELS
@@ -459,6 +459,50 @@ def trend_heading(ind: dict, names: list[str]) -> str:
     if len(names) > 1:
         return f"{pick(ind, 'name')}: " + _("{regions} og landet").format(regions=" – ".join(names[:-1]))
     return f"{pick(ind, 'name')}: " + _("hele landet")
+
+
+# --------------------------------------------------------------------------- tables behind the charts
+# The data files of the map and the trend (CSV, Excel via the share toolbar's «Last ned», callbacks/charts.py
+# and callbacks/exports.py). Every input is validated as in the chart callbacks above, so a file holds
+# exactly what the chart shows; the permalink is set by charts.build.
+def _export_view(indicator, level, county, year, selected):
+    """(indicator row, data level, county code, year, municipality) or None when there is nothing to export."""
+    ind = valid_indicator(indicator)
+    if ind is None:
+        return None
+    lvl = level_for(ind, valid_level(level))
+    data_level = URL_LEVELS[lvl]
+    years = store.years(ind["id"], data_level)
+    if not years:
+        return None
+    county_code, _ok = valid_county(county)
+    return ind, data_level, county_code, valid_year(year, years) or years[-1], valid_municipality(selected,
+                                                                                                  county_code)
+
+
+def map_export(indicator, level, county, year, selected=None) -> export.ExportTable | None:
+    """The ranked table behind the map, as the map shows it (all regions on screen, ranked)."""
+    view = _export_view(indicator, level, county, year, selected)
+    if view is None:
+        return None
+    ind, data_level, county_code, y, _muni = view
+    geo_county = county_code if data_level == "municipality" else None
+    frame = store.values(ind["id"], data_level, y, geo_county)
+    return export.rank_export(frame, ind=ind, level=data_level, year=y, place=_place_name(geo_county),
+                              show_county=(data_level == "municipality" and geo_county is None),
+                              date=export.today_oslo())
+
+
+def trend_export(indicator, level, county, year, selected=None) -> export.ExportTable | None:
+    """The table behind the trend chart: the selected municipality, its county and the country by year."""
+    view = _export_view(indicator, level, county, year, selected)
+    if view is None:
+        return None
+    ind, _data_level, county_code, _y, muni = view
+    codes = trend_regions(county_code, muni)
+    series = store.series(ind["id"], codes)
+    title = trend_heading(ind, [store.region(c)["name"] for c in codes])
+    return export.trend_export(series, ind=ind, codes=codes, title=title, date=export.today_oslo())
 
 
 # --------------------------------------------------------------------------- year snapping (browser side)

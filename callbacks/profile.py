@@ -12,13 +12,11 @@ from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import trend as trendfig
 from components.format import format_number, format_value
 from components.i18n import _, current_lang, pick
 
-GROUP_STYLE = {"GEO": {"color": "#009E73", "dash": "dashdot", "symbol": "triangle-up"},
-               "STAT": {"color": "#CC79A7", "dash": "longdash", "symbol": "x"}}
 
 
 def _fact(label: str, value: str) -> html.Div:
@@ -88,8 +86,8 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
             compare.legend(),
             share_toolbar("kommune-profil"),
             html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
-                "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                               "filename": f"omsorgsatlas-profil-{knr}"}}),
+                "displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
+                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=reg["name"], summary=summary)}),
@@ -142,14 +140,8 @@ def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_V
     unit, label, dec = ind["unit"], pick(ind, "unit"), int(ind["decimals"])
     title = _("{indicator}: {municipality} mot {county}, landet og naboene").format(
         indicator=pick(ind, "name"), municipality=reg["name"], county=reg["county_name"])
-    group_names = {"GEO": _("Geografiske naboer (median)"), "STAT": _("Statistiske naboer (median)")}
+    # the neighbour medians (codes GEO/STAT) get their style from components/linestyle.py like the places
     fig = trendfig.trend_figure(series, title=title, unit=unit, unit_label=label, decimals=dec, order=codes, height=420)
-    for tr in fig.get("data", []):
-        code = next((c for c in GROUP_STYLE if tr["name"] == group_names[c]), None)
-        if code:
-            st = GROUP_STYLE[code]
-            tr["line"] = {"color": st["color"], "dash": st["dash"], "width": 2}
-            tr["marker"] = {"symbol": st["symbol"], "size": 7, "color": st["color"]}
     table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=pick(ind, "name"),
                                order=codes, table_id="profile-trend-table-table")
     return plain({"figure": fig, "table": table,

@@ -217,7 +217,7 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
             str(r["rank_county"]) if r.get("rank_county") else "–",
             html.Td(badge(r["bench_country"], _("landet"))), html.Td(badge(r["bench_county"], county_name)), change,
         ])
-    return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9],
+    return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9], wrap=[2],
                       caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
                                 "Klassene bruker 95 %-intervall der det finnes, ellers kvintiler."),
                       table_id=table_id)

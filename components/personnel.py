@@ -1,7 +1,8 @@
 """Figures, tables and blocks of «Personell og kompetanse». Pure builders (dict figures, html components).
 
-Colour is never the only cue: stacked bars carry a fill pattern per group, lines a dash style and a marker
-symbol per group, and every chart has a table behind it. Palette: Okabe–Ito (colour-blind safe).
+Colour is never the only cue: stacked bars carry a fill pattern per group, lines a marker symbol per group
+(components/linestyle.py, the style every line chart shares: solid for registered values), and every chart
+has a table behind it. Palette: Okabe–Ito (colour-blind safe), the same for a group's bar and line.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from components.format import MISSING, plotly_separators, format_value, unit_suf
 from components.mapfig import FONT, empty_figure
 from components.tables import html_table, no_data
 from components.i18n import N_, _, current_lang
+from components.linestyle import CATEGORY_COLOURS, category_style, line_props
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OKABE_ITO = list(CATEGORY_COLOURS)
 PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
-DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
-SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "cross", "hexagon"]
 LEVEL_NB = {"country": N_("nasjonalt"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
 MUNICIPALITY_NOTE = N_("Årsverk og kompetanse per kommune krever nettbasert bygging fra SSB (KOSTRA-tabellene "
                        "11996, 14533 og 14534) – ikke tilgjengelig i denne versjonen av dataene. Fastlegetallene "
@@ -64,8 +64,7 @@ def _num(v):
 
 def _style(i: int) -> dict:
     # colour and pattern cycle with different periods (8 and 7), so 56 groups stay distinct
-    return {"color": OKABE_ITO[i % len(OKABE_ITO)], "pattern": PATTERNS[i % (len(PATTERNS) - 1)],
-            "dash": DASHES[i % len(DASHES)], "symbol": SYMBOLS[i % len(SYMBOLS)]}
+    return {**category_style(i), "pattern": PATTERNS[i % (len(PATTERNS) - 1)]}
 
 
 def _layout(title: str, unit: str, unit_label: str | None, height: int, years: Sequence[int],
@@ -123,15 +122,14 @@ def time_figure(values: pd.DataFrame, *, title: str, mode: str, unit: str, unit_
         else:
             traces.append({"type": "scatter", "mode": "lines+markers", "name": str(g), "x": years, "y": ys,
                            "text": text, "hovertemplate": hover, "connectgaps": False,
-                           "line": {"color": st["color"], "dash": st["dash"], "width": 2.5},
-                           "marker": {"symbol": st["symbol"], "size": 8, "color": st["color"]}})
+                           **line_props(st, marker_size=8)})
     layout = _layout(title, unit, unit_label, _height(len(groups)), years, _legend_rows(len(groups)))
     if mode == "stack":
         layout["barmode"] = "stack"
         layout["bargap"] = 0.35
     if year is not None and years and years[0] <= year <= years[-1] and len(years) > 1:
         layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": year, "x1": year, "y0": 0,
-                             "y1": 1, "line": {"color": "#767676", "width": 1, "dash": "dot"}}]
+                             "y1": 1, "line": {"color": "#767676", "width": 1}}]  # the chosen year
     return {"data": traces, "layout": layout}
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from components.format import plotly_separators, format_number, format_percent
 from components.mapfig import FONT, empty_figure
 from components.tables import html_table, no_data
-from components.trend import STYLES
+from components.linestyle import AGE_GROUP_STYLES, line_props, region_style
 from components.i18n import _
 
 MAX_AGE = 105
@@ -26,11 +26,6 @@ OBSERVED_COLOR = "#0072B2"     # Okabe–Ito blue
 PROJECTED_COLOR = "#D55E00"    # Okabe–Ito vermillion (+ hatch pattern)
 REFERENCE_COLOR = "#1a1a1a"
 BAND_COLOR = "rgba(213, 94, 0, 0.08)"
-GROUP_STYLES = {  # colour + marker + width: distinguishable without colour
-    "67+": {"color": "#009E73", "symbol": "circle"},
-    "80+": {"color": "#0072B2", "symbol": "square"},
-    "90+": {"color": "#CC79A7", "symbol": "diamond"},
-}
 PROFILE_HEIGHT = 620
 
 
@@ -199,9 +194,9 @@ def _band(first_projected: int, last: int) -> tuple[dict, dict]:
 
 
 def _split_traces(name: str, years: Sequence[int], values: Sequence[float], projected: Sequence[bool], *,
-                  color: str, symbol: str, text_fmt, width: float = 2.5, dash_obs: str = "solid") -> list[dict]:
-    """Two traces (observed solid, projected dashed with open markers) sharing a legend entry; the projected
-    one starts at the last observed point so the line is continuous."""
+                  style: dict, text_fmt) -> list[dict]:
+    """Two traces (registered: the style's line; projected: dashed with open markers, components/linestyle.py)
+    sharing a legend entry; the projected one starts at the last observed point so the line is continuous."""
     years = [int(y) for y in years]
     vals = [_num(v) for v in values]
     proj = list(projected)
@@ -221,8 +216,7 @@ def _split_traces(name: str, years: Sequence[int], values: Sequence[float], proj
             "text": [f"{text_fmt(vals[i])} ({lab})" for i, lab in zip(idx, label)],
             "hovertemplate": f"<b>{name}</b><br>%{{x}}: %{{text}}<extra></extra>",
             "connectgaps": False,
-            "line": {"color": color, "width": width, "dash": "dash" if is_proj else dash_obs},
-            "marker": {"symbol": f"{symbol}-open" if is_proj else symbol, "size": 6, "color": color},
+            **line_props(style, projected=is_proj, marker_size=6),
         })
     return traces
 
@@ -235,7 +229,7 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
         return empty_figure(height=400)
     traces = []
     base = s[s["year"] == base_year]
-    for g, st in GROUP_STYLES.items():
+    for g, st in AGE_GROUP_STYLES.items():
         vals = s[g].astype(float)
         if mode == "index":
             b = float(base[g].iloc[0]) if len(base) else float("nan")
@@ -243,8 +237,7 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
             fmt = lambda v: format_number(v, 0)  # noqa: E731
         else:
             fmt = lambda v: _("{n} personer").format(n=format_number(v))  # noqa: E731
-        traces += _split_traces(g, s["year"], vals, s["projected"], color=st["color"], symbol=st["symbol"],
-                                text_fmt=fmt)
+        traces += _split_traces(g, s["year"], vals, s["projected"], style=st, text_fmt=fmt)
     title = (_("Antall eldre, {region}").format(region=region_name) if mode != "index"
              else _("Antall eldre, {region} (indeks, {year} = 100)").format(region=region_name, year=base_year))
     layout = _base_layout(title, 400)
@@ -269,11 +262,8 @@ def care_figure(series_by_region: list[tuple[str, str, pd.DataFrame]]) -> dict:
         s = s.dropna(subset=["care_ratio"])
         if s.empty:
             continue
-        st = STYLES.get(level, STYLES["country"])
-        traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], color=st["color"],
-                                symbol=st["symbol"],
-                                text_fmt=lambda v: _("{n} per person 80+").format(n=format_number(v, 1)),
-                                width=st["width"], dash_obs="solid")
+        traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], style=region_style(level),
+                                text_fmt=lambda v: _("{n} per person 80+").format(n=format_number(v, 1)))
         years += [int(y) for y in s["year"]]
         if s["projected"].any():
             fp = int(s.loc[s["projected"], "year"].min())

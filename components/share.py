@@ -8,10 +8,13 @@ match what is on screen:
 
 * «Kopier lenke» – a dcc.Clipboard (styled like the other .oa-clipboard buttons) copying the page URL +
   ``#<anchor>`` of the chart (the script writes it into a visually hidden span just before the copy);
-* «Bygg inn» – a disclosure (<details>) with the ``<iframe src=".../embed/<chart>?…">`` snippet and a copy button;
-* «Last ned» – a disclosure with plain ``<a download>`` links to /eksport/<chart>.<format> (PNG 2×/4×, SVG,
+* «Bygg inn» (``#share-<chart>-embed-open``) – a disclosure (<details>) with the ``<iframe src=".../embed/<chart>?…">`` snippet and a copy button;
+* «Last ned» (``#share-<chart>-download``) – a disclosure with plain ``<a download>`` links to /eksport/<chart>.<format> (PNG 2×/4×, SVG,
   CSV, Excel, JSON-stat); the script adds the page parameters to the href on pointer/keyboard use, and
   the href works without them (the chart's default view).
+
+This toolbar is the only share/download control of a chart; the page-level «Kopier lenke» is in the menu bar
+(components/shell.py). Escape in an open panel closes it and puts the focus back on its summary.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ import dash
 from dash import dcc, html
 
 from components.i18n import _
+
+# plotly.js' own «Share chart…» modebar button (it uploads the chart to Plotly Cloud) would be a second,
+# external share control next to this toolbar: every dcc.Graph removes it (config modeBarButtonsToRemove)
+PLOTLY_SHARE_BUTTONS = ["sendChartToCloud"]
 
 # (label, path suffix, extra query) of the download links
 DOWNLOADS = (
@@ -68,6 +75,7 @@ def share_toolbar(chart_id: str, *, name: str | None = None, jsonstat: bool | No
                           className="btn btn-outline-primary btn-sm oa-clipboard oa-share-copy"),
             html.Details([
                 html.Summary(_("Bygg inn"), className="btn btn-outline-primary btn-sm",
+                             id=f"share-{chart_id}-embed-open",
                              title=_("Kode for å vise figuren på en annen nettside")),
                 html.Div([
                     html.Label(_("Kode for innbygging: {title}").format(title=title), htmlFor=embed_id,
@@ -83,7 +91,7 @@ def share_toolbar(chart_id: str, *, name: str | None = None, jsonstat: bool | No
             ], className="oa-share-details"),
             html.Details([
                 html.Summary(_("Last ned"), className="btn btn-outline-primary btn-sm",
-                             title=_("Last ned figuren eller dataene bak den")),
+                             id=f"share-{chart_id}-download", title=_("Last ned figuren eller dataene bak den")),
                 html.Ul(links, className="oa-share-panel list-unstyled mb-0"),
             ], className="oa-share-details"),
         ],

@@ -46,8 +46,11 @@ def to_html(node) -> str:
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
                numeric: Sequence[int] = (), table_id: str | None = None, row_classes: Sequence[str] | None = None,
-               class_name: str = "table table-sm data-table", static: bool = False) -> html.Table | dcc.Markdown:
-    """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes.
+               class_name: str = "table table-sm data-table", static: bool = False,
+               wrap: Sequence[int] = ()) -> html.Table | dcc.Markdown:
+    """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes
+    (kept on one line), ``wrap`` = numeric columns whose cells may wrap (a value with its interval), so the
+    table fits its card.
 
     The first cell of each row is a row header (<th scope=row>) when ``row_headers`` style is wanted:
     callers pass it as an html.Th themselves if they need it.
@@ -56,10 +59,11 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     same table as one pre-rendered, escaped HTML string in a dcc.Markdown: the browser then renders one
     component instead of thousands, which otherwise stalls Dash's renderer for seconds on every update.
     """
-    numeric = set(numeric)
+    numeric, wrap = set(numeric), set(wrap)
 
     def cls(i):  # only pass className when set: None props would still be serialised
-        return {"className": "num"} if i in numeric else {}
+        names = (["num"] if i in numeric else []) + (["num-wrap"] if i in wrap else [])
+        return {"className": " ".join(names)} if names else {}
 
     head = html.Thead(html.Tr([html.Th(h, scope="col", **cls(i)) for i, h in enumerate(headers)]))
     body_rows = []

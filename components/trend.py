@@ -1,4 +1,5 @@
-"""Trend line chart: a region against its county and the country. Pure builder (dict figure)."""
+"""Trend line chart: a region against its county and the country (and, on «Min kommune», the medians of its
+neighbour groups), styled by components/linestyle.py. Pure builder (dict figure)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,8 @@ import pandas as pd
 from components.format import plotly_separators, format_value, unit_suffix
 from components.mapfig import FONT, empty_figure
 from components.i18n import _
+from components.linestyle import line_props, region_style
 
-# Okabe–Ito (colour-blind safe) + distinct dash/marker so colour is never the only cue
-STYLES = {
-    "municipality": {"color": "#0072B2", "dash": "solid", "symbol": "circle", "width": 3},
-    "county": {"color": "#D55E00", "dash": "dash", "symbol": "square", "width": 2.5},
-    "country": {"color": "#333333", "dash": "dot", "symbol": "diamond", "width": 2.5},
-}
 
 
 def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str, decimals: int,
@@ -30,8 +26,7 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
         s = series[series["region_code"] == code].sort_values("year")
         if s.empty:
             continue
-        level = str(s["level"].iloc[0])
-        style = STYLES.get(level, STYLES["country"])
+        style = region_style(str(s["level"].iloc[0]), str(code))  # components/linestyle.py: one language
         vals = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in s["value"]]
         traces.append({
             "type": "scatter",
@@ -42,8 +37,7 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
             "text": [format_value(v, unit, decimals, unit_label) for v in vals],
             "hovertemplate": "<b>%{fullData.name}</b><br>%{x}: %{text}<extra></extra>",
             "connectgaps": False,
-            "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
-            "marker": {"symbol": style["symbol"], "size": 7, "color": style["color"]},
+            **line_props(style),
         })
     years = [int(y) for y in series["year"]]
     span = (max(years) - min(years)) if years else 0
@@ -55,6 +49,8 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
                   "showgrid": False, "linecolor": "#767676"},
         "yaxis": {"title": {"text": unit_suffix(unit, unit_label)}, "gridcolor": "#e5e5e5", "zeroline": False,
                   "separatethousands": True, "rangemode": "tozero" if unit in ("persons", "percent") else "normal"},
+        # always a legend, also for one line (the country alone): every line is named with its style
+        "showlegend": True,
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
         "hovermode": "x unified",
         "modebar": {"orientation": "v"},  # keeps the (left-aligned) title clear of the tool buttons
@@ -64,8 +60,9 @@ def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str
         "plot_bgcolor": "#ffffff",
     }
     if year is not None:
+        # the chosen year: a thin plain line (no dash: in these charts a dash means a kind of number)
         layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": year, "x1": year, "y0": 0,
-                             "y1": 1, "line": {"color": "#767676", "width": 1, "dash": "dot"}}]
+                             "y1": 1, "line": {"color": "#767676", "width": 1}}]
     return {"data": traces, "layout": layout}
 
 

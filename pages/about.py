@@ -44,7 +44,7 @@ def layout(**_query):
                           placeholder=_("Søk på navn, definisjon eller kilde"), autoComplete="off"),
                 html.P(_("{n} indikatorer").format(n=len(cat)), id="catalog-count", className="small", role="status",
                        **{"aria-live": "polite"}),
-                html.Div(tables.catalog_table(cat, names), id="catalog-table", className="table-scroll wide",
+                html.Div(tables.catalog_table(cat, names), id="catalog-table", className="table-scroll",
                          tabIndex="0", role="region", **{"aria-labelledby": "catalog-heading"}),
             ], className="mb-4"),
             html.Section([

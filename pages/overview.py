@@ -12,7 +12,7 @@ from dash import dcc, html
 
 import store
 from components import controls, mapfig
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import URL_LEVELS, Domain, IndicatorInfo, parse_query
 from components.i18n import N_, _, current_lang, lazy, page_title, pick
@@ -29,7 +29,7 @@ dash.register_page(
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", *PLOTLY_SHARE_BUTTONS],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
@@ -123,57 +123,6 @@ def graph_config(filename: str) -> dict:
             "toImageButtonOptions": {**GRAPH_CONFIG["toImageButtonOptions"], "filename": filename}}
 
 
-def _button(text: str, id_: str, label: str, **kwargs) -> html.Button:
-    """A Bootstrap-styled <button>; the accessible name starts with the visible text (WCAG 2.5.3)."""
-    return html.Button(text, id=id_, type="button", className="btn btn-outline-primary btn-sm",
-                       n_clicks=0, **{"aria-label": label}, **kwargs)
-
-
-def _download_bar(kind: str, what: str) -> html.Div:
-    """«Last ned CSV» / «Last ned Excel» for one chart (callbacks/overview_share.py)."""
-    return html.Div([
-        _button(_("Last ned CSV"), f"{kind}-csv-button", _("Last ned CSV: {what}").format(what=what)),
-        _button(_("Last ned Excel"), f"{kind}-xlsx-button", _("Last ned Excel: {what}").format(what=what)),
-        dcc.Download(id=f"{kind}-download-csv"),
-        dcc.Download(id=f"{kind}-download-xlsx"),
-    ], className="download-bar d-flex flex-wrap gap-2 mt-2", role="group",
-        **{"aria-label": _("Last ned {what}").format(what=what)})
-
-
-def _clipboard(target: str, text: str, title: str) -> dcc.Clipboard:
-    """dcc.Clipboard styled as a button (assets/60-clipboard.js makes it keyboard-operable)."""
-    return dcc.Clipboard(target_id=target, title=title, children=text, copied_children=_("Kopiert ✓"),
-                         className="btn btn-outline-primary btn-sm oa-clipboard")
-
-
-def _share_bar() -> html.Div:
-    """Permalink («Kopier lenke») and the embed dialog («Bygg inn»); filled by callbacks/overview_share.py."""
-    snippet = lambda id_, label: html.Div([  # noqa: E731
-        html.Label(label, htmlFor=id_, className="form-label fw-semibold mb-1"),
-        dbc.Textarea(id=id_, readonly=True, rows=3, spellcheck=False, className="font-monospace small mb-1"),
-        _clipboard(id_, _("Kopier kode"), _("Kopier koden: {what}").format(what=label.lower())),
-    ], className="mb-3")
-    return html.Div([
-        html.Label(_("Lenke til denne visningen"), htmlFor="share-permalink", className="visually-hidden"),
-        dbc.Input(id="share-permalink", readonly=True, size="sm", className="share-permalink",
-                  type="text", value=""),
-        _clipboard("share-permalink", _("Kopier lenke"), _("Kopier lenke til denne visningen")),
-        _button(_("Bygg inn"), "embed-open-button", _("Bygg inn: kode for å vise kartet eller utviklingen på en "
-                "annen nettside"), **{"aria-haspopup": "dialog"}),
-        dbc.Modal([
-            dbc.ModalHeader(dbc.ModalTitle(_("Bygg inn figuren"), id="embed-modal-title")),
-            dbc.ModalBody([
-                html.P(_("Lim inn koden på en annen nettside. Figuren viser tittel, tegnforklaring, kilde og "
-                         "dato, og tilpasser seg størrelsen på rammen."), className="small"),
-                snippet("embed-map-snippet", _("Kartet")),
-                snippet("embed-trend-snippet", _("Utviklingen over tid")),
-            ]),
-            dbc.ModalFooter(html.Button(_("Lukk"), id="embed-close-button", type="button",
-                                        className="btn btn-secondary btn-sm", n_clicks=0)),
-        ], id="embed-modal", is_open=False, size="lg", labelledby="embed-modal-title"),
-    ], className="share-bar d-flex flex-wrap align-items-center gap-2 mb-2")
-
-
 def layout(**query):
     domain = url_domain()
     result = parse_query(query, domain)
@@ -186,7 +135,6 @@ def layout(**query):
         [
             html.H1(_("Kart og trender"), className="h3 mt-3 mb-2"),
             url_note,
-            _share_bar(),
             dbc.Row([
                 dbc.Col(_controls(state, domain), lg=3, className="mb-3 oa-controls"),
                 dbc.Col(html.Section([
@@ -201,7 +149,6 @@ def layout(**query):
                         **{"aria-label": _("Kart"), "aria-details": "rank-table"},
                     ),
                     html.P(_("Grå: ingen data. Klikk på en kommune for å se utviklingen."), className="small mt-1"),
-                    _download_bar("map", _("dataene bak kartet (rangeringen)")),
                     share_toolbar("kart"),
                 ], **{"aria-labelledby": "map-heading"}), lg=5, className="mb-3"),
                 dbc.Col(html.Section([
@@ -222,13 +169,11 @@ def layout(**query):
                     html.Div(id="trend-table", className="table-scroll", tabIndex="0", role="region",
                              **{"aria-label": _("Tabell: utvikling over tid")}),
                 ], className="mt-2", id="trend-details"),
-                _download_bar("trend", _("dataene bak utviklingen")),
                 share_toolbar("utvikling"),
             ], **{"aria-labelledby": "trend-heading"}), className="mb-4")),
             dcc.Store(id="selected-year", data=state.year or None),
             dcc.Store(id="map-geokey", data=None),
             dcc.Store(id="url-sync", data=None),
-            dcc.Store(id="share-texts", data={"map": _("Kart"), "trend": _("Utvikling")}),
         ],
         fluid=True,
         className="page-overview",

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 import store
 from components import personnel as pc
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from store import personnel as sp
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -30,7 +30,8 @@ dash.register_page(
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d",
+                               *PLOTLY_SHARE_BUTTONS],
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "omsorgsatlas-personell"},
 }
 

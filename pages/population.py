@@ -16,7 +16,7 @@ from components import need as needc
 from components.format import format_number
 from components.popstate import parse_population_query
 from components.tables import html_table
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from store import demography as dem
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -33,7 +33,8 @@ dash.register_page(
 GRAPH_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d"],
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d",
+                               *PLOTLY_SHARE_BUTTONS],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 OWN_BASIS = "egen"

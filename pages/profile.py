@@ -12,7 +12,7 @@ from dash import dcc, html
 import store
 from callbacks.comparison import ALL, valid_area, valid_knr
 from components import controls, mapfig
-from components.share import share_toolbar
+from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.urlstate import first_value, shown
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -78,7 +78,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
             ], className="mb-2 oa-controls", style={"maxWidth": "34rem"}),
             html.P(id="profile-trend-source", className="source-line small"),
             html.Div(dcc.Graph(id="profile-trend", figure=mapfig.empty_figure(_("Velg en kommune"), height=380),
-                               config={"displaylogo": False,
+                               config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
                                        "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                 "filename": "omsorgsatlas-kommune-utvikling"}}),
                      id="profile-trend-container", role="figure", **{"aria-label": _("Linjediagram")}),

@@ -126,14 +126,6 @@ def test_overview_states(ui, axe):
     ui.d.switch_to.active_element.send_keys(Keys.ESCAPE)
     ui.wait(lambda: not ui.els(".dash-dropdown-content"), "the list box did not close on Escape")
 
-    # the embed dialog
-    click(ui, "#embed-open-button")
-    axe.settle(lambda: ui.els(".modal.show #embed-modal-title") and ui.el("#embed-map-snippet").get_attribute("value"),
-               "the embed dialog never opened with its code", pause=0.8)
-    axe.check("embed dialog open")
-    ui.d.switch_to.active_element.send_keys(Keys.ESCAPE)
-    ui.wait(lambda: not ui.els(".modal.show"), "the embed dialog did not close on Escape")
-
     # the per-chart share toolbars: every «Bygg inn» / «Last ned» panel open
     for summary in ui.els(".oa-share-details > summary"):
         click(ui, summary)

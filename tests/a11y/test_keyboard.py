@@ -6,9 +6,9 @@ cues (1.1.1, 1.4.1), in real headless Chromium.
   tabbable control is reached, in document (reading) order of the main controls, nothing traps the
   focus, and every focused element shows a focus indicator (outline or box-shadow).
 - Operation by keyboard only: the indicator list (type + Enter), the year slider (arrow keys; the map and
-  the URL follow), the level radio buttons (arrow keys), a button (Enter opens the embed dialog, Escape
-  closes it and the focus returns), «Vis tabell» (Enter).
-- Every chart is a named figure with a data table next to it; line charts differ by dash and marker, not
+  the URL follow), the level radio buttons (arrow keys), a share toolbar's «Last ned» (Enter/Space open it, Tab
+  reaches the files, Escape closes it and the focus returns), «Vis tabell» (Enter).
+- Every chart is a named figure with a data table next to it; lines differ by marker (and width), not
   colour alone; the map has a legend with values and a ranked table with numbers.
 """
 from __future__ import annotations
@@ -161,7 +161,8 @@ def test_overview_tab_order_focus_and_keyboard_operation(ui):
            and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered")
     cycle = check_cycle(ui, ["service-area-dropdown", "indicator-dropdown",
                              "_dbcprivate_radioitems_level-radio_input_kommune", "county-dropdown",
-                             "region-dropdown", "map-csv-button", "rank-table", "trend-csv-button"])
+                             "region-dropdown", "share-kart-download", "rank-table",
+                             "share-utvikling-download"])
     # the navbar links come before the page's controls; the slider handle is reached too
     tags = [(s["tag"], s["desc"]) for s in cycle]
     nav = [i for i, (t, d) in enumerate(tags) if "Min kommune" in d or "Om dataene" in d]
@@ -217,23 +218,25 @@ def test_overview_tab_order_focus_and_keyboard_operation(ui):
         ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
     ui.wait(lambda: not ui.els(".dash-dropdown-content"), "the list did not close")
 
-    # a button: Enter opens the embed dialog, Escape closes it and the focus returns to the button
-    button = ui.el("#embed-open-button")
-    ui.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].focus();", button)
-    button.send_keys(Keys.ENTER)
-    ui.wait(lambda: ui.els(".modal.show #embed-modal-title"), "Enter did not open the embed dialog")
-    ui.wait(lambda: ui.js("return !!document.activeElement.closest('.modal.show');"),
-            "the focus did not move into the dialog")
+    # the map's share toolbar: Enter on «Last ned» opens its panel, Tab reaches the files, Escape closes it and
+    # the focus returns to «Last ned»; Space opens it again
+    summary = ui.el("#share-kart-download")
+    panel_open = "return document.querySelector('#share-kart-download').parentElement.open;"
+    ui.js("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'}); arguments[0].focus();", summary)
+    summary.send_keys(Keys.ENTER)
+    ui.wait(lambda: ui.js(panel_open), "Enter did not open «Last ned»")
+    tab(ui.d)
+    ui.wait(lambda: ui.js("return document.activeElement.classList.contains('oa-share-download') && "
+                          "document.activeElement.getAttribute('href').indexOf('/eksport/kart.png') >= 0;"),
+            "Tab did not move into the download links")
     ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
-    ui.wait(lambda: not ui.els(".modal.show"), "Escape did not close the dialog")
-    ui.wait(lambda: ui.js("return document.activeElement.id") == "embed-open-button",
-            "the focus did not return to «Bygg inn» after closing the dialog")
-    # Space on the same button opens it again
-    button.send_keys(Keys.SPACE)
-    ui.wait(lambda: ui.els(".modal.show #embed-modal-title"), "Space did not open the embed dialog")
+    ui.wait(lambda: not ui.js(panel_open), "Escape did not close «Last ned»")
+    ui.wait(lambda: ui.js("return document.activeElement.id") == "share-kart-download",
+            "the focus did not return to «Last ned» after Escape")
+    summary.send_keys(Keys.SPACE)
+    ui.wait(lambda: ui.js(panel_open), "Space did not open «Last ned»")
     ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
-    ui.wait(lambda: not ui.els(".modal") and ui.js("return document.activeElement.id") == "embed-open-button",
-            "Escape did not close the dialog / return the focus")
+    ui.wait(lambda: not ui.js(panel_open), "Escape did not close «Last ned» again")
 
     # «Vis tabell»: Enter on the summary opens the trend table
     summary = ui.el("#trend-details summary")
@@ -270,7 +273,7 @@ def test_profile_tab_order_and_keyboard_choice(ui):
 
 # ------------------------------------------------------------------------------------------------ charts
 # every plotly chart: inside a named figure (role=figure/img + aria-label/labelledby), a table in the same
-# section; multi-line charts: lines differ by dash or marker symbol, not colour alone
+# section; multi-line charts: lines differ by dash or marker symbol, not colour alone (components/linestyle.py)
 CHARTS_JS = """
 var out = [];
 document.querySelectorAll('.js-plotly-plot').forEach(function (g) {
@@ -328,10 +331,14 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
                  ".map(function (t) { return t.textContent.trim(); }).filter(function (s) { return /\\d/.test(s); }).length;")
     assert nums >= 10, "the ranked table shows no numbers"
     assert "Grå" in ui.text("#main") or "grå" in ui.text("#main"), "no text explains the grey (no data) colour"
-    # the trend: three lines (municipality, county, country) with different dash AND marker
+    # the trend: three lines (municipality, county, country) with different colour AND marker AND width, all
+    # solid (registered values; components/linestyle.py), each named in the legend
     traces = ui.js("return document.querySelector('#trend .js-plotly-plot').data.map(function (t) {"
-                   " return [t.name, t.line.dash, t.marker.symbol]; });")
-    assert len(traces) == 3 and len({t[1] for t in traces}) == 3 and len({t[2] for t in traces}) == 3, traces
+                   " return [t.name, t.line.dash, t.marker.symbol, t.line.color, t.line.width]; });")
+    assert [t[0] for t in traces] == ["Bergen", "Vestland", "Norge"], traces
+    assert {t[1] for t in traces} == {"solid"} and len({t[2] for t in traces}) == 3, traces
+    assert len({t[3] for t in traces}) == 3 and traces[0][4] > traces[2][4], traces
+    assert len(ui.els("#trend .legend .traces")) == 3, "the trend has no legend entry per line"
     problems = chart_problems(ui)
 
     # the other chart pages

@@ -77,7 +77,7 @@ def test_toggle_hides_controls_enlarges_text_keeps_selection_and_escape_leaves(u
     on = state(ui, "#map")
     assert "oa-present" in on["cls"]
     assert not any(on["controls"]), "controls still shown"
-    for css in ("#footer", ".share-bar", ".download-bar", "#main-nav", "#copy-page-link"):
+    for css in ("#footer", ".oa-share", "#main-nav", "#copy-page-link"):
         assert not any(e.is_displayed() for e in ui.els(css)), f"{css} still shown"
     assert ui.el("#present-toggle").is_displayed()
     assert on["body"] >= base["body"] * 1.3
@@ -211,7 +211,7 @@ def test_print_pdf_is_a4_landscape_with_title_selection_sources_and_date(ui):
     for needle in ("Kart og trender", "Utvalg:", "Vestland (46)", "Bergen",
                    "Kilder: Statistisk sentralbyrå (SSB), NLOD 2.0", "Kartverket, CC BY 4.0", "Skrevet ut:"):
         assert squash(needle) in text, f"{needle!r} not in the PDF"
-    for needle in ("Kopier lenke", "Presentasjon", "Last ned CSV", "Hopp til hovedinnhold"):
+    for needle in ("Kopier lenke", "Presentasjon", "Bygg inn", "Last ned", "Hopp til hovedinnhold"):
         assert squash(needle) not in text, f"{needle!r} printed"
     # after printing the charts are back to normal (no viewBox left behind)
     ui.wait(lambda: not ui.els("svg.main-svg[viewBox][data-oa-print]"), "print scaling not undone")

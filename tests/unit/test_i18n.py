@@ -244,7 +244,7 @@ def test_callbacks_answer_in_english():
 def test_exports_in_english():
     import io
     import openpyxl
-    from callbacks import overview_share as share
+    from callbacks import overview as share
     from components import export
     with use_lang("en"):
         table = share.map_export("share_80plus", "kommune", "46", 2024)
