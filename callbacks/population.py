@@ -94,7 +94,8 @@ def source_line(code: str):
 
 
 # --------------------------------------------------------------------------- summary (region only)
-def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0, growth: bool = True):
+def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0, growth: bool = True,
+          band: tuple[float, float] | None = None):
     change = pyr.growth_text(100 * (then / now - 1)) if growth and now and now > 0 else None
     body = [
         html.H3(title, className="h6 mb-1"),
@@ -106,7 +107,27 @@ def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0
     ]
     if change:
         body.append(html.P(_("Endring: {change}").format(change=change), className="mb-0"))
+    if band is not None:
+        body.append(html.P(_("Lav–høy alternativ: {band}").format(band=pyr.band_text(band[0], band[1], decimals)),
+                           className="mb-0 small band-line"))
     return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 key-card"), xs=6, md=3, className="mb-2")
+
+
+def headline_note(code: str):
+    """Which alternative the headline figures use, and what the band is."""
+    d = dem.load()
+    v = d.variant.get(code)
+    if v == dem.DEFAULT_VARIANT and d.has_band:
+        text = _("Tallene for {target} er framskrevet med {variant}. Hovedtallet bruker {main}; «lav–høy» er "
+                 "spennet mellom SSBs alternativ {low} og {high} (for omsorgsressursen: minste og største verdi av "
+                 "de tre).").format(target=TARGET_YEAR, variant=dem.variant_label(v),
+                                    main=dem.alternative_name(dem.DEFAULT_VARIANT),
+                                    low=dem.alternative_name(dem.LOW_VARIANT),
+                                    high=dem.alternative_name(dem.HIGH_VARIANT))
+    else:
+        text = _("Tallene for {target} er framskrevet: {variant}. Denne framskrivingen har ikke SSBs lav- og "
+                 "høyalternativ, så spennet vises ikke.").format(target=TARGET_YEAR, variant=dem.variant_label(v))
+    return html.P(text, className="small mb-0 mt-1", id="pop-headline-note")
 
 
 def rank_text(code: str, base_year: int) -> str:
@@ -131,7 +152,8 @@ def rank_text(code: str, base_year: int) -> str:
 
 def comparison_table(codes: list[str], base_year: int):
     headers = [_("Region"), _("80+ i {year}").format(year=base_year),
-               _("80+ i {year} (framskr.)").format(year=TARGET_YEAR), _("Vekst 80+"), _("Vekst 90+"),
+               _("80+ i {year} (framskr.)").format(year=TARGET_YEAR), _("80+ i {year}, lav–høy").format(year=TARGET_YEAR),
+               _("Vekst 80+"), _("Vekst 90+"),
                _("Andel 80+ i {year}").format(year=TARGET_YEAR), _("Omsorgsressurs {year}").format(year=base_year),
                _("Omsorgsressurs {year}").format(year=TARGET_YEAR)]
     rows = []
@@ -141,6 +163,7 @@ def comparison_table(codes: list[str], base_year: int):
             continue
         a, b = s.loc[base_year], s.loc[TARGET_YEAR]
         rows.append([html.Th(_title_name(c), scope="row"), format_number(a["80+"]), format_number(b["80+"]),
+                     pyr.band_text(b.get("80+_low"), b.get("80+_high")),
                      pyr.growth_text(100 * (b["80+"] / a["80+"] - 1)) if a["80+"] > 0 else "–",
                      pyr.growth_text(100 * (b["90+"] / a["90+"] - 1)) if a["90+"] > 0 else "–",
                      format_percent(b["share_80"], 1),
@@ -158,12 +181,17 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     base = d.last_observed
     s = dem.group_series(code).set_index("year")
     cards = []
+    band = pyr.has_band(s.reset_index())
     if base in s.index and TARGET_YEAR in s.index:
         a, b = s.loc[base], s.loc[TARGET_YEAR]
-        cards = [_card(_("67 år og over"), a["67+"], b["67+"], base),
-                 _card(_("80 år og over"), a["80+"], b["80+"], base),
-                 _card(_("90 år og over"), a["90+"], b["90+"], base),
-                 _card(_("Personer 20–66 per person 80+"), a["care_ratio"], b["care_ratio"], base, 1)]
+
+        def bd(m):
+            return (b[f"{m}_low"], b[f"{m}_high"]) if band else None
+        cards = [_card(_("67 år og over"), a["67+"], b["67+"], base, band=bd("67+")),
+                 _card(_("80 år og over"), a["80+"], b["80+"], base, band=bd("80+")),
+                 _card(_("90 år og over"), a["90+"], b["90+"], base, band=bd("90+")),
+                 _card(_("Personer 20–66 per person 80+"), a["care_ratio"], b["care_ratio"], base, 1,
+                       band=bd("care_ratio"))]
     codes = comparison_codes(code)
     series = [(_title_name(c), (store.region(c) or {}).get("level", "country"), dem.group_series(c)) for c in codes]
     care_fig = pyr.care_figure(series)
@@ -176,7 +204,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     return plain({
         "heading": _("{region}: eldre i {base} og {target}").format(region=_title_name(code), base=base,
                                                                      target=TARGET_YEAR),
-        "cards": dbc.Row(cards) if cards else no_data(),
+        "cards": html.Div([dbc.Row(cards), headline_note(code)]) if cards else no_data(),
         "rank": rank_text(code, base),
         "compare": comparison_table(codes, base),
         "care_figure": care_fig, "care_table": pyr.care_table(series), "care_label": label,
@@ -301,6 +329,23 @@ def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None
     return None
 
 
+def band_by_year(series, measure: str) -> tuple[dict[int, float], dict[int, float]] | None:
+    """(low, high) population by projected year from a group_series frame indexed by year, or None."""
+    if f"{measure}_low" not in series.columns:
+        return None
+    lo, hi = series[f"{measure}_low"], series[f"{measure}_high"]
+    proj = series["projected"]
+    return ({int(y): float(v) for y, v in lo[proj].items() if v == v},
+            {int(y): float(v) for y, v in hi[proj].items() if v == v})
+
+
+def need_band_text() -> str:
+    return _("Hovedtallene bruker {main} av SSBs nasjonale framskriving 2026; kolonnen «lav–høy» bruker "
+             "{low} og {high}, med samme dekningsgrad.").format(main=dem.alternative_name(dem.DEFAULT_VARIANT),
+                                                               low=dem.alternative_name(dem.LOW_VARIANT),
+                                                               high=dem.alternative_name(dem.HIGH_VARIANT))
+
+
 def compute_need(region, basis, value, unit, what, age) -> dict:
     """Everything «Hva kreves» shows and exports. Keys: error (str|None), info (str|None), rows, assumptions,
     source, region_name, what, age."""
@@ -328,13 +373,16 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
             out["error"] = err
             return out
         basis_text = _("egen verdi skrevet inn av brukeren")
-    s = dem.group_series(code).set_index("year")[age]  # AGE_BASES are all in dem.GROUPS
+    series = dem.group_series(code).set_index("year")
+    s = series[age]  # AGE_BASES are all in dem.GROUPS
     pop = {int(y): float(v) for y, v in s.items() if v == v}
-    rows = needc.need_rows(coverage, pop, d.last_observed)
+    band = band_by_year(series, age)
+    rows = needc.need_rows(coverage, pop, d.last_observed, band=band)
     variant = dem.variant_label(d.variant.get(code))
     out["rows"] = rows
     out["assumptions"] = needc.assumptions(coverage=coverage, what=what, age_base=age, basis_text=basis_text,
-                                           base_year=d.last_observed, variant_label=variant)
+                                           base_year=d.last_observed, variant_label=variant,
+                                           band_text=need_band_text() if band else None)
     out["source"] = _("Befolkning: {source}, NLOD 2.0 (registrert til og med {last}); {next}–{end}: {variant}. "
                       "Beregning: Omsorgsatlas.").format(source=_(SSB_SOURCE), last=d.last_observed,
                                                         next=d.last_observed + 1, end=int(d.years[-1]),
@@ -361,7 +409,7 @@ def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+")
         msg = dbc.Alert(r["error"] or r["info"], color="danger" if r["error"] else "info", className="py-2 mb-2")
         return {"message": msg, "table": None, "assumptions": None, "source": "", "button": True, **flags}
     headers, cells = needc.table_cells(r["rows"], r["what"], r["age"])
-    table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, 5),
+    table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, len(headers)),
                        table_id="need-table-table",
                        caption=_("Behov for {what} hvis dagens dekning holder, {region} (framskr. = framskrevet)").format(
                            what=needc.what_noun(r["what"]), region=r["region_name"]))

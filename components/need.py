@@ -84,9 +84,10 @@ def validate_coverage(text, unit) -> tuple[Coverage | None, str | None]:
 
 
 def need_rows(coverage: Coverage, population_by_year: dict[int, float], base_year: int,
-              years=TARGET_YEARS) -> list[dict]:
+              years=TARGET_YEARS, band: tuple[dict[int, float], dict[int, float]] | None = None) -> list[dict]:
     """One row per year (base year first): year, population, need, change and change_pct from the base year.
-    Years without population are left out."""
+    Years without population are left out. With ``band`` (low and high population by year, e.g. SSB's low
+    and high alternatives) projected rows also get need_low and need_high."""
     base_pop = population_by_year.get(base_year)
     if base_pop is None or not math.isfinite(base_pop):
         return []
@@ -97,10 +98,25 @@ def need_rows(coverage: Coverage, population_by_year: dict[int, float], base_yea
         if p is None or not math.isfinite(p):
             continue
         n = coverage.per_person * p
-        rows.append({"year": int(y), "population": float(p), "need": n, "change": n - base_need,
-                     "change_pct": (100 * (n / base_need - 1)) if base_need > 0 else float("nan"),
-                     "projected": y > base_year})
+        row = {"year": int(y), "population": float(p), "need": n, "change": n - base_need,
+               "change_pct": (100 * (n / base_need - 1)) if base_need > 0 else float("nan"),
+               "projected": y > base_year}
+        if band is not None and y > base_year:
+            lo, hi = band[0].get(y), band[1].get(y)
+            if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
+                row["need_low"], row["need_high"] = coverage.per_person * lo, coverage.per_person * hi
+        rows.append(row)
     return rows
+
+
+def has_band(rows: list[dict]) -> bool:
+    return any("need_low" in r for r in rows)
+
+
+def band_cell(r: dict) -> str:
+    if "need_low" not in r:
+        return "–"
+    return f"{format_number(r['need_low'])}–{format_number(r['need_high'])}"
 
 
 def format_input(value: float) -> str:
@@ -119,12 +135,16 @@ def table_cells(rows: list[dict], what: str, age_base: str = "80+") -> tuple[lis
     noun = _(WHAT.get(what, WHAT["arsverk"])[1])
     headers = [_("År"), _("Innbyggere {age}").format(age=age_base), _("{what} som trengs").format(what=noun),
                _("Endring fra i dag"), _("Endring i %")]
+    band = has_band(rows)
+    if band:
+        headers.append(_("Lav–høy alternativ"))
     cells = []
     for r in rows:
         year = (_("{year} (framskr.)") if r["projected"] else _("{year} (i dag)")).format(year=r["year"])
         cells.append([year, format_number(r["population"]), format_number(r["need"]),
                       _signed(format_number(r["change"]), r["change"]) if r["projected"] else "–",
-                      _signed(format_percent(r["change_pct"], 1), r["change_pct"]) if r["projected"] else "–"])
+                      _signed(format_percent(r["change_pct"], 1), r["change_pct"]) if r["projected"] else "–"]
+                     + ([band_cell(r)] if band else []))
     return headers, cells
 
 
@@ -144,12 +164,15 @@ def to_csv(rows: list[dict], *, region_name: str, what: str, age_base: str, assu
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="," if current_lang() == "en" else ";", lineterminator="\r\n")
     w.writerow([_("Hva kreves: {region}").format(region=region_name)])
+    band = has_band(rows)
     w.writerow([_("År"), _("Framskrevet"), _("Innbyggere {age}").format(age=age_base),
-                _("Behov ({what})").format(what=noun), _("Endring fra i dag"), _("Endring i %")])
+                _("Behov ({what})").format(what=noun), _("Endring fra i dag"), _("Endring i %")]
+               + ([_("Behov, lavt alternativ"), _("Behov, høyt alternativ")] if band else []))
     for r in rows:
         w.writerow([r["year"], _("ja") if r["projected"] else _("nei"), _csv_number(r["population"]),
                     _csv_number(r["need"]), _csv_number(r["change"]) if r["projected"] else "",
-                    _csv_number(r["change_pct"]) if r["projected"] else ""])
+                    _csv_number(r["change_pct"]) if r["projected"] else ""]
+                   + ([_csv_number(r.get("need_low")), _csv_number(r.get("need_high"))] if band else []))
     w.writerow([])
     w.writerow([_("Forutsetninger")])
     for a in assumptions:
@@ -160,8 +183,9 @@ def to_csv(rows: list[dict], *, region_name: str, what: str, age_base: str, assu
 
 
 def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str, base_year: int,
-                variant_label: str) -> list[str]:
-    """The assumptions, in the UI language, shown on screen and written to the CSV."""
+                variant_label: str, band_text: str | None = None) -> list[str]:
+    """The assumptions, in the UI language, shown on screen and written to the CSV. ``band_text`` says which
+    alternative the headline uses and what the low–high column is (None: no band)."""
     noun = _(WHAT.get(what, WHAT["arsverk"])[0])
     val = format_input(coverage.value)
     age = _(AGE_BASES[age_base]) if age_base in AGE_BASES else age_base
@@ -175,6 +199,6 @@ def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str
         _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}").format(
             year=base_year, variant=variant_label.lower())
         if not variant_label.startswith("Omsorgsatlas") else
-        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er Omsorgsatlas' egen "
-          "framskriving (ikke SSBs framskriving).").format(year=base_year),
-    ]
+        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}.").format(
+            year=base_year, variant=variant_label),
+    ] + ([band_text] if band_text else [])
