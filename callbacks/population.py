@@ -25,6 +25,7 @@ from callbacks._cache import CODE_VERSION, memoize
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
+from components import track as trackc
 from components.format import format_number, format_percent
 from components.mapfig import empty_figure
 from components.popstate import COUNTRY
@@ -437,9 +438,46 @@ def download_need(n_clicks, region, basis, value, unit, what, age):
     return {"content": csv_text, "filename": f"omsorgsatlas-hva-kreves-{code}.csv", "type": "text/csv"}
 
 
+# --------------------------------------------------------------------------- Hvor godt traff framskrivingene?
+def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
+    """A known age group (else 80+) and a vintage present in the track record or «alle»."""
+    age = age if isinstance(age, str) and age in trackc.AGE_GROUPS else trackc.DEFAULT_AGE
+    try:
+        known = {str(v) for v in dem.track()["vintage"].unique()}
+    except store.StoreError:
+        known = set()
+    vintage = str(vintage) if isinstance(vintage, (str, int)) and not isinstance(vintage, bool) and str(vintage) in known \
+        else trackc.ALL
+    return age, vintage
+
+
+@callback(
+    output=dict(figure=Output("track-graph", "figure"), table=Output("track-table", "children"),
+                horizon=Output("track-horizon", "children"), summary=Output("track-summary", "children"),
+                label=Output("track-container", "aria-label")),
+    inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
+)
+def update_track(age, vintage):
+    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
+    age, vintage = valid_track(age, vintage)
+    try:
+        view = dem.track_view(age)
+    except store.StoreError as exc:
+        msg = _("Sammenligningen kan ikke vises:") + " " + str(exc).split(": ", 1)[-1]
+        return {"figure": empty_figure(msg, height=460), "table": no_data(), "horizon": no_data(),
+                "summary": msg, "label": msg}
+    summary = dem.track_by_horizon(age)
+    text = trackc.summary_text(summary, age_group=age)
+    label = _("Linjediagram: avvik fra registrert befolkning etter antall år fram, {age}.").format(
+        age=trackc.age_label(age).lower()) + " " + text
+    return {"figure": trackc.figure(view, age_group=age, vintage=vintage),
+            "table": trackc.detail_table(view, age_group=age, vintage=vintage),
+            "horizon": trackc.horizon_table(summary, age_group=age), "summary": text, "label": label}
+
+
 # --------------------------------------------------------------------------- URL sync (browser side)
 URL_SYNC_JS = """
-function(region, year, width, mode) {
+function(region, year, width, mode, trackAge, trackVintage) {
     var p = new URLSearchParams();
     if (region && typeof region === 'string' && region !== 'NO') {
         p.set(region.length === 4 ? 'kommune' : 'fylke', region);
@@ -447,6 +485,8 @@ function(region, year, width, mode) {
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
     p.set('aldersgrupper', String(width === 5 ? 5 : 1));
     if (mode === 'index') { p.set('visning', 'indeks'); }  // «Eldre over tid» as an index (issue 6)
+    if (trackAge && trackAge !== '80+') { p.set('aldersgruppe', String(trackAge)); }  // «Hvor godt traff …»
+    if (trackVintage && trackVintage !== 'alle') { p.set('argang', String(trackVintage)); }
     if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var qs = '?' + p.toString();
     if (window.location.pathname.replace(/\\/$/, '').slice(-11) !== '/befolkning') {
@@ -466,4 +506,6 @@ clientside_callback(
     Input("pop-year", "value"),
     Input("pop-width", "value"),
     Input("pop-groups-mode", "value"),
+    Input("track-age", "value"),
+    Input("track-vintage", "value"),
 )
