@@ -524,7 +524,7 @@ def build_track(params) -> ChartResult:
     columns = [Column(_("Framskriving"), decimals=0), Column(_("År"), decimals=0), Column(_("År fram"), decimals=0),
                Column(_("Registrert"), _("personer"), 0), Column(_("SSB hovedalternativ"), _("personer"), 0),
                Column(_("SSB avvik"), "%", 2), Column(_("SSB lav nasjonal vekst, avvik"), "%", 2),
-               Column(_("SSB høy nasjonal vekst, avvik"), "%", 2), Column(_("Omsorgsatlas"), _("personer"), 0),
+               Column(_("SSB høy nasjonal vekst, avvik"), "%", 2), Column(_("Omsorgsatlas' metode"), _("personer"), 0),
                Column(_("Omsorgsatlas avvik"), "%", 2)]
     rows = [[int(r.vintage), int(r.year), int(r.horizon), _num(r.observed), _num(r.ssb_projected), _num(r.ssb_error),
              _num(r.ssb_error_low), _num(r.ssb_error_high), _num(r.ours_projected), _num(r.ours_error)]

@@ -71,7 +71,7 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
         if g.empty:
             continue
         color = vintage_color(i, len(vintages))
-        ssb_name = _("SSB {year}").format(year=v)
+        ssb_name = _("SSBs framskriving {year}").format(year=v)
         if vintage != ALL:
             lo, hi = g["ssb_error_low"], g["ssb_error_high"]
             lows = [min(a, b) for a, b in zip(lo, hi)]
@@ -133,7 +133,7 @@ def detail_table(view: pd.DataFrame, *, age_group: str, vintage: str = ALL):
     if view.empty:
         return no_data()
     headers = [_("Framskriving"), _("År"), _("År fram"), _("Registrert"), _("SSB hovedalternativ"), _("SSB avvik %"),
-               _("SSB lav / høy avvik %"), _("Omsorgsatlas"), _("Omsorgsatlas avvik %")]
+               _("SSB lav / høy avvik %"), _("Omsorgsatlas' metode"), _("Omsorgsatlas avvik %")]
     rows = []
     for r in view.sort_values(["vintage", "year"]).itertuples(index=False):
         rows.append([str(r.vintage), str(r.year), str(r.horizon), format_number(r.observed),
@@ -151,7 +151,7 @@ def horizon_table(summary: pd.DataFrame, *, age_group: str):
     if summary.empty:
         return no_data()
     headers = [_("År fram"), _("SSB, alle årganger"), _("Antall"), _("SSB, samme årganger som vår"),
-               _("Omsorgsatlas"), _("Antall")]
+               _("Omsorgsatlas' metode"), _("Antall")]
     rows = [[str(int(r.horizon)),
              format_number(r.ssb_mae, 1), str(int(r.ssb_n)), format_number(r.ssb_mae_same, 1),
              format_number(r.ours_mae, 1), str(int(r.ours_n))] for r in summary.itertuples(index=False)]
