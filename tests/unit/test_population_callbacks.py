@@ -135,7 +135,7 @@ def test_corrupt_projection_is_a_message_not_a_traceback(tmp_path, data_dir):
 # ------------------------------------------------------------------------------------------ layout
 def test_layout_from_url_and_bad_urls_give_notes():
     lay = _text(page.layout(kommune="4601", ar="2035", aldersgrupper="5"))
-    assert '"value": "4601"' in lay and "Omsorgsatlas' egen framskriving" in lay
+    assert '"value": "4601"' in lay and "avstemt mot SSBs nasjonale framskriving 2026" in lay
     assert "Tilbaketest" in lay and "2010→2020" in lay and "2014→2024" in lay
     bad = page.layout(kommune="abc", ar="1800", aldersgrupper="x", fylke=["46", "03"])
     txt = _text(bad)
@@ -282,3 +282,36 @@ def test_need_from_catalogue_indicator_when_one_exists():
     txt = _text(out["assumptions"])
     assert "per 1 000 innbyggere 80 år og over" in txt and "landet" in txt and "egen dekning kan avvike" in txt
     assert "Innbyggere 80+" in _text(out["table"])
+
+
+# ------------------------------------------------------------------------------------------ track record
+def test_track_callback_all_vintages_and_one():
+    out = cb.update_track("80+", "alle")
+    names = [t["name"] for t in out["figure"]["data"]]
+    assert "SSBs framskriving 2005" in names and "SSBs framskriving 2022" in names
+    assert "Omsorgsatlas fra 2014" in names and "Omsorgsatlas fra 2005" not in names
+    assert "Ti år fram" in out["summary"] and "Ti år fram" in out["label"]
+    txt = _text(out["table"]) + _text(out["horizon"])
+    assert "SSB, samme årganger som vår" in txt
+    one = cb.update_track("90+", "2014")
+    names = [t["name"] for t in one["figure"]["data"]]
+    assert names == ["SSB 2014: lav og høy nasjonal vekst"] * 2 + ["SSBs framskriving 2014", "Omsorgsatlas fra 2014"]
+    v = dem.track_view("90+")
+    r = v[(v.vintage == 2014) & (v.year == 2024)].iloc[0]
+    ssb = one["figure"]["data"][2]
+    assert dict(zip(ssb["x"], ssb["y"]))[10] == pytest.approx(r["ssb_error"])
+
+
+@pytest.mark.parametrize("age,vintage", [(None, None), ("80", "1999"), (["80+"], {"a": 1}), ("<b>", True), ("90+", 2013)])
+def test_track_bad_inputs_fall_back(age, vintage):
+    assert cb.valid_track(age, vintage)[1] == "alle"
+    out = cb.update_track(age, vintage)
+    assert out["figure"]["data"] and "Ti år fram" in out["summary"]
+
+
+def test_layout_has_the_track_section_and_reads_its_url_parameters():
+    lay = _text(page.layout(aldersgruppe="90+", argang="2014"))
+    assert "Hvor godt traff framskrivingene?" in lay and '"value": "90+"' in lay and '"value": "2014"' in lay
+    assert "befolkning-treffsikkerhet" in lay
+    assert "hovedalternativet (MMMM)" in lay and "avstemt mot SSB" in lay and "5 års grunnlag" in lay
+    assert "2016→2026" in lay
