@@ -12,7 +12,7 @@ import pandas as pd
 import store
 from components.format import format_number, format_value
 from store.benchmark import Benchmark, classify, quintile_edges
-from components.i18n import _, pick
+from components.i18n import _, current_lang, pick
 
 ALL = "alle"
 
@@ -107,6 +107,10 @@ def profile_rows(knr: str, area: str | None) -> list[dict]:
         y = ind["year"]
         st = stats(ind["id"], y)
         snap = st["snap"]
+        reason = store.gap_reasons(ind["id"], y).get(knr)
+        if reason is not None and (knr not in snap.index or _f(snap.at[knr, "value"]) is None):
+            rows.append(_gap_row(ind, y, st, snap, county, reason[1] if current_lang() == "en" else reason[0]))
+            continue
         if knr not in snap.index:
             continue
         r = snap.loc[knr]
@@ -129,6 +133,21 @@ def profile_rows(knr: str, area: str | None) -> list[dict]:
             "change_5y": (value - prev) if (value is not None and prev is not None) else None,
         })
     return rows
+
+
+def _gap_row(ind: dict, y: int, st: dict, snap, county: str, reason: str) -> dict:
+    """A profile row for an indicator the municipality has no value for, with the reason (never a number)."""
+    none = classify(None, reference=None)
+    return {
+        "id": ind["id"], "name": pick(ind, "name"), "unit": ind["unit"], "unit_nb": pick(ind, "unit"),
+        "decimals": int(ind["decimals"]), "direction": ind["direction"], "year": y, "source": ind["source"],
+        "value": None, "ci_low": None, "ci_high": None, "gap_reason": reason,
+        "country": _f(snap.at["NO", "value"]) if "NO" in snap.index else None,
+        "county": _f(snap.at[county, "value"]) if county in snap.index else None,
+        "min": st["min"], "p25": st["p25"], "p75": st["p75"], "max": st["max"], "median": st["median"],
+        "rank_all": None, "n_all": st["n_all"], "rank_county": None, "n_county": _int(st["n_county"].get(county)),
+        "bench_country": none, "bench_county": none, "change_5y": None,
+    }
 
 
 def rug_data(fnr: str, area: str | None, sort: str | None, descending: bool) -> tuple[list[dict], list[dict]]:

@@ -225,6 +225,12 @@ def select_from_map(click_data, level=None, county=None):
 
 
 # --------------------------------------------------------------------------- map
+def gap_texts(indicator_id: str, year: int) -> dict[str, str]:
+    """Why municipalities have no value this year (store.gap_reasons), in the UI language."""
+    i = 1 if current_lang() == "en" else 0
+    return {code: reasons[i] for code, reasons in store.gap_reasons(indicator_id, year).items()}
+
+
 def _map_figure(indicator_id: str, data_level: str, county: str | None, year: int, selected: str | None,
                 version: str, code_version: str = CODE_VERSION, lang: str | None = None) -> dict:
     """Full figure for a key (codes, values, texts; the shapes are fetched by the browser from
@@ -234,7 +240,8 @@ def _map_figure(indicator_id: str, data_level: str, county: str | None, year: in
     frame = store.values(indicator_id, data_level, year, geo_county)
     arrays = mapfig.map_arrays(frame, year=year, unit=ind["unit"], unit_label=pick(ind, "unit"),
                                decimals=int(ind["decimals"]), selected=selected, level=data_level,
-                               gap_codes=store.incomplete_regions(indicator_id, data_level, geo_county))
+                               gap_codes=store.incomplete_regions(indicator_id, data_level, geo_county),
+                               gap_reasons=gap_texts(indicator_id, year))
     return mapfig.choropleth_figure(
         geometry_url(data_level), arrays,
         title=mapfig.figure_title(pick(ind, "name"), year, _place_name(geo_county)),
@@ -318,7 +325,8 @@ def update_map(indicator, level, county, year, geokey=None, selected=None):
     frame = store.values(ind["id"], data_level, y, geo_county)
     arrays = mapfig.map_arrays(frame, year=y, unit=ind["unit"], unit_label=pick(ind, "unit"),
                                decimals=int(ind["decimals"]), selected=sel, level=data_level,
-                               gap_codes=store.incomplete_regions(ind["id"], data_level, geo_county))
+                               gap_codes=store.incomplete_regions(ind["id"], data_level, geo_county),
+                               gap_reasons=gap_texts(ind["id"], y))
     summary = mapfig.map_summary(pick(ind, "name"), y, _place_name(geo_county), arrays, ind["unit"],
                                  pick(ind, "unit"), int(ind["decimals"]))
     if arrays["n_values"] == 0:

@@ -12,13 +12,15 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import json
 
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
+import pandas as pd
+
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, html
 
 import store
 from components.validate import as_year
 from components import personnel as pc
 from components.mapfig import empty_figure
-from components.tables import no_data
+from components.tables import html_table, no_data
 from store import personnel as sp
 from components.i18n import N_, _, ngettext, pick
 
@@ -190,12 +192,14 @@ def indicator_panel(indicator_ids, area: str | None, year: int | None, title: st
     if not _in_area(ids, area):
         return _hidden(title, area)
     first = store.indicator(ids[0])
+    if len(store.years(ids[0], "country")) < 2 and store.years(ids[0], "county"):
+        return county_panel(ids, title)  # no national series to draw: the counties of the latest year
     same_unit = [i for i in ids if store.indicator(i)["unit"] == first["unit"]]
     values = sp.indicator_values(same_unit)
     # label each line with its name and, when names repeat, with the document it comes from
     names = {i: pick(store.indicator(i), "name") for i in same_unit}
     if len(set(names.values())) < len(names):
-        names = {i: f"{n} ({store.indicator(i).get('document') or 'Omsorgsatlas'})" for i, n in names.items()}
+        names = {i: f"{n} ({store.indicator(i).get('document') or ('SSB' if store.indicator(i).get('origin') == 'ssb' else 'Omsorgsatlas')})" for i, n in names.items()}
     values = values.assign(label=values["indicator_id"].map(names))
     unit, unit_label, decimals = first["unit"], pick(first, "unit"), int(first["decimals"])
     fig = pc.time_figure(values, title=f"{title} – {pc.level_name(LEVEL)}", mode="line", unit=unit,
@@ -222,9 +226,63 @@ def indicator_panel(indicator_ids, area: str | None, year: int | None, title: st
             areas_note = tables
     label = pc.summary(values, name=title, level=LEVEL, unit=unit, unit_label=unit_label, decimals=decimals,
                        label_col="label", kind=_("Linjediagram"))
-    notes_children = [c for c in (notes, *(areas_note or [])) if c is not None] or None
+    county_ids = [i for i in ids if store.years(i, "county")]
+    counties = [county_table(county_ids, title)] if county_ids else []
+    notes_children = [c for c in (notes, *(areas_note or []), *counties) if c is not None] or None
     return {"figure": fig, "table": table, "source": source, "note": None, "notes": notes_children, "label": label,
             "hidden": False}
+
+
+def _county_frame(ids: list[str]) -> tuple[int, list[tuple[dict, pd.DataFrame]]]:
+    """(year, [(catalogue row, values of the country and the counties)]) for the latest county year of ids[0]."""
+    year = store.years(ids[0], "county")[-1]
+    out = []
+    for i in ids:
+        if year not in store.years(i, "county"):
+            continue
+        frame = pd.concat([store.values(i, "country", year), store.values(i, "county", year)], ignore_index=True)
+        out.append((store.indicator(i), frame))
+    return year, out
+
+
+def county_table(ids: list[str], title: str):
+    """Country + the 15 counties × the indicators (their own units), latest county year, with links on."""
+    year, cols = _county_frame(ids)
+    rows = []
+    first = cols[0][1]
+    for code, name in zip(first["region_code"], first["name"]):
+        cells = []
+        for ind, frame in cols:
+            v = frame.loc[frame["region_code"] == code, "value"]
+            cells.append(pc.fmt(v.iloc[0] if len(v) else None, ind["unit"], int(ind["decimals"]), pick(ind, "unit")))
+        label = name if code == "NO" else html.A(name, href=f"/fylke?fnr={code}&omrade=legetjeneste")
+        rows.append([html.Th(label, scope="row")] + cells)
+    headers = [_("Område")] + [pick(ind, "name") for ind, _f in cols]
+    return html.Div([
+        html_table(headers, rows, numeric=range(1, len(headers)),
+                   caption=_("{title}: landet og fylkene, {year}").format(title=title, year=year)),
+        html.P([_("Alle kommunene: "),
+                html.A(_("se kartet"), href=f"/?indikator={ids[0]}&niva=kommune&ar={year}"), "."],
+               className="small mb-0"),
+    ], className="table-scroll", tabIndex="0", role="region",
+        **{"aria-label": _("Tabell: {title}").format(title=_("{title}: landet og fylkene, {year}").format(
+            title=title, year=year))})
+
+
+def county_panel(ids: list[str], title: str) -> dict:
+    """Indicators with county (and municipality) values but no national series: the counties of the latest
+    year as bars (the first indicator) and a table of all the indicators."""
+    year, cols = _county_frame(ids)
+    ind, frame = cols[0]
+    unit, unit_label, decimals = ind["unit"], pick(ind, "unit"), int(ind["decimals"])
+    values = frame.assign(group=frame["name"])
+    fig = pc.bar_figure(values, title=f"{pick(ind, 'name')} – {pc.level_name('county')}, {year}", unit=unit,
+                        unit_label=unit_label, decimals=decimals)
+    source, notes = _provenance([i["id"] for i, _f in cols])
+    label = pc.summary(values.assign(year=year), name=pick(ind, "name"), level="county", unit=unit,
+                       unit_label=unit_label, decimals=decimals, label_col="group", kind=_("Stolpediagram"))
+    return {"figure": fig, "table": county_table(ids, title), "source": source, "note": None,
+            "notes": [notes] if notes is not None else None, "label": label, "hidden": False}
 
 
 def _outputs(kind: str) -> dict:

@@ -90,6 +90,8 @@ def legend(neutral_too: bool = True) -> html.Ul:
 
 
 def value_with_ci(r: dict) -> str:
+    if r.get("value") is None and r.get("gap_reason"):
+        return _("Ingen data") + " – " + r["gap_reason"]
     txt = format_value(r["value"], r["unit"], r["decimals"], r["unit_nb"])
     if _ok(r.get("ci_low")) and _ok(r.get("ci_high")):
         lo = format_number(r["ci_low"], r["decimals"])

@@ -54,17 +54,21 @@ def color_range(values) -> tuple[float, float] | None:
 
 def map_arrays(frame: pd.DataFrame, *, year: int, unit: str, unit_label: str, decimals: int,
                selected: str | None = None, level: str = "municipality",
-               gap_codes: Iterable[str] | None = None) -> dict[str, Any]:
+               gap_codes: Iterable[str] | None = None, gap_reasons: dict[str, str] | None = None) -> dict[str, Any]:
     """Per-year arrays for the map, in ``frame`` order (frame = store.values(...)).
 
     ``gap_codes``: the regions the grey layer covers (store.incomplete_regions: missing in at least one
     year). Fixed per geometry key, so only z changes with the year. None = every region in the frame.
+    ``gap_reasons``: code -> why the region has no value this year (store.gap_reasons, in the UI language),
+    shown after «Ingen data» in the hover and the text.
     """
     codes = [str(c) for c in frame["region_code"]]
     names = [str(n) for n in frame["name"]]
     vals = [_num(v) for v in frame["value"]]
     no_data = _("Ingen data")
-    text = [format_value(v, unit, decimals, unit_label) if v is not None else no_data for v in vals]
+    reasons = gap_reasons or {}
+    text = [format_value(v, unit, decimals, unit_label) if v is not None else
+            (f"{no_data} – {reasons[c]}" if c in reasons else no_data) for v, c in zip(vals, codes)]
     width = BORDER_WIDTH.get(level, 0.5)
 
     def widths(cs):
@@ -87,7 +91,8 @@ def map_arrays(frame: pd.DataFrame, *, year: int, unit: str, unit_label: str, de
         "gap_locations": gap_locations,
         "gap_names": [names[i] for i in gap_idx],
         "gap_z": [0 if vals[i] is None else None for i in gap_idx],
-        "gap_hover": f"<b>%{{customdata}}</b><br>{year}: {no_data}<extra></extra>",
+        "gap_text": [text[i] for i in gap_idx],
+        "gap_hover": f"<b>%{{customdata}}</b><br>{year}: %{{text}}<extra></extra>",
         "gap_line_width": widths(gap_locations),
         "gap_line_color": colors(gap_locations),
         "n_values": sum(v is not None for v in vals),
@@ -136,6 +141,7 @@ def choropleth_figure(geojson: dict | str, arrays: dict[str, Any], *, title: str
         "featureidkey": "properties.code",
         "locations": arrays["gap_locations"],
         "z": arrays["gap_z"],
+        "text": arrays["gap_text"],
         "customdata": arrays["gap_names"],
         "hovertemplate": arrays["gap_hover"],
         "colorscale": [[0, MISSING_COLOR], [1, MISSING_COLOR]],
@@ -195,6 +201,7 @@ def patch_paths(arrays: dict[str, Any], *, title: str, crange: tuple[float, floa
         ("data", 0, "marker", "line", "width"): arrays["line_width"],
         ("data", 0, "marker", "line", "color"): arrays["line_color"],
         ("data", 1, "z"): arrays["gap_z"],
+        ("data", 1, "text"): arrays["gap_text"],
         ("data", 1, "hovertemplate"): arrays["gap_hover"],
         ("data", 1, "marker", "line", "width"): arrays["gap_line_width"],
         ("data", 1, "marker", "line", "color"): arrays["gap_line_color"],

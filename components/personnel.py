@@ -23,8 +23,9 @@ PATTERNS = ["", "/", ".", "x", "\\", "+", "-", "|"]
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "star", "triangle-down", "cross", "hexagon"]
 LEVEL_NB = {"country": N_("nasjonalt"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
-MUNICIPALITY_NOTE = N_("Tall per kommune krever nettbasert bygging fra SSB (KOSTRA) – ikke tilgjengelig i denne "
-                       "versjonen av dataene.")
+MUNICIPALITY_NOTE = N_("Årsverk og kompetanse per kommune krever nettbasert bygging fra SSB (KOSTRA-tabellene "
+                       "11996, 14533 og 14534) – ikke tilgjengelig i denne versjonen av dataene. Fastlegetallene "
+                       "per fylke og kommune (SSB 12005) finnes: se «Fastlegelistene i fylkene» nedenfor og kartet.")
 # store.personnel.DIMENSION_NB values (the store has no translations), shown as dimension_name()
 DIMENSION_NAMES = {
     "occupation": N_("yrkesgruppe"), "field": N_("område"), "contract": N_("avtaleform"),
@@ -264,8 +265,11 @@ PANELS = (
      "mode": "stack"},
     {"id": "fysio", "kind": "time", "title": N_("Fysioterapeutårsverk etter virkeområde"),
      "series": "kl_arsverk_fysio_virkeomrade", "mode": "stack"},
-    {"id": "fastleger", "kind": "ind", "title": N_("Fastleger (to dokumenter)"),
-     "indicators": ["kl_fastleger", "ms26_fastleger"]},
+    {"id": "fastleger", "kind": "ind", "title": N_("Fastleger: dokumentene og SSB"),
+     "indicators": ["kl_fastleger", "ms26_fastleger", "kostra_gp_agreements"]},
+    {"id": "fastlegelister", "kind": "ind", "title": N_("Fastlegelistene i fylkene (SSB KOSTRA)"),
+     "indicators": ["kostra_gp_share_no_gp", "kostra_gp_agreements_per10000", "kostra_gp_list_length",
+                    "kostra_gp_reserve_capacity", "kostra_gp_lists_without_gp"]},
     {"id": "utdanning", "kind": "time", "title": N_("Utdanningsløpet: opptak til helse- og sosialutdanninger"),
      "series": "kl_opptak_utdanning", "mode": "line"},
     {"id": "fagprover", "kind": "time", "title": N_("Utdanningsløpet: fagprøvekandidater og avgangselever"),

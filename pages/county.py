@@ -26,7 +26,7 @@ dash.register_page(
     order=2,
 )
 
-DEFAULT_AREA = "befolkning"
+DEFAULT_AREA = "legetjeneste"  # lead with a care service, not with demography
 
 
 def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None, presentasjon=None, **_query):
@@ -59,7 +59,7 @@ def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None,
             ], md=3, className="mb-2"),
             dbc.Col([
                 html.Label(_("Tjenesteområde"), htmlFor="county-area", className="form-label fw-semibold mb-1"),
-                dcc.Dropdown(id="county-area", options=controls.service_area_options(store.service_areas()),
+                dcc.Dropdown(id="county-area", options=controls.service_area_options(store.service_areas("municipality")),
                              value=area or ALL, clearable=False, searchable=False),
             ], md=3, className="mb-2"),
             dbc.Col([

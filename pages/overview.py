@@ -75,7 +75,7 @@ def _controls(state, domain: Domain) -> html.Section:
             html.H2(_("Valg"), className="h5 visually-hidden", id="controls-heading"),
             html.Div([
                 _label(_("Tjenesteområde"), "service-area-dropdown"),
-                dcc.Dropdown(id="service-area-dropdown", options=controls.service_area_options(areas),
+                dcc.Dropdown(id="service-area-dropdown", options=controls.service_area_options(store.service_areas("map")),
                              value=ALL_AREAS, clearable=False, searchable=False),
             ], className="mb-3"),
             html.Div([

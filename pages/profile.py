@@ -26,7 +26,7 @@ dash.register_page(
     order=1,
 )
 
-DEFAULT_AREA = "befolkning"
+DEFAULT_AREA = "alle"  # every indicator, care services first (catalogue order)
 
 
 def layout(knr=None, omrade=None, indikator=None, **_query):
@@ -38,7 +38,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     area = valid_area(raw_area) if raw_area and raw_area != ALL else None
     if raw_area and raw_area != ALL and area is None:
         notes.append(_("Ukjent tjenesteområde «{value}» – viser {area}.").format(
-            value=shown(raw_area), area=controls.area_name(store.service_areas(), DEFAULT_AREA)))
+            value=shown(raw_area), area=_("alle tjenesteområder")))
     if raw_area is None or (raw_area != ALL and area is None):
         area = DEFAULT_AREA if valid_area(DEFAULT_AREA) else None
     area_value = area or ALL
@@ -63,7 +63,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
             dbc.Col([
                 html.Label(_("Tjenesteområde"), htmlFor="profile-area", className="form-label fw-semibold mb-1",
                            id="profile-area-label"),
-                dcc.Dropdown(id="profile-area", options=controls.service_area_options(store.service_areas()),
+                dcc.Dropdown(id="profile-area", options=controls.service_area_options(store.service_areas("municipality")),
                              value=area_value, clearable=False, searchable=False),
             ], md=4, className="mb-2"),
         ], className="profile-controls oa-controls"),

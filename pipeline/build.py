@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import catalog as cat
@@ -40,6 +41,7 @@ TABLES = ["regions", "population", "population_groups", "indicators", "catalog",
 TABLES.append("projection")  # population projection 2027–2040 (pipeline/projected.py)
 TABLES.append("projection_track")  # SSB's national vintages and ours against the observed (pipeline/national.py)
 TABLES += ["seed_areas", "measures"]  # policy-document tables (pipeline/seeds.py)
+TABLES.append("gap_notes")  # why a municipality has no value (KOSTRA tables; pipeline/online.py)
 
 
 class Progress:
@@ -181,13 +183,12 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
               "catalog": catalog, "service_areas": areas, "neighbours": neighbours}
     tables["projection"] = projection
     tables["projection_track"] = track
-    comparison_report = _add_comparison(tables, tmp, log)
+    kostra_out, kostra_inputs = _add_kostra(tables, raw, h, muni_pop, fetched, log)
+    inputs += kostra_inputs
+    comparison_report = _add_comparison(tables, tmp, log, kostra_out["no_interval"])
     tables["indicators"] = prj.append_indicators(tables["indicators"], proj_ind)  # no intervals on projections
     seed = _add_seeds(tables, raw, set(proj_ind["indicator_id"]), log)  # document figures: no intervals either
     inputs += seed.inputs
-    if fetched is not None:  # SSB PxWebApi tables (pipeline/online.py) on 2024 borders
-        from . import online as onl
-        online_out = onl.apply(tables, fetched, h, muni_pop, log)
     log("validerer tabellene mot skjemaene")
     for name, df in tables.items():
         tables[name] = validate(name, df)
@@ -224,19 +225,58 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     manifest["projection"] = projection_report
     manifest["seeds"] = seed.manifest_section()
     if fetched is not None:
-        onl.amend_manifest(manifest, online_out)
+        from . import online as onl
+        onl.amend_manifest(manifest, kostra_out)
+    else:
+        manifest["kostra"] = kostra_out["report"]
+        manifest["sources"].append({**kostra_out["source"], "name": "SSB KOSTRA (kopier av SSBs API-svar i råspeilet)",
+                                    "used_for": ["indicators", "gap_notes"]})
     (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                        encoding="utf-8")
     shutil.copyfile(Path(__file__).with_name("data_readme.md"), tmp / "README.md")
     return manifest
 
 
-def _add_comparison(tables: dict, tmp: Path, log) -> dict:
-    """95 % intervals on the indicators (ci_low, ci_high) and the statistical neighbours (pipeline/comparison.py)."""
+def _add_kostra(tables: dict, raw: Path, h: Harmoniser, muni_pop: pd.DataFrame, fetched, log) -> tuple[dict, list]:
+    """KOSTRA care-service indicators (pipeline/ssb_tables.toml): the tables the raw mirror holds (pipeline/kostra.py)
+    and, in an online build, every declared table fetched from SSB (which supersedes the raw copy of the same
+    table). One engine for both (pipeline/online.py); adds indicators, catalogue rows and gap_notes to `tables`."""
+    from . import kostra
+    from . import online as onl
+    cfg = fetched.config if fetched is not None else onl.load_config(onl.DEFAULT_CONFIG)
+
+    def pop80(year: int) -> pd.Series:  # ages 80–104: see pipeline/kostra.py on the 12209 file's population column
+        p = muni_pop[(muni_pop["year"] == year) & muni_pop["age"].between(80, 104)]
+        return p.groupby("code")["population"].sum()
+    log("leser KOSTRA-tallene i råspeilet (kostra/)")
+    offline = kostra.offline_tables(raw, cfg, pop80)
+    online_ids = {ft.cfg["id"] for ft in fetched.tables} if fetched is not None else set()
+    tabs = [ft for ft in offline if ft.cfg["id"] not in online_ids] + (list(fetched.tables) if fetched else [])
+    combined = onl.Fetched(cfg, tabs, fetched.requests_made if fetched else 0, fetched.cache_hits if fetched else 0,
+                           fetched.base_url if fetched else cfg.get("api", {}).get("base_url", ""))
+    before = set(tables["catalog"]["id"])
+    out = onl.apply(tables, combined, h, muni_pop, log)
+    tables["gap_notes"] = out["gap_notes"]
+    # every page leads with the care services: their indicators come first in the catalogue's order
+    cat = tables["catalog"]
+    new = ~cat["id"].isin(before)
+    order = pd.concat([cat[new], cat[~new]])
+    order["sort_order"] = range(len(order))
+    tables["catalog"] = order.astype({"sort_order": cat["sort_order"].dtype}).reset_index(drop=True)
+    return out, [raw / ft.provenance["file"] for ft in offline if ft.cfg["id"] not in online_ids]
+
+
+def _add_comparison(tables: dict, tmp: Path, log, no_interval=frozenset()) -> dict:
+    """95 % intervals on the indicators (ci_low, ci_high) and the statistical neighbours (pipeline/comparison.py).
+    Indicators declared with ``interval = "none"`` (ratios of two counts that are not a rate of events, such as
+    persons per GP) get none."""
     from . import comparison
     log("beregner 95 %-intervaller og statistiske naboer")
     units = dict(zip(tables["catalog"]["id"], tables["catalog"]["unit"]))
     tables["indicators"] = comparison.add_intervals(tables["indicators"], units)
+    if no_interval:
+        sel = tables["indicators"]["indicator_id"].isin(list(no_interval))
+        tables["indicators"].loc[sel, ["ci_low", "ci_high"]] = np.nan
     nb, feats, report = comparison.build_comparison(tables["indicators"], tmp / "geo" / "municipalities.geojson")
     tables["statistical_neighbours"], tables["comparison_features"] = nb, feats
     return report

@@ -167,6 +167,15 @@ SCHEMAS["measures"] = pa.DataFrameSchema({
     "notes": pa.Column(str), "sort_order": pa.Column("int16", unique=True),
 }, strict=True, ordered=True)
 
+# Why a municipality has no value for an indicator and year (pipeline/online.py: KOSTRA tables)
+SCHEMAS["gap_notes"] = pa.DataFrameSchema({
+    "indicator_id": pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$")),
+    "region_code": pa.Column(str, pa.Check.str_matches(MUNI)),
+    "year": _year,
+    "reason_nb": pa.Column(str, pa.Check.str_length(min_value=1)),
+    "reason_en": pa.Column(str, pa.Check.str_length(min_value=1)),
+}, unique=["indicator_id", "region_code", "year"], strict=True, ordered=True)
+
 
 def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Validate one output table; raise PipelineError naming the table and the first failures."""

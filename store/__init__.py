@@ -37,12 +37,13 @@ __all__ = [
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
     "regions", "region", "counties", "municipalities", "values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
-    "reference_year", "profile_year",
+    "reference_year", "profile_year", "gap_reasons",
 ]
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 _ALIASES = {"fylke": "county", "kommune": "municipality", "land": "country", "landet": "country"}
-PREFERRED_DEFAULT_INDICATOR = "share_80plus"
+# the front page leads with a care service, not with demography (the denominator)
+PREFERRED_DEFAULT_INDICATOR = "kostra_gp_share_no_gp"
 
 _DATA: Data | None = None
 _LOCK = threading.Lock()
@@ -131,8 +132,36 @@ def _indicator_dict(_version: str, indicator_id: str) -> dict | None:
         return None
 
 
-def service_areas() -> pd.DataFrame:
-    return _d().service_areas.copy()
+def service_areas(level: str | None = None) -> pd.DataFrame:
+    """The service areas; with ``level`` only those with at least one indicator that has data at that level
+    (``"map"``: at county or municipality level)."""
+    areas = _d().service_areas
+    if level is None:
+        return areas.copy()
+    return areas[areas["id"].isin(_areas_with_data(_d().version, level))].copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _areas_with_data(_version: str, level: str) -> frozenset:
+    levels = ("county", "municipality") if level == "map" else (_level(level),)
+    have = set()
+    for row in _d().catalog.itertuples():
+        if any(years(str(row.id), lv) for lv in levels):
+            have |= set(row.service_areas)
+    return frozenset(have)
+
+
+def gap_reasons(indicator_id: str, year: int) -> dict[str, tuple[str, str]]:
+    """Municipality code -> (reason_nb, reason_en) for municipalities without a value for the indicator that
+    year, where the pipeline knows why (data/gap_notes.parquet). Empty when nothing is recorded."""
+    g = _d().gap_notes
+    if g.empty:
+        return {}
+    try:
+        sub = g.loc[(indicator_id, int(year))]
+    except (KeyError, TypeError, ValueError):
+        return {}
+    return {str(c): (r.reason_nb, r.reason_en) for c, r in zip(sub.index, sub.itertuples())}
 
 
 def indicators_for(service_area: str | None = None, *, map_levels: bool = False) -> pd.DataFrame:

@@ -60,6 +60,9 @@ OPTIONAL_SCHEMAS: dict[str, dict[str, str]] = {
         "region_code": "str", "neighbour_code": "str", "rank": "int", "distance": "float",
     },
     "comparison_features.parquet": {"region_code": "str", "feature": "str", "value": "float", "z": "float"},
+    # why a municipality has no value for an indicator and year (KOSTRA tables)
+    "gap_notes.parquet": {"indicator_id": "str", "region_code": "str", "year": "int", "reason_nb": "str",
+                          "reason_en": "str"},
 }
 GEO_FILES = {"municipality": "geo/municipalities.geojson", "county": "geo/counties.geojson"}
 MANIFEST = "manifest.json"
@@ -82,6 +85,7 @@ class Data:
     by_indicator: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)
     statistical_neighbours: pd.DataFrame = field(default_factory=pd.DataFrame)
     comparison_features: pd.DataFrame = field(default_factory=pd.DataFrame)
+    gap_notes: pd.DataFrame = field(default_factory=pd.DataFrame)   # index: (indicator_id, year, region_code)
     # (indicator_id, level) -> sorted tuple of years with at least one value
     years: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
@@ -379,6 +383,11 @@ def load(data_dir: Path, expected_counts: tuple[int, int] | None = (EXPECTED_COU
         raise StoreError("koder som ikke er kommuner i regions.parquet", _rel(data_dir, "statistical_neighbours.parquet"))
     data.statistical_neighbours = stat.sort_values(["region_code", "rank"]).reset_index(drop=True)
     data.comparison_features = _read_optional(data_dir, "comparison_features.parquet")
+    gaps = _read_optional(data_dir, "gap_notes.parquet")
+    if len(gaps):
+        if not set(gaps["region_code"]) <= munis:
+            raise StoreError("koder som ikke er kommuner i regions.parquet", _rel(data_dir, "gap_notes.parquet"))
+        data.gap_notes = gaps.set_index(["indicator_id", "year", "region_code"]).sort_index()
     for (ind, level), frame in indicators.groupby(["indicator_id", "level"], sort=False):
         frame = frame.set_index(["year", "region_code"]).sort_index()
         data.by_indicator[(str(ind), str(level))] = frame

@@ -51,16 +51,22 @@ def latest_year(catalog, indicator: str) -> int:
 
 
 # ------------------------------------------------------------------------------------------ 1. the map
-@pytest.mark.parametrize("path,year", [("/", None), ("/?ar=2024", 2024), ("/?ar=2005", 2005)],
-                         ids=["default", "2024", "2005-has-gaps"])
+DEFAULT = "kostra_gp_share_no_gp"  # the front page opens on a care service (issue 11)
+
+
+@pytest.mark.parametrize("path,indicator,year", [("/", DEFAULT, None), ("/?indikator=share_80plus&ar=2024", "share_80plus", 2024),
+                                                 ("/?indikator=share_80plus&ar=2005", "share_80plus", 2005)],
+                         ids=["default-care-service", "2024", "2005-has-gaps"])
 def test_map_draws_every_municipality_and_grey_only_where_data_is_missing(ui, regions, catalog, indicators,
-                                                                          path, year):
-    year = year or latest_year(catalog, "share_80plus")
-    expected_grey = missing_municipalities(indicators, regions, "share_80plus", year)
+                                                                          path, indicator, year):
+    year = year or latest_year(catalog, indicator)
+    expected_grey = missing_municipalities(indicators, regions, indicator, year)
     if year == 2024:
         assert expected_grey == set(), "data/: 2024 is complete on 2024 borders"
     if year == 2005:  # makes sure the grey detection below is exercised
         assert expected_grey, "data/: 2005 has municipalities without data"
+    if path == "/":  # six municipalities whose GP service a host municipality reports
+        assert expected_grey == {"1853", "3336", "4220", "5514", "5518", "5528"}
     all_munis = munis(regions)
     assert len(all_munis) == 357
 
@@ -85,7 +91,7 @@ def test_map_draws_every_municipality_and_grey_only_where_data_is_missing(ui, re
 # ------------------------------------------------------------------------------------------ 2. year slider
 def test_year_slider_keyboard_recolours_map_and_updates_url(ui, regions):
     all_munis = munis(regions)
-    ui.open("/?ar=2024")
+    ui.open("/?indikator=share_80plus&ar=2024")
     ui.wait(lambda: set(ui.fills()) == all_munis and "2024" in ui.map_title(), "map for 2024 never drawn")
     before = ui.fills()
     assert ui.query().get("ar") == "2024"
@@ -116,7 +122,7 @@ def test_year_slider_keyboard_recolours_map_and_updates_url(ui, regions):
 # ------------------------------------------------------------------------------------------ 3. county filter
 def test_county_filter_narrows_map_and_ranked_table(ui, regions):
     names = dict(zip(regions["region_code"], regions["name"]))
-    ui.open("/?ar=2024")
+    ui.open("/?indikator=share_80plus&ar=2024")
     ui.wait(lambda: len(ui.fills()) == 357, "whole-country map never drawn")
     ui.wait(lambda: len(ui.rank_names()) == 357, "ranked table never listed the 357 municipalities")
 
@@ -167,19 +173,19 @@ def test_shared_url_restores_view_and_survives_reload(ui, regions, catalog):
 # ------------------------------------------------------------------------------------------ 5. bad URL
 def test_bad_url_params_show_note_and_default_view(ui, regions, catalog):
     ui.open("/?indikator=nope&ar=abc&fylke=99")
-    ui.wait(lambda: len(ui.fills()) == 357, "default whole-country map never drawn")
+    ui.wait(lambda: len(ui.fills()) == 351, "default whole-country map never drawn (351 with GP figures)")
     note = ui.el("#url-note")
     assert note.is_displayed() and note.get_attribute("role") == "alert"
     for bad in ("nope", "99", "abc"):
         assert f"«{bad}»" in note.text, note.text
-    latest = str(latest_year(catalog, "share_80plus"))
+    latest = str(latest_year(catalog, DEFAULT))
     ui.wait(lambda: latest in ui.map_title(), "default year never shown")
-    assert ui.dropdown_value("indicator-dropdown") == catalog.loc["share_80plus", "name_nb"]
+    assert ui.dropdown_value("indicator-dropdown") == catalog.loc[DEFAULT, "name_nb"]
     assert ui.dropdown_value("county-dropdown") == "Hele landet"
     assert ui.checked_level() == "kommune"
     assert ui.slider_value() == latest
     assert ui.text("h1") == "Kart og trender"
-    assert ui.query() == {"indikator": "share_80plus", "niva": "kommune", "ar": latest}
+    assert ui.query() == {"indikator": DEFAULT, "niva": "kommune", "ar": latest}
     body = ui.text("body")
     for error_text in ("Noe gikk galt", "Fant ikke siden", "Traceback", "Internal Server Error"):
         assert error_text not in body
@@ -191,7 +197,7 @@ def test_bad_url_params_show_note_and_default_view(ui, regions, catalog):
 def test_click_on_map_selects_municipality_for_trend(ui, regions):
     names = dict(zip(regions["region_code"], regions["name"]))
     vestland = munis(regions, "46")
-    ui.open("/?fylke=46&ar=2024")
+    ui.open("/?indikator=share_80plus&fylke=46&ar=2024")
     ui.wait_map(vestland)
     ui.wait(lambda: "Vestland" in ui.text("#trend-heading"), "trend never showed the county")
     assert "Luster" not in ui.text("#trend-heading")

@@ -33,7 +33,11 @@ def test_profile_rows_cover_every_catalogue_indicator_with_a_current_value():
     assert ids == expected
     for r in rows:
         assert r["bench_country"].key in ("better", "worse", "similar", "higher", "lower", "none")
+        if r["value"] is None:  # Utsira reports no 12209 figures: a gap with the reason, never a rank
+            assert r["gap_reason"] and r["rank_all"] is None and r["bench_country"].key == "none"
+            continue
         assert 1 <= r["rank_all"] <= 357 and 1 <= r["rank_county"] <= r["n_county"]
+    assert {r["id"] for r in rows if r["value"] is None} == {"kostra_hjemmetj_80plus", "kostra_institusjon_80plus"}
 
 
 def test_profile_bad_inputs_fall_back():
