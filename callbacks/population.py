@@ -304,13 +304,19 @@ def update_profile(region, year, width, key=None):
 
 
 # --------------------------------------------------------------------------- Hva kreves
-def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None:
-    """(value per 1 000 aged 80+, description) from a catalogue indicator: the region's latest value, else the
-    country's. None when the indicator has no usable value."""
+def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str, str] | None:
+    """(value, unit, description) from a catalogue coverage indicator: the region's latest value, else its
+    county's (for a municipality), else the country's. Unit "per1000" for «per 1 000 aged 80+» indicators,
+    "per100" for the KOSTRA shares of residents 80+ (percent). None when the indicator has no usable value."""
     ind = store.indicator(indicator_id)
-    if not ind or ind.get("unit") != "per1000":
+    if not ind or ind.get("unit") not in ("per1000", "percent"):
         return None
-    for c in ([code] if code != COUNTRY else []) + [COUNTRY]:
+    unit = "per1000" if ind.get("unit") == "per1000" else "per100"
+    reg0 = store.region(code) if code != COUNTRY else None
+    chain = [code] if code != COUNTRY else []
+    if reg0 and reg0["level"] == "municipality" and unit == "per100":
+        chain.append(reg0["county_code"])
+    for c in chain + [COUNTRY]:
         reg = store.region(c)
         if not reg:
             continue
@@ -324,9 +330,10 @@ def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None
             text = _("«{indicator}», {where} {year}; kilde: {source}").format(
                 indicator=pick(ind, "name"), where=where, year=years[-1], source=ind["source"])
             if c != code:
-                text += "; " + _("landstallet brukt for {region}, egen dekning kan avvike").format(
+                text += "; " + (_("landstallet brukt for {region}, egen dekning kan avvike") if c == COUNTRY else
+                                _("fylkets tall brukt for {region}, som mangler eget tall")).format(
                     region=_title_name(code))
-            return float(v.iloc[0]), text
+            return float(v.iloc[0]), unit, text
     return None
 
 
@@ -361,9 +368,11 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
         if got is None:
             out["error"] = _("Indikatoren i katalogen har ingen verdi som kan brukes. Velg «Egen verdi».")
             return out
-        coverage, basis_text = needc.Coverage(got[0], "per1000"), got[1]
+        coverage, basis_text = needc.Coverage(got[0], got[1]), got[2]
         age = out["age"] = "80+"
-        if "rsverk" in str((store.indicator(basis) or {}).get("name_nb", "")):
+        if got[1] == "per100":   # a KOSTRA share of residents 80+: people receiving the service
+            what = out["what"] = "mottakere"
+        elif "rsverk" in str((store.indicator(basis) or {}).get("name_nb", "")):
             what = out["what"] = "arsverk"
     else:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -436,6 +445,129 @@ def download_need(n_clicks, region, basis, value, unit, what, age):
                             assumptions=r["assumptions"], source=r["source"])
     code = valid_region(region)
     return {"content": csv_text, "filename": f"omsorgsatlas-hva-kreves-{code}.csv", "type": "text/csv"}
+
+
+# --------------------------------------------------------------------------- Hva kreves: dagens dekning (KOSTRA)
+def _share(indicator_id: str, code: str) -> tuple[float | None, int | None]:
+    """The region's latest value of a catalogue share (%), or (None, None) when it has none."""
+    reg = store.region(code)
+    if not reg:
+        return None, None
+    years = store.years(indicator_id, reg["level"])
+    if not years:
+        return None, None
+    frame = store.values(indicator_id, reg["level"], years[-1])
+    v = frame.loc[frame["region_code"] == code, "value"]
+    if len(v) and v.notna().iloc[0] and np.isfinite(float(v.iloc[0])):
+        return float(v.iloc[0]), int(years[-1])
+    return None, int(years[-1])
+
+
+def valid_coverage_basis(basis: Any, code: str) -> str:
+    """egen / fylke / land, restricted to what the region has: a county has no «fylke» (its own is the
+    county's), the country only «land»."""
+    basis = basis if isinstance(basis, str) and basis in needc.COVERAGE_BASES else "egen"
+    if code == COUNTRY:
+        return "land"
+    if len(code) == 2 and basis == "fylke":
+        return "egen"
+    return basis
+
+
+def kostra_services(code: str, basis: str) -> list[needc.ServiceCoverage]:
+    """The coverage per KOSTRA service for the basis. A municipality without its own figure gets its county's
+    (then the country's), with a note naming the reason; nothing is ever made up."""
+    reg = store.region(code) if code != COUNTRY else None
+    county = reg["county_code"] if reg and reg["level"] == "municipality" else None
+    chain = {"egen": [code] + ([county] if county else []) + ([COUNTRY] if code != COUNTRY else []),
+             "fylke": ([county] if county else [code]) + [COUNTRY], "land": [COUNTRY]}[basis]
+    out = []
+    for iid, _label, _lower in needc.KOSTRA_COVERAGE:
+        if not store.indicator(iid):
+            out.append(needc.ServiceCoverage(iid, None, "", basis, None,
+                                             _("indikatoren finnes ikke i denne databyggingen")))
+            continue
+        note = ""
+        for i, c in enumerate(chain):
+            share, year = _share(iid, c)
+            if share is not None:
+                used = "land" if c == COUNTRY else ("fylke" if len(c) == 2 and c != code else basis)
+                if i > 0:
+                    reasons = store.gap_reasons(iid, year or 0) if len(chain[0]) == 4 else {}
+                    why = pick({"reason_nb": reasons[chain[0]][0], "reason_en": reasons[chain[0]][1]}, "reason") \
+                        if chain[0] in reasons else _("tallet mangler")
+                    why = why.rstrip(".")
+                    note = _("{region} har ikke eget tall for «{indicator}» i {year} ({why}); {fallback} dekning er "
+                             "brukt i stedet.").format(region=_title_name(chain[0]), indicator=pick(store.indicator(iid), "name"),
+                                                       year=year, why=why[:1].lower() + why[1:],
+                                                       fallback=_("fylkets") if used == "fylke" else _("landets"))
+                where = _("landet") if c == COUNTRY else _title_name(c)
+                out.append(needc.ServiceCoverage(iid, share, where, used, year, note))
+                break
+        else:
+            out.append(needc.ServiceCoverage(iid, None, "", basis, None, _("ingen tall for regionen, fylket eller landet")))
+    return out
+
+
+def compute_kostra_need(region, basis) -> dict:
+    """Everything the KOSTRA block shows: basis (validated), services, rows, headers, cells, notes,
+    assumptions, source, options (the basis radio for this region)."""
+    d = dem.load()
+    code = valid_region(region)
+    basis = valid_coverage_basis(basis, code)
+    services = kostra_services(code, basis)
+    series = dem.group_series(code).set_index("year")
+    pop = {int(y): float(v) for y, v in series["80+"].items() if v == v}
+    band = band_by_year(series, "80+")
+    rows = needc.coverage_need_rows(services, pop, d.last_observed, band=band)
+    labels = {iid: label for iid, label, _lower in needc.KOSTRA_COVERAGE}
+    lower = {iid: low for iid, _label, low in needc.KOSTRA_COVERAGE}
+    headers, cells = needc.coverage_table_cells(rows, services, labels)
+    reg = store.region(code) if code != COUNTRY else None
+    options = []
+    if code != COUNTRY:
+        options.append({"label": _("{region}: egen dekning").format(region=_title_name(code)), "value": "egen"})
+    if reg and reg["level"] == "municipality":
+        options.append({"label": _("Med fylkets dekning ({county})").format(county=_title_name(reg["county_code"])),
+                        "value": "fylke"})
+    options.append({"label": _("Med landets dekning"), "value": "land"})
+    notes = [s.note for s in services if s.note]
+    variant = dem.variant_label(d.variant.get(code))
+    return {
+        "region_name": _title_name(code), "basis": basis, "services": services, "rows": rows, "headers": headers,
+        "cells": cells, "notes": notes, "options": options,
+        "assumptions": needc.coverage_assumptions(services, lower, base_year=d.last_observed, variant_label=variant,
+                                                  band_text=need_band_text() if band else None),
+        "source": _("Dekning: SSB, KOSTRA tabell 12209 (Pleie og omsorg – nøkkeltall), 2025, NLOD 2.0. Befolkning: "
+                    "{source} (registrert til og med {last}); {next}–{end}: {variant}. Beregning: Omsorgsatlas.").format(
+            source=_(SSB_SOURCE), last=d.last_observed, next=d.last_observed + 1, end=int(d.years[-1]),
+            variant=variant),
+    }
+
+
+@callback(
+    output=dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
+                message=Output("need-kostra-message", "children"), table=Output("need-kostra-table", "children"),
+                assumptions=Output("need-kostra-assumptions", "children"),
+                source=Output("need-kostra-source", "children")),
+    inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
+)
+def update_kostra_need(region, basis):
+    """Residents and recipients 80+ needed in 2030/2035/2040 with today's coverage (own, county's or country's)."""
+    r = compute_kostra_need(region, basis)
+    if not any(s.share_pct is not None for s in r["services"]):
+        msg = dbc.Alert(_("Ingen dekningsgrad fra KOSTRA kan brukes for {region}.").format(region=r["region_name"]),
+                        color="info", className="py-2 mb-2")
+        return {"options": r["options"], "value": r["basis"], "message": msg, "table": None,
+                "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
+    msg = dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(r["notes"])], color="warning",
+                    className="py-2 mb-2") if r["notes"] else None
+    table = html_table(r["headers"], [[html.Th(c[0], scope="row")] + c[1:] for c in r["cells"]],
+                       numeric=range(1, len(r["headers"])), table_id="need-kostra-table-table",
+                       caption=_("Mottakere og beboere 80 år og over som trengs med dagens dekning, {region} "
+                                 "(framskr. = framskrevet)").format(region=r["region_name"]))
+    return {"options": r["options"], "value": r["basis"], "message": msg, "table": table,
+            "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
 
 
 # --------------------------------------------------------------------------- Hvor godt traff framskrivingene?

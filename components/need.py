@@ -202,3 +202,93 @@ def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str
         _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}.").format(
             year=base_year, variant=variant_label),
     ] + ([band_text] if band_text else [])
+
+
+# ------------------------------------------------------------------------------------------ KOSTRA coverage
+# «Med dagens dekning» (issue 11): the municipality's own 2025 coverage from SSB KOSTRA 12209 × its projected
+# 80+. Each entry: catalogue indicator id (a share of residents 80+, %), what it counts (bokmål msgids).
+KOSTRA_COVERAGE = (
+    ("kostra_hjemmetj_80plus", N_("Mottakere av hjemmetjenester 80+"), N_("mottakere av hjemmetjenester")),
+    ("kostra_institusjon_80plus", N_("Beboere i institusjon 80+"), N_("beboere med institusjonsopphold")),
+)
+COVERAGE_BASES = {"egen": N_("Egen dekning"), "fylke": N_("Fylkets dekning"), "land": N_("Landets dekning")}
+
+
+@dataclass(frozen=True)
+class ServiceCoverage:
+    indicator_id: str
+    share_pct: float | None      # None: no figure for the chosen basis (a gap, never filled)
+    where: str                   # whose coverage: region name, county name, «landet»
+    level: str                   # "egen" / "fylke" / "land": the basis actually used for this service
+    year: int | None
+    note: str = ""               # why the basis differs from the one asked for, or why there is no figure
+
+
+def coverage_need_rows(services: list[ServiceCoverage], population_by_year: dict[int, float], base_year: int,
+                       band: tuple[dict[int, float], dict[int, float]] | None = None,
+                       years=TARGET_YEARS) -> list[dict]:
+    """One row per year (base year first): year, population (80+), projected (bool) and per service
+    ``need[indicator_id]`` = share × population (None without a share), with ``low``/``high`` from the band in
+    projected years. The base-year need is the reconstructed number today (share × today's 80+)."""
+    rows = []
+    for y in (base_year, *years):
+        p = population_by_year.get(y)
+        if p is None or not math.isfinite(p):
+            continue
+        row = {"year": int(y), "population": float(p), "projected": y > base_year, "need": {}, "low": {}, "high": {}}
+        for s in services:
+            if s.share_pct is None:
+                row["need"][s.indicator_id] = None
+                continue
+            f = s.share_pct / 100.0
+            row["need"][s.indicator_id] = f * p
+            if band is not None and y > base_year and y in band[0] and y in band[1]:
+                row["low"][s.indicator_id], row["high"][s.indicator_id] = f * band[0][y], f * band[1][y]
+        rows.append(row)
+    return rows
+
+
+def coverage_table_cells(rows: list[dict], services: list[ServiceCoverage], labels: dict[str, str]) -> tuple[
+        list[str], list[list[str]]]:
+    """Headers and cells: År | Innbyggere 80+ | per service: number needed, lav–høy."""
+    headers = [_("År"), _("Innbyggere 80+")]
+    for s in services:
+        headers += [_(labels[s.indicator_id]), _("{what}: lav–høy").format(what=_(labels[s.indicator_id]))]
+    cells = []
+    for r in rows:
+        year = (_("{year} (framskr.)") if r["projected"] else _("{year} (i dag)")).format(year=r["year"])
+        row = [year, format_number(r["population"])]
+        for s in services:
+            n = r["need"].get(s.indicator_id)
+            row.append(format_number(n) if n is not None else "–")
+            lo, hi = r["low"].get(s.indicator_id), r["high"].get(s.indicator_id)
+            row.append(f"{format_number(lo)}–{format_number(hi)}" if lo is not None and hi is not None else "–")
+        cells.append(row)
+    return headers, cells
+
+
+def coverage_assumptions(services: list[ServiceCoverage], labels_lower: dict[str, str], *, base_year: int,
+                         variant_label: str, band_text: str | None) -> list[str]:
+    """Method and assumptions of the KOSTRA block, in the UI language."""
+    out = []
+    for s in services:
+        what = _(labels_lower[s.indicator_id])
+        if s.share_pct is None:
+            text = _("{what}: ingen dekningsgrad å bruke ({note}).").format(what=what, note=s.note or _("mangler"))
+            out.append(text[:1].upper() + text[1:])
+            continue
+        text = _("{what}: {share} av innbyggerne 80 år og over i {year} ({where}; SSB KOSTRA, tabell 12209).").format(
+            what=what, share=format_percent(s.share_pct, 1), year=s.year, where=s.where)
+        out.append(text[:1].upper() + text[1:] + (" " + s.note if s.note else ""))
+    out += [
+        _("Antallet i {year} er rekonstruert som andel × innbyggere 80+ 1. januar {year}: SSB publiserer bare "
+          "andelen, ikke antallet.").format(year=base_year),
+        _("Dekningen holdes uendret til 2040; behovet endres bare med antall innbyggere 80 år og over. Endringer "
+          "i helse, tilbud, teknologi og alderssammensetningen innen 80+ er ikke med."),
+        _("Hjemmetjenester og institusjon telles hver for seg og kan ikke legges sammen: én person kan ha begge i "
+          "løpet av året."),
+        _("Innbyggere 80+ etter {year}: {variant}.").format(year=base_year, variant=variant_label),
+    ]
+    if band_text:
+        out.append(band_text)
+    return out

@@ -66,8 +66,9 @@ def year_marks(first: int, last_observed: int, last: int) -> dict:
 
 
 def coverage_indicators() -> list[dict]:
-    """Catalogue indicators that express coverage per 1 000 inhabitants aged 80+ (unit 'per1000' and 80+ in the
-    name, definition or notes). Empty until such an indicator is in the catalogue."""
+    """Catalogue indicators that express coverage of inhabitants aged 80+: per 1 000 (unit 'per1000' and 80+ in
+    the name, definition or notes), then the KOSTRA shares of residents 80+ (components.need.KOSTRA_COVERAGE)
+    that the catalogue holds."""
     cat = store.catalog()
     out = []
     for r in cat.itertuples():
@@ -76,6 +77,10 @@ def coverage_indicators() -> list[dict]:
         text = " ".join(str(x or "") for x in (r.name_nb, r.definition_nb, r.notes))
         if "80+" in text or "80 år" in text:
             out.append({"id": str(r.id), "name": pick(r, "name")})
+    ids = set(cat.index) if cat.index.name == "id" else set(cat["id"])
+    for iid, _label, _lower in needc.KOSTRA_COVERAGE:
+        if iid in ids:
+            out.append({"id": iid, "name": pick(store.indicator(iid), "name")})
     return out
 
 
@@ -171,10 +176,34 @@ def _need_section(indicators: list[dict]):
     catalogue_note = (
         _("Katalogen har ennå ingen indikator for dekningsgrad per 1 000 innbyggere 80 år og over, så bare egen "
           "verdi kan velges.") if not indicators else
-        _("Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for landet.")
+        _("Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for fylket (KOSTRA-andelene) "
+          "eller landet.")
     )
+    kostra = html.Div([
+        html.H3(_("Med dagens dekning fra KOSTRA"), className="h5", id="need-kostra-heading"),
+        html.P(_("Hvor mange innbyggere 80 år og over vil motta hjemmetjenester eller bo i institusjon i 2030, 2035 og "
+                 "2040 hvis kommunens dekning fra 2025 holder? Dekningen er SSBs KOSTRA-tall (andel av innbyggerne "
+                 "80 år og over); fylkets og landets dekning kan velges til sammenligning."), className="mb-2"),
+        dbc.Row([
+            dbc.Col(html.Fieldset([
+                html.Legend(_("Dekning"), className="form-label fw-semibold mb-1 fs-6"),
+                dbc.RadioItems(id="need-kostra-basis", value="egen", name="need-kostra-basis",
+                               options=[{"label": _(v), "value": k} for k, v in needc.COVERAGE_BASES.items()]),
+            ]), md=12, lg=3, className="oa-controls"),
+            dbc.Col([
+                html.Div(id="need-kostra-message", role="status", **{"aria-live": "polite"}),
+                html.Div(id="need-kostra-table", className="table-scroll mb-2", tabIndex="0", role="region",
+                         **{"aria-label": _("Tabell: mottakere og beboere 80+ med dagens dekning")}),
+                html.H4(_("Metode og forutsetninger"), className="h6 mt-2"),
+                html.Ul(id="need-kostra-assumptions", className="small"),
+                html.P(id="need-kostra-source", className="source-line small"),
+            ], md=12, lg=9),
+        ]),
+    ], className="mb-4", id="need-kostra")
     return html.Section([
         html.H2(_("Hva kreves?"), className="h4", id="need-heading"),
+        kostra,
+        html.H3(_("Med en dekningsgrad du velger"), className="h5", id="need-own-heading"),
         html.P(_("Hvor mange årsverk, mottakere eller plasser trengs i 2030, 2035 og 2040 hvis dagens dekning "
                  "per innbygger i aldersgruppen holder? Velg grunnlag og skriv inn en dekningsgrad."), className="mb-2"),
         dbc.Row([

@@ -315,3 +315,82 @@ def test_layout_has_the_track_section_and_reads_its_url_parameters():
     assert "befolkning-treffsikkerhet" in lay
     assert "hovedalternativet (MMMM)" in lay and "avstemt mot SSB" in lay and "5 års grunnlag" in lay
     assert "2016→2026" in lay
+
+
+# ------------------------------------------------------------------------------------------ Hva kreves: KOSTRA coverage
+def _share(iid, code):
+    ind = pd.read_parquet(store.init().data_dir / "indicators.parquet")
+    v = ind[(ind.indicator_id == iid) & (ind.region_code == code)]
+    return None if v.empty else float(v["value"].iloc[-1])
+
+
+def test_kostra_need_uses_the_municipality_s_own_coverage():
+    r = cb.compute_kostra_need("4601", "egen")
+    s = dem.group_series("4601").set_index("year")
+    h = _share("kostra_hjemmetj_80plus", "4601")
+    inst = _share("kostra_institusjon_80plus", "4601")
+    assert [x.share_pct for x in r["services"]] == [h, inst] and {x.level for x in r["services"]} == {"egen"}
+    last = r["rows"][-1]
+    assert last["year"] == 2040 and last["need"]["kostra_hjemmetj_80plus"] == pytest.approx(h / 100 * s.loc[2040, "80+"])
+    assert last["low"]["kostra_institusjon_80plus"] == pytest.approx(inst / 100 * s.loc[2040, "80+_low"])
+    assert r["rows"][0]["year"] == 2026 and r["rows"][0]["low"] == {}      # today: no band
+    assert [x["year"] for x in r["rows"]] == [2026, 2030, 2035, 2040] and not r["notes"]
+    out = cb.update_kostra_need("4601", "egen")
+    assert out["message"] is None and "Bergen: egen dekning" in _text(out["options"])
+    txt = _text(out["table"]) + _text(out["assumptions"])
+    assert "Mottakere av hjemmetjenester 80+" in txt and "rekonstruert" in txt and "kan ikke legges sammen" in txt
+    assert "12209" in out["source"]
+
+
+def test_kostra_need_with_the_county_s_and_the_country_s_coverage():
+    c = cb.compute_kostra_need("4601", "fylke")
+    assert c["services"][0].share_pct == pytest.approx(_share("kostra_hjemmetj_80plus", "46"))
+    assert c["services"][0].where == "Vestland" and c["services"][0].level == "fylke"
+    n = cb.compute_kostra_need("4601", "land")
+    assert n["services"][1].share_pct == pytest.approx(_share("kostra_institusjon_80plus", "NO"))
+    assert "Med landets dekning" in _text(cb.update_kostra_need("4601", "land")["options"])
+    # the country has only its own; a county has no «fylke» of its own; junk falls back to «egen»
+    assert cb.compute_kostra_need("NO", "egen")["basis"] == "land"
+    assert [o["value"] for o in cb.compute_kostra_need("NO", "egen")["options"]] == ["land"]
+    assert cb.compute_kostra_need("46", "fylke")["basis"] == "egen"
+    assert cb.compute_kostra_need("4601", ["x"])["basis"] == "egen"
+
+
+@pytest.mark.parametrize("code,missing", [("1151", {"kostra_hjemmetj_80plus", "kostra_institusjon_80plus"}),
+                                          ("1816", {"kostra_institusjon_80plus"})])
+def test_kostra_need_without_an_own_figure_gets_the_county_s_with_a_note(code, missing):
+    """Utsira (1151) has no KOSTRA figures for 2025, Vevelstad (1816) no institution figure: the county's
+    coverage is used instead and the note says so with SSB's reason; nothing is made up."""
+    assert all(_share(iid, code) is None for iid in missing)
+    r = cb.compute_kostra_need(code, "egen")
+    county = store.region(code)["county_code"]
+    for s in r["services"]:
+        if s.indicator_id in missing:
+            assert s.level == "fylke" and s.share_pct == pytest.approx(_share(s.indicator_id, county))
+            assert "har ikke eget tall" in s.note and "fylkets dekning er brukt i stedet" in s.note
+        else:
+            assert s.level == "egen" and s.share_pct == pytest.approx(_share(s.indicator_id, code))
+    out = cb.update_kostra_need(code, "egen")
+    msg = _text(out["message"])
+    assert "har ikke eget tall" in msg
+    assert ("ikke rapportert" if code == "1151" else "mangler eller er skjult") in msg  # SSB's reason, from gap_notes
+
+
+def test_kostra_need_without_the_indicators_is_a_message_not_numbers(monkeypatch):
+    """Fixture: a catalogue without the KOSTRA ids (as before they were added)."""
+    real = store.indicator
+    monkeypatch.setattr(store, "indicator", lambda iid: None if iid.startswith("kostra_") else real(iid))
+    out = cb.update_kostra_need("4601", "egen")
+    assert "Ingen dekningsgrad fra KOSTRA" in _text(out["message"]) and out["table"] is None
+    assert "finnes ikke i denne databyggingen" in _text(out["assumptions"])
+
+
+def test_catalogue_coverage_accepts_the_kostra_shares():
+    ids = [i["id"] for i in page.coverage_indicators()]
+    assert {"kostra_hjemmetj_80plus", "kostra_institusjon_80plus"} <= set(ids)
+    v, unit, text = cb.catalogue_coverage("kostra_hjemmetj_80plus", "4601")
+    assert unit == "per100" and v == pytest.approx(_share("kostra_hjemmetj_80plus", "4601")) and "Bergen" in text
+    v, unit, text = cb.catalogue_coverage("kostra_hjemmetj_80plus", "1151")
+    assert v == pytest.approx(_share("kostra_hjemmetj_80plus", "11")) and "fylkets tall" in text
+    out = cb.update_need("4601", "kostra_institusjon_80plus", "", "per1000", "arsverk", "67+")
+    assert out["message"] is None and "Mottakere" in _text(out["table"])
