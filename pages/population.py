@@ -156,7 +156,7 @@ def track_section(age: str, vintage: str, vintages: list[int]):
                     md=4),
             dbc.Col([_label(_("Framskriving (startår)"), "track-vintage"),
                      dcc.Dropdown(id="track-vintage", options=vint_opts, value=vintage, clearable=False,
-                                  searchable=False)], md=4),
+                                  searchable=True)], md=4),
         ], className="mb-2 oa-controls"),
         html.P(id="track-summary", className="mb-2", role="status", **{"aria-live": "polite"}),
         *_figure_block("track", _("Treffsikkerhet"), _("Linjediagram: avvik fra registrert befolkning"),
