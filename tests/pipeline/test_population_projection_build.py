@@ -229,3 +229,26 @@ def test_track_record_cut_off_our_backtest_sees_no_data_after_its_base_year(inpu
     # and the observed side reaches 2026: horizons 1..12 from 2014
     ours = full[(full.source == "omsorgsatlas") & (full.vintage == 2014)]
     assert sorted(ours["horizon"].unique()) == list(range(1, 13))
+
+
+def test_calibrated_backtest_uses_only_the_vintage_published_in_its_start_year(inputs, vintages):
+    """The calibrated backtest from 2014 is raked to SSB's 2014 vintage: later vintages (which saw the
+    observed years) are never used, and without the start year's vintage it refuses rather than guess."""
+    pop, regions = inputs
+    only_2014 = vintages[vintages.vintage == 2014]
+    method = prj.calibrated_method(only_2014)
+    out = method(pop[pop.year <= 2014], regions, 2014, 2016)
+    nat = out[(out.level == "country") & (out.year == 2016)]["population"].sum()
+    want = only_2014[(only_2014.alternative == "MMMM") & (only_2014.year == 2016)]["population"].sum()
+    assert nat == pytest.approx(want, abs=0.01)
+    with pytest.raises(PipelineError, match="2016"):
+        method(pop[pop.year <= 2016], regions, 2016, 2018)
+
+
+def test_committed_catalogue_names_the_variant_of_every_projected_indicator(data_dir):
+    cat = pd.read_parquet(data_dir / "catalog.parquet")
+    proj = cat[cat["id"].str.endswith("_projected")]
+    assert len(proj) == 3
+    for r in proj.itertuples():
+        assert "kalibrert_mmmm" in r.definition_nb and "kalibrert_mmmm" in r.notes, r.id
+        assert "avstemt mot SSBs nasjonale framskriving 2026" in r.source, r.id
