@@ -99,9 +99,9 @@ SCHEMAS = {
         unique=["variant", "level", "region_code", "year", "age"], strict=True, ordered=True),
     "projection_track": pa.DataFrameSchema({
         "source": pa.Column(str, pa.Check.isin(["ssb", "omsorgsatlas"])),
-        "vintage": pa.Column("int16", pa.Check.in_range(2005, 2022)),
+        "vintage": pa.Column("int16", pa.Check.in_range(2005, 2100)),
         "alternative": pa.Column(str, pa.Check.isin(["MMMM", "LLML", "HHMH", ""])),
-        "year": pa.Column("int16", pa.Check.in_range(2006, 2026)),
+        "year": pa.Column("int16", pa.Check.in_range(2006, 2100)),
         "horizon": pa.Column("int16", pa.Check.ge(1)),
         "age_group": pa.Column(str, pa.Check.isin(["total", "0-19", "20-66", "67-79", "80-89", "90+", "67+", "80+"])),
         "projected": pa.Column("float64", pa.Check.ge(0)),
