@@ -394,3 +394,19 @@ def test_catalogue_coverage_accepts_the_kostra_shares():
     assert v == pytest.approx(_share("kostra_hjemmetj_80plus", "11")) and "fylkets tall" in text
     out = cb.update_need("4601", "kostra_institusjon_80plus", "", "per1000", "arsverk", "67+")
     assert out["message"] is None and "Mottakere" in _text(out["table"])
+
+
+def test_missing_track_record_is_a_message_not_a_traceback(tmp_path, data_dir):
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    (copy / "projection_track.parquet").unlink()
+    try:
+        store.init(copy, reload=True)
+        dem.reset()
+        assert "Hvor godt traff framskrivingene?" in _text(page.layout())
+        out = cb.update_track("80+", "alle")
+        assert "Sammenligningen kan ikke vises" in out["summary"] and "filen mangler" in out["summary"]
+        assert "Bergen" in cb.update_summary("4601")["heading"]   # the rest of the page still works
+    finally:
+        store.init(data_dir, reload=True)
+        dem.reset()
