@@ -454,8 +454,13 @@ def build_groups(params) -> ChartResult:
                 [(_num(r[c]) / _num(base[c]) * 100) if (base is not None and _num(base[c]) and _num(r[c]) is not None)
                  else None for c in cols] for _i, r in s.iterrows()]
     else:
+        band = [c for c in cols if f"{c}_low" in s.columns]
         columns += [Column(c, _("personer"), 0) for c in cols]
+        columns += [Column(_("{group}, lavt alternativ").format(group=c), _("personer"), 0) for c in band]
+        columns += [Column(_("{group}, høyt alternativ").format(group=c), _("personer"), 0) for c in band]
         rows = [[int(r["year"]), _("ja") if r["projected"] else _("nei")] + [_num(r[c]) for c in cols]
+                + [_num(r[f"{c}_low"]) if r["projected"] else None for c in band]
+                + [_num(r[f"{c}_high"]) if r["projected"] else None for c in band]
                 for _i, r in s.iterrows()]
     source, src, extra = _pop_source(st.region)
     table = ExportTable(title=title, columns=columns, rows=rows, source=src, licence="NLOD 2.0", notes=extra)
@@ -473,14 +478,67 @@ def build_care(params) -> ChartResult:
     codes = pop.comparison_codes(st.region)
     title = (fig.get("layout", {}).get("title", {}) or {}).get("text") or _("Omsorgsressurs")
     years = [int(y) for y in d.years]
-    series = {c: dict(zip(dem.group_series(c)["year"].astype(int), dem.group_series(c)["care_ratio"])) for c in codes}
+    frames = {c: dem.group_series(c) for c in codes}
+    series = {c: dict(zip(f["year"].astype(int), f["care_ratio"])) for c, f in frames.items()}
     columns = [Column(_("År"), decimals=0), Column(_("Framskrevet"))] + [
         Column(pop._title_name(c), _("personer 20–66 per person 80+"), 1) for c in codes]
-    rows = [[y, _("ja") if d.is_projected(y) else _("nei")] + [_num(series[c].get(y)) for c in codes] for y in years]
+    first = frames[codes[0]]
+    band = "care_ratio_low" in first.columns
+    if band:
+        lows = dict(zip(first["year"].astype(int), first["care_ratio_low"]))
+        highs = dict(zip(first["year"].astype(int), first["care_ratio_high"]))
+        columns += [Column(_("{name}, laveste alternativ").format(name=pop._title_name(codes[0])),
+                           _("personer 20–66 per person 80+"), 1),
+                    Column(_("{name}, høyeste alternativ").format(name=pop._title_name(codes[0])),
+                           _("personer 20–66 per person 80+"), 1)]
+    rows = [[y, _("ja") if d.is_projected(y) else _("nei")] + [_num(series[c].get(y)) for c in codes]
+            + ([_num(lows.get(y)) if d.is_projected(y) else None, _num(highs.get(y)) if d.is_projected(y) else None]
+               if band else []) for y in years]
     source, src, extra = _pop_source(st.region)
     table = ExportTable(title=title, columns=columns, rows=rows, source=src, licence="NLOD 2.0", notes=extra)
     return ChartResult("befolkning-omsorgsressurs", title, fig, source, table, _pop_query(st, mode),
                        label=str(out["care_label"]), notes=notes, level="municipality")
+
+
+def build_track(params) -> ChartResult:
+    """«Hvor godt traff framskrivingene?»: ?aldersgruppe=80+&argang=2014 (default 80+, every vintage)."""
+    from callbacks import population as pop
+    from components import track as trackc
+    from store import demography as dem
+
+    notes: list[str] = []
+    raw_age = _first(params, "aldersgruppe", notes)
+    raw_vintage = _first(params, "argang", notes)
+    age, vintage = pop.valid_track(raw_age, raw_vintage)
+    if raw_age is not None and raw_age != age:
+        notes.append(_("Ukjent aldersgruppe «{value}» – viser {age}.").format(value=shown(raw_age),
+                                                                             age=trackc.age_label(age)))
+    if raw_vintage is not None and raw_vintage != vintage:
+        notes.append(_("Ukjent framskriving «{value}» – viser alle årganger.").format(value=shown(raw_vintage)))
+    out = pop.update_track(age, vintage)
+    view = dem.track_view(age)
+    if vintage != trackc.ALL:
+        view = view[view["vintage"] == int(vintage)]
+    columns = [Column(_("Framskriving"), decimals=0), Column(_("År"), decimals=0), Column(_("År fram"), decimals=0),
+               Column(_("Registrert"), _("personer"), 0), Column(_("SSB hovedalternativ"), _("personer"), 0),
+               Column(_("SSB avvik"), "%", 2), Column(_("SSB lav nasjonal vekst, avvik"), "%", 2),
+               Column(_("SSB høy nasjonal vekst, avvik"), "%", 2), Column(_("Omsorgsatlas' metode"), _("personer"), 0),
+               Column(_("Omsorgsatlas avvik"), "%", 2)]
+    rows = [[int(r.vintage), int(r.year), int(r.horizon), _num(r.observed), _num(r.ssb_projected), _num(r.ssb_error),
+             _num(r.ssb_error_low), _num(r.ssb_error_high), _num(r.ours_projected), _num(r.ours_error)]
+            for r in view.itertuples(index=False)]
+    title = out["figure"].get("layout", {}).get("title", {}).get("text") or _("Hvor godt traff framskrivingene?")
+    src = _("SSB, nasjonale befolkningsframskrivinger 2005–2022 og befolkning 1. januar (tabell 07459)")
+    table = ExportTable(title=title, columns=columns, rows=rows, source=src, licence="NLOD 2.0",
+                        notes=_("Avvik = framskrevet / registrert − 1. Omsorgsatlas: vår metode kjørt fra "
+                                "framskrivingens startår med bare data fram til startåret."))
+    query = {}
+    if age != trackc.DEFAULT_AGE:
+        query["aldersgruppe"] = age
+    if vintage != trackc.ALL:
+        query["argang"] = vintage
+    return ChartResult("befolkning-treffsikkerhet", title, out["figure"], source_text([src], ["NLOD 2.0"]), table,
+                       query, label=str(out["label"]), notes=notes, level="country")
 
 
 # ============================================================================ «Personell og kompetanse» (/personell)
@@ -629,6 +687,8 @@ register(ChartSpec("befolkning-eldre", "/befolkning", N_("Eldre over tid"), "gro
                    ("kommune", "fylke", POP_MODE_PARAM)))
 register(ChartSpec("befolkning-omsorgsressurs", "/befolkning", N_("Omsorgsressurs"), "care-heading", build_care,
                    ("kommune", "fylke")))
+register(ChartSpec("befolkning-treffsikkerhet", "/befolkning", N_("Hvor godt traff framskrivingene?"), "track-heading",
+                   build_track, ("aldersgruppe", "argang"), height=560))
 
 
 def _register_personnel() -> None:

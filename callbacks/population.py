@@ -25,6 +25,7 @@ from callbacks._cache import CODE_VERSION, memoize
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
+from components import track as trackc
 from components.format import format_number, format_percent
 from components.mapfig import empty_figure
 from components.popstate import COUNTRY
@@ -94,7 +95,8 @@ def source_line(code: str):
 
 
 # --------------------------------------------------------------------------- summary (region only)
-def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0, growth: bool = True):
+def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0, growth: bool = True,
+          band: tuple[float, float] | None = None):
     change = pyr.growth_text(100 * (then / now - 1)) if growth and now and now > 0 else None
     body = [
         html.H3(title, className="h6 mb-1"),
@@ -106,7 +108,27 @@ def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0
     ]
     if change:
         body.append(html.P(_("Endring: {change}").format(change=change), className="mb-0"))
+    if band is not None:
+        body.append(html.P(_("Lav–høy alternativ: {band}").format(band=pyr.band_text(band[0], band[1], decimals)),
+                           className="mb-0 small band-line"))
     return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 key-card"), xs=6, md=3, className="mb-2")
+
+
+def headline_note(code: str):
+    """Which alternative the headline figures use, and what the band is."""
+    d = dem.load()
+    v = d.variant.get(code)
+    if v == dem.DEFAULT_VARIANT and d.has_band:
+        text = _("Tallene for {target} er framskrevet med {variant}. Hovedtallet bruker {main}; «lav–høy» er "
+                 "spennet mellom SSBs alternativ {low} og {high} (for omsorgsressursen: minste og største verdi av "
+                 "de tre).").format(target=TARGET_YEAR, variant=dem.variant_label(v),
+                                    main=dem.alternative_name(dem.DEFAULT_VARIANT),
+                                    low=dem.alternative_name(dem.LOW_VARIANT),
+                                    high=dem.alternative_name(dem.HIGH_VARIANT))
+    else:
+        text = _("Tallene for {target} er framskrevet: {variant}. Denne framskrivingen har ikke SSBs lav- og "
+                 "høyalternativ, så spennet vises ikke.").format(target=TARGET_YEAR, variant=dem.variant_label(v))
+    return html.P(text, className="small mb-0 mt-1", id="pop-headline-note")
 
 
 def rank_text(code: str, base_year: int) -> str:
@@ -131,7 +153,8 @@ def rank_text(code: str, base_year: int) -> str:
 
 def comparison_table(codes: list[str], base_year: int):
     headers = [_("Region"), _("80+ i {year}").format(year=base_year),
-               _("80+ i {year} (framskr.)").format(year=TARGET_YEAR), _("Vekst 80+"), _("Vekst 90+"),
+               _("80+ i {year} (framskr.)").format(year=TARGET_YEAR), _("80+ i {year}, lav–høy").format(year=TARGET_YEAR),
+               _("Vekst 80+"), _("Vekst 90+"),
                _("Andel 80+ i {year}").format(year=TARGET_YEAR), _("Omsorgsressurs {year}").format(year=base_year),
                _("Omsorgsressurs {year}").format(year=TARGET_YEAR)]
     rows = []
@@ -141,6 +164,7 @@ def comparison_table(codes: list[str], base_year: int):
             continue
         a, b = s.loc[base_year], s.loc[TARGET_YEAR]
         rows.append([html.Th(_title_name(c), scope="row"), format_number(a["80+"]), format_number(b["80+"]),
+                     pyr.band_text(b.get("80+_low"), b.get("80+_high")),
                      pyr.growth_text(100 * (b["80+"] / a["80+"] - 1)) if a["80+"] > 0 else "–",
                      pyr.growth_text(100 * (b["90+"] / a["90+"] - 1)) if a["90+"] > 0 else "–",
                      format_percent(b["share_80"], 1),
@@ -158,12 +182,17 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     base = d.last_observed
     s = dem.group_series(code).set_index("year")
     cards = []
+    band = pyr.has_band(s.reset_index())
     if base in s.index and TARGET_YEAR in s.index:
         a, b = s.loc[base], s.loc[TARGET_YEAR]
-        cards = [_card(_("67 år og over"), a["67+"], b["67+"], base),
-                 _card(_("80 år og over"), a["80+"], b["80+"], base),
-                 _card(_("90 år og over"), a["90+"], b["90+"], base),
-                 _card(_("Personer 20–66 per person 80+"), a["care_ratio"], b["care_ratio"], base, 1)]
+
+        def bd(m):
+            return (b[f"{m}_low"], b[f"{m}_high"]) if band else None
+        cards = [_card(_("67 år og over"), a["67+"], b["67+"], base, band=bd("67+")),
+                 _card(_("80 år og over"), a["80+"], b["80+"], base, band=bd("80+")),
+                 _card(_("90 år og over"), a["90+"], b["90+"], base, band=bd("90+")),
+                 _card(_("Personer 20–66 per person 80+"), a["care_ratio"], b["care_ratio"], base, 1,
+                       band=bd("care_ratio"))]
     codes = comparison_codes(code)
     series = [(_title_name(c), (store.region(c) or {}).get("level", "country"), dem.group_series(c)) for c in codes]
     care_fig = pyr.care_figure(series)
@@ -176,7 +205,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     return plain({
         "heading": _("{region}: eldre i {base} og {target}").format(region=_title_name(code), base=base,
                                                                      target=TARGET_YEAR),
-        "cards": dbc.Row(cards) if cards else no_data(),
+        "cards": html.Div([dbc.Row(cards), headline_note(code)]) if cards else no_data(),
         "rank": rank_text(code, base),
         "compare": comparison_table(codes, base),
         "care_figure": care_fig, "care_table": pyr.care_table(series), "care_label": label,
@@ -275,13 +304,19 @@ def update_profile(region, year, width, key=None):
 
 
 # --------------------------------------------------------------------------- Hva kreves
-def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None:
-    """(value per 1 000 aged 80+, description) from a catalogue indicator: the region's latest value, else the
-    country's. None when the indicator has no usable value."""
+def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str, str] | None:
+    """(value, unit, description) from a catalogue coverage indicator: the region's latest value, else its
+    county's (for a municipality), else the country's. Unit "per1000" for «per 1 000 aged 80+» indicators,
+    "per100" for the KOSTRA shares of residents 80+ (percent). None when the indicator has no usable value."""
     ind = store.indicator(indicator_id)
-    if not ind or ind.get("unit") != "per1000":
+    if not ind or ind.get("unit") not in ("per1000", "percent"):
         return None
-    for c in ([code] if code != COUNTRY else []) + [COUNTRY]:
+    unit = "per1000" if ind.get("unit") == "per1000" else "per100"
+    reg0 = store.region(code) if code != COUNTRY else None
+    chain = [code] if code != COUNTRY else []
+    if reg0 and reg0["level"] == "municipality" and unit == "per100":
+        chain.append(reg0["county_code"])
+    for c in chain + [COUNTRY]:
         reg = store.region(c)
         if not reg:
             continue
@@ -295,10 +330,28 @@ def catalogue_coverage(indicator_id: str, code: str) -> tuple[float, str] | None
             text = _("«{indicator}», {where} {year}; kilde: {source}").format(
                 indicator=pick(ind, "name"), where=where, year=years[-1], source=ind["source"])
             if c != code:
-                text += "; " + _("landstallet brukt for {region}, egen dekning kan avvike").format(
+                text += "; " + (_("landstallet brukt for {region}, egen dekning kan avvike") if c == COUNTRY else
+                                _("fylkets tall brukt for {region}, som mangler eget tall")).format(
                     region=_title_name(code))
-            return float(v.iloc[0]), text
+            return float(v.iloc[0]), unit, text
     return None
+
+
+def band_by_year(series, measure: str) -> tuple[dict[int, float], dict[int, float]] | None:
+    """(low, high) population by projected year from a group_series frame indexed by year, or None."""
+    if f"{measure}_low" not in series.columns:
+        return None
+    lo, hi = series[f"{measure}_low"], series[f"{measure}_high"]
+    proj = series["projected"]
+    return ({int(y): float(v) for y, v in lo[proj].items() if v == v},
+            {int(y): float(v) for y, v in hi[proj].items() if v == v})
+
+
+def need_band_text() -> str:
+    return _("Hovedtallene bruker {main} av SSBs nasjonale framskriving 2026; kolonnen «lav–høy» bruker "
+             "{low} og {high}, med samme dekningsgrad.").format(main=dem.alternative_name(dem.DEFAULT_VARIANT),
+                                                               low=dem.alternative_name(dem.LOW_VARIANT),
+                                                               high=dem.alternative_name(dem.HIGH_VARIANT))
 
 
 def compute_need(region, basis, value, unit, what, age) -> dict:
@@ -315,9 +368,11 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
         if got is None:
             out["error"] = _("Indikatoren i katalogen har ingen verdi som kan brukes. Velg «Egen verdi».")
             return out
-        coverage, basis_text = needc.Coverage(got[0], "per1000"), got[1]
+        coverage, basis_text = needc.Coverage(got[0], got[1]), got[2]
         age = out["age"] = "80+"
-        if "rsverk" in str((store.indicator(basis) or {}).get("name_nb", "")):
+        if got[1] == "per100":   # a KOSTRA share of residents 80+: people receiving the service
+            what = out["what"] = "mottakere"
+        elif "rsverk" in str((store.indicator(basis) or {}).get("name_nb", "")):
             what = out["what"] = "arsverk"
     else:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -328,13 +383,16 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
             out["error"] = err
             return out
         basis_text = _("egen verdi skrevet inn av brukeren")
-    s = dem.group_series(code).set_index("year")[age]  # AGE_BASES are all in dem.GROUPS
+    series = dem.group_series(code).set_index("year")
+    s = series[age]  # AGE_BASES are all in dem.GROUPS
     pop = {int(y): float(v) for y, v in s.items() if v == v}
-    rows = needc.need_rows(coverage, pop, d.last_observed)
+    band = band_by_year(series, age)
+    rows = needc.need_rows(coverage, pop, d.last_observed, band=band)
     variant = dem.variant_label(d.variant.get(code))
     out["rows"] = rows
     out["assumptions"] = needc.assumptions(coverage=coverage, what=what, age_base=age, basis_text=basis_text,
-                                           base_year=d.last_observed, variant_label=variant)
+                                           base_year=d.last_observed, variant_label=variant,
+                                           band_text=need_band_text() if band else None)
     out["source"] = _("Befolkning: {source}, NLOD 2.0 (registrert til og med {last}); {next}–{end}: {variant}. "
                       "Beregning: Omsorgsatlas.").format(source=_(SSB_SOURCE), last=d.last_observed,
                                                         next=d.last_observed + 1, end=int(d.years[-1]),
@@ -361,7 +419,7 @@ def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+")
         msg = dbc.Alert(r["error"] or r["info"], color="danger" if r["error"] else "info", className="py-2 mb-2")
         return {"message": msg, "table": None, "assumptions": None, "source": "", "button": True, **flags}
     headers, cells = needc.table_cells(r["rows"], r["what"], r["age"])
-    table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, 5),
+    table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, len(headers)),
                        table_id="need-table-table",
                        caption=_("Behov for {what} hvis dagens dekning holder, {region} (framskr. = framskrevet)").format(
                            what=needc.what_noun(r["what"]), region=r["region_name"]))
@@ -389,9 +447,169 @@ def download_need(n_clicks, region, basis, value, unit, what, age):
     return {"content": csv_text, "filename": f"omsorgsatlas-hva-kreves-{code}.csv", "type": "text/csv"}
 
 
+# --------------------------------------------------------------------------- Hva kreves: dagens dekning (KOSTRA)
+def _share(indicator_id: str, code: str) -> tuple[float | None, int | None]:
+    """The region's latest value of a catalogue share (%), or (None, None) when it has none."""
+    reg = store.region(code)
+    if not reg:
+        return None, None
+    years = store.years(indicator_id, reg["level"])
+    if not years:
+        return None, None
+    frame = store.values(indicator_id, reg["level"], years[-1])
+    v = frame.loc[frame["region_code"] == code, "value"]
+    if len(v) and v.notna().iloc[0] and np.isfinite(float(v.iloc[0])):
+        return float(v.iloc[0]), int(years[-1])
+    return None, int(years[-1])
+
+
+def valid_coverage_basis(basis: Any, code: str) -> str:
+    """egen / fylke / land, restricted to what the region has: a county has no «fylke» (its own is the
+    county's), the country only «land»."""
+    basis = basis if isinstance(basis, str) and basis in needc.COVERAGE_BASES else "egen"
+    if code == COUNTRY:
+        return "land"
+    if len(code) == 2 and basis == "fylke":
+        return "egen"
+    return basis
+
+
+def kostra_services(code: str, basis: str) -> list[needc.ServiceCoverage]:
+    """The coverage per KOSTRA service for the basis. A municipality without its own figure gets its county's
+    (then the country's), with a note naming the reason; nothing is ever made up."""
+    reg = store.region(code) if code != COUNTRY else None
+    county = reg["county_code"] if reg and reg["level"] == "municipality" else None
+    chain = {"egen": [code] + ([county] if county else []) + ([COUNTRY] if code != COUNTRY else []),
+             "fylke": ([county] if county else [code]) + [COUNTRY], "land": [COUNTRY]}[basis]
+    out = []
+    for iid, _label, _lower in needc.KOSTRA_COVERAGE:
+        if not store.indicator(iid):
+            out.append(needc.ServiceCoverage(iid, None, "", basis, None,
+                                             _("indikatoren finnes ikke i denne databyggingen")))
+            continue
+        note = ""
+        for i, c in enumerate(chain):
+            share, year = _share(iid, c)
+            if share is not None:
+                used = "land" if c == COUNTRY else ("fylke" if len(c) == 2 and c != code else basis)
+                if i > 0:
+                    reasons = store.gap_reasons(iid, year or 0) if len(chain[0]) == 4 else {}
+                    why = pick({"reason_nb": reasons[chain[0]][0], "reason_en": reasons[chain[0]][1]}, "reason") \
+                        if chain[0] in reasons else _("tallet mangler")
+                    why = why.rstrip(".")
+                    note = _("{region} har ikke eget tall for «{indicator}» i {year} ({why}); {fallback} dekning er "
+                             "brukt i stedet.").format(region=_title_name(chain[0]), indicator=pick(store.indicator(iid), "name"),
+                                                       year=year, why=why[:1].lower() + why[1:],
+                                                       fallback=_("fylkets") if used == "fylke" else _("landets"))
+                where = _("landet") if c == COUNTRY else _title_name(c)
+                out.append(needc.ServiceCoverage(iid, share, where, used, year, note))
+                break
+        else:
+            out.append(needc.ServiceCoverage(iid, None, "", basis, None, _("ingen tall for regionen, fylket eller landet")))
+    return out
+
+
+def compute_kostra_need(region, basis) -> dict:
+    """Everything the KOSTRA block shows: basis (validated), services, rows, headers, cells, notes,
+    assumptions, source, options (the basis radio for this region)."""
+    d = dem.load()
+    code = valid_region(region)
+    basis = valid_coverage_basis(basis, code)
+    services = kostra_services(code, basis)
+    series = dem.group_series(code).set_index("year")
+    pop = {int(y): float(v) for y, v in series["80+"].items() if v == v}
+    band = band_by_year(series, "80+")
+    rows = needc.coverage_need_rows(services, pop, d.last_observed, band=band)
+    labels = {iid: label for iid, label, _lower in needc.KOSTRA_COVERAGE}
+    lower = {iid: low for iid, _label, low in needc.KOSTRA_COVERAGE}
+    headers, cells = needc.coverage_table_cells(rows, services, labels)
+    reg = store.region(code) if code != COUNTRY else None
+    options = []
+    if code != COUNTRY:
+        options.append({"label": _("{region}: egen dekning").format(region=_title_name(code)), "value": "egen"})
+    if reg and reg["level"] == "municipality":
+        options.append({"label": _("Med fylkets dekning ({county})").format(county=_title_name(reg["county_code"])),
+                        "value": "fylke"})
+    options.append({"label": _("Med landets dekning"), "value": "land"})
+    notes = [s.note for s in services if s.note]
+    variant = dem.variant_label(d.variant.get(code))
+    return {
+        "region_name": _title_name(code), "basis": basis, "services": services, "rows": rows, "headers": headers,
+        "cells": cells, "notes": notes, "options": options,
+        "assumptions": needc.coverage_assumptions(services, lower, base_year=d.last_observed, variant_label=variant,
+                                                  band_text=need_band_text() if band else None),
+        "source": _("Dekning: SSB, KOSTRA tabell 12209 (Pleie og omsorg – nøkkeltall), 2025, NLOD 2.0. Befolkning: "
+                    "{source} (registrert til og med {last}); {next}–{end}: {variant}. Beregning: Omsorgsatlas.").format(
+            source=_(SSB_SOURCE), last=d.last_observed, next=d.last_observed + 1, end=int(d.years[-1]),
+            variant=variant),
+    }
+
+
+@callback(
+    output=dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
+                message=Output("need-kostra-message", "children"), table=Output("need-kostra-table", "children"),
+                assumptions=Output("need-kostra-assumptions", "children"),
+                source=Output("need-kostra-source", "children")),
+    inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
+)
+def update_kostra_need(region, basis):
+    """Residents and recipients 80+ needed in 2030/2035/2040 with today's coverage (own, county's or country's)."""
+    r = compute_kostra_need(region, basis)
+    if not any(s.share_pct is not None for s in r["services"]):
+        msg = dbc.Alert(_("Ingen dekningsgrad fra KOSTRA kan brukes for {region}.").format(region=r["region_name"]),
+                        color="info", className="py-2 mb-2")
+        return {"options": r["options"], "value": r["basis"], "message": msg, "table": None,
+                "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
+    msg = dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(r["notes"])], color="warning",
+                    className="py-2 mb-2") if r["notes"] else None
+    table = html_table(r["headers"], [[html.Th(c[0], scope="row")] + c[1:] for c in r["cells"]],
+                       numeric=range(1, len(r["headers"])), table_id="need-kostra-table-table",
+                       caption=_("Mottakere og beboere 80 år og over som trengs med dagens dekning, {region} "
+                                 "(framskr. = framskrevet)").format(region=r["region_name"]))
+    return {"options": r["options"], "value": r["basis"], "message": msg, "table": table,
+            "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
+
+
+# --------------------------------------------------------------------------- Hvor godt traff framskrivingene?
+def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
+    """A known age group (else 80+) and a vintage present in the track record or «alle»."""
+    age = age if isinstance(age, str) and age in trackc.AGE_GROUPS else trackc.DEFAULT_AGE
+    try:
+        known = {str(v) for v in dem.track()["vintage"].unique()}
+    except store.StoreError:
+        known = set()
+    vintage = str(vintage) if isinstance(vintage, (str, int)) and not isinstance(vintage, bool) and str(vintage) in known \
+        else trackc.ALL
+    return age, vintage
+
+
+@callback(
+    output=dict(figure=Output("track-graph", "figure"), table=Output("track-table", "children"),
+                horizon=Output("track-horizon", "children"), summary=Output("track-summary", "children"),
+                label=Output("track-container", "aria-label")),
+    inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
+)
+def update_track(age, vintage):
+    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
+    age, vintage = valid_track(age, vintage)
+    try:
+        view = dem.track_view(age)
+    except store.StoreError as exc:
+        msg = _("Sammenligningen kan ikke vises:") + " " + str(exc).split(": ", 1)[-1]
+        return {"figure": empty_figure(msg, height=460), "table": no_data(), "horizon": no_data(),
+                "summary": msg, "label": msg}
+    summary = dem.track_by_horizon(age)
+    text = trackc.summary_text(summary, age_group=age)
+    label = _("Linjediagram: avvik fra registrert befolkning etter antall år fram, {age}.").format(
+        age=trackc.age_label(age).lower()) + " " + text
+    return {"figure": trackc.figure(view, age_group=age, vintage=vintage),
+            "table": trackc.detail_table(view, age_group=age, vintage=vintage),
+            "horizon": trackc.horizon_table(summary, age_group=age), "summary": text, "label": label}
+
+
 # --------------------------------------------------------------------------- URL sync (browser side)
 URL_SYNC_JS = """
-function(region, year, width, mode) {
+function(region, year, width, mode, trackAge, trackVintage) {
     var p = new URLSearchParams();
     if (region && typeof region === 'string' && region !== 'NO') {
         p.set(region.length === 4 ? 'kommune' : 'fylke', region);
@@ -399,6 +617,8 @@ function(region, year, width, mode) {
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
     p.set('aldersgrupper', String(width === 5 ? 5 : 1));
     if (mode === 'index') { p.set('visning', 'indeks'); }  // «Eldre over tid» as an index (issue 6)
+    if (trackAge && trackAge !== '80+') { p.set('aldersgruppe', String(trackAge)); }  // «Hvor godt traff …»
+    if (trackVintage && trackVintage !== 'alle') { p.set('argang', String(trackVintage)); }
     if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
     var qs = '?' + p.toString();
     if (window.location.pathname.replace(/\\/$/, '').slice(-11) !== '/befolkning') {
@@ -418,4 +638,6 @@ clientside_callback(
     Input("pop-year", "value"),
     Input("pop-width", "value"),
     Input("pop-groups-mode", "value"),
+    Input("track-age", "value"),
+    Input("track-vintage", "value"),
 )

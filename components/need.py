@@ -84,9 +84,10 @@ def validate_coverage(text, unit) -> tuple[Coverage | None, str | None]:
 
 
 def need_rows(coverage: Coverage, population_by_year: dict[int, float], base_year: int,
-              years=TARGET_YEARS) -> list[dict]:
+              years=TARGET_YEARS, band: tuple[dict[int, float], dict[int, float]] | None = None) -> list[dict]:
     """One row per year (base year first): year, population, need, change and change_pct from the base year.
-    Years without population are left out."""
+    Years without population are left out. With ``band`` (low and high population by year, e.g. SSB's low
+    and high alternatives) projected rows also get need_low and need_high."""
     base_pop = population_by_year.get(base_year)
     if base_pop is None or not math.isfinite(base_pop):
         return []
@@ -97,10 +98,25 @@ def need_rows(coverage: Coverage, population_by_year: dict[int, float], base_yea
         if p is None or not math.isfinite(p):
             continue
         n = coverage.per_person * p
-        rows.append({"year": int(y), "population": float(p), "need": n, "change": n - base_need,
-                     "change_pct": (100 * (n / base_need - 1)) if base_need > 0 else float("nan"),
-                     "projected": y > base_year})
+        row = {"year": int(y), "population": float(p), "need": n, "change": n - base_need,
+               "change_pct": (100 * (n / base_need - 1)) if base_need > 0 else float("nan"),
+               "projected": y > base_year}
+        if band is not None and y > base_year:
+            lo, hi = band[0].get(y), band[1].get(y)
+            if lo is not None and hi is not None and math.isfinite(lo) and math.isfinite(hi):
+                row["need_low"], row["need_high"] = coverage.per_person * lo, coverage.per_person * hi
+        rows.append(row)
     return rows
+
+
+def has_band(rows: list[dict]) -> bool:
+    return any("need_low" in r for r in rows)
+
+
+def band_cell(r: dict) -> str:
+    if "need_low" not in r:
+        return "–"
+    return f"{format_number(r['need_low'])}–{format_number(r['need_high'])}"
 
 
 def format_input(value: float) -> str:
@@ -119,12 +135,16 @@ def table_cells(rows: list[dict], what: str, age_base: str = "80+") -> tuple[lis
     noun = _(WHAT.get(what, WHAT["arsverk"])[1])
     headers = [_("År"), _("Innbyggere {age}").format(age=age_base), _("{what} som trengs").format(what=noun),
                _("Endring fra i dag"), _("Endring i %")]
+    band = has_band(rows)
+    if band:
+        headers.append(_("Lav–høy alternativ"))
     cells = []
     for r in rows:
         year = (_("{year} (framskr.)") if r["projected"] else _("{year} (i dag)")).format(year=r["year"])
         cells.append([year, format_number(r["population"]), format_number(r["need"]),
                       _signed(format_number(r["change"]), r["change"]) if r["projected"] else "–",
-                      _signed(format_percent(r["change_pct"], 1), r["change_pct"]) if r["projected"] else "–"])
+                      _signed(format_percent(r["change_pct"], 1), r["change_pct"]) if r["projected"] else "–"]
+                     + ([band_cell(r)] if band else []))
     return headers, cells
 
 
@@ -144,12 +164,15 @@ def to_csv(rows: list[dict], *, region_name: str, what: str, age_base: str, assu
     buf = io.StringIO()
     w = csv.writer(buf, delimiter="," if current_lang() == "en" else ";", lineterminator="\r\n")
     w.writerow([_("Hva kreves: {region}").format(region=region_name)])
+    band = has_band(rows)
     w.writerow([_("År"), _("Framskrevet"), _("Innbyggere {age}").format(age=age_base),
-                _("Behov ({what})").format(what=noun), _("Endring fra i dag"), _("Endring i %")])
+                _("Behov ({what})").format(what=noun), _("Endring fra i dag"), _("Endring i %")]
+               + ([_("Behov, lavt alternativ"), _("Behov, høyt alternativ")] if band else []))
     for r in rows:
         w.writerow([r["year"], _("ja") if r["projected"] else _("nei"), _csv_number(r["population"]),
                     _csv_number(r["need"]), _csv_number(r["change"]) if r["projected"] else "",
-                    _csv_number(r["change_pct"]) if r["projected"] else ""])
+                    _csv_number(r["change_pct"]) if r["projected"] else ""]
+                   + ([_csv_number(r.get("need_low")), _csv_number(r.get("need_high"))] if band else []))
     w.writerow([])
     w.writerow([_("Forutsetninger")])
     for a in assumptions:
@@ -160,8 +183,9 @@ def to_csv(rows: list[dict], *, region_name: str, what: str, age_base: str, assu
 
 
 def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str, base_year: int,
-                variant_label: str) -> list[str]:
-    """The assumptions, in the UI language, shown on screen and written to the CSV."""
+                variant_label: str, band_text: str | None = None) -> list[str]:
+    """The assumptions, in the UI language, shown on screen and written to the CSV. ``band_text`` says which
+    alternative the headline uses and what the low–high column is (None: no band)."""
     noun = _(WHAT.get(what, WHAT["arsverk"])[0])
     val = format_input(coverage.value)
     age = _(AGE_BASES[age_base]) if age_base in AGE_BASES else age_base
@@ -175,6 +199,96 @@ def assumptions(*, coverage: Coverage, what: str, age_base: str, basis_text: str
         _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}").format(
             year=base_year, variant=variant_label.lower())
         if not variant_label.startswith("Omsorgsatlas") else
-        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er Omsorgsatlas' egen "
-          "framskriving (ikke SSBs framskriving).").format(year=base_year),
+        _("Befolkningen for {year} er registrert (SSB, 1. januar); årene etter er {variant}.").format(
+            year=base_year, variant=variant_label),
+    ] + ([band_text] if band_text else [])
+
+
+# ------------------------------------------------------------------------------------------ KOSTRA coverage
+# «Med dagens dekning» (issue 11): the municipality's own 2025 coverage from SSB KOSTRA 12209 × its projected
+# 80+. Each entry: catalogue indicator id (a share of residents 80+, %), what it counts (bokmål msgids).
+KOSTRA_COVERAGE = (
+    ("kostra_hjemmetj_80plus", N_("Mottakere av hjemmetjenester 80+"), N_("mottakere av hjemmetjenester")),
+    ("kostra_institusjon_80plus", N_("Beboere i institusjon 80+"), N_("beboere med institusjonsopphold")),
+)
+COVERAGE_BASES = {"egen": N_("Egen dekning"), "fylke": N_("Fylkets dekning"), "land": N_("Landets dekning")}
+
+
+@dataclass(frozen=True)
+class ServiceCoverage:
+    indicator_id: str
+    share_pct: float | None      # None: no figure for the chosen basis (a gap, never filled)
+    where: str                   # whose coverage: region name, county name, «landet»
+    level: str                   # "egen" / "fylke" / "land": the basis actually used for this service
+    year: int | None
+    note: str = ""               # why the basis differs from the one asked for, or why there is no figure
+
+
+def coverage_need_rows(services: list[ServiceCoverage], population_by_year: dict[int, float], base_year: int,
+                       band: tuple[dict[int, float], dict[int, float]] | None = None,
+                       years=TARGET_YEARS) -> list[dict]:
+    """One row per year (base year first): year, population (80+), projected (bool) and per service
+    ``need[indicator_id]`` = share × population (None without a share), with ``low``/``high`` from the band in
+    projected years. The base-year need is the reconstructed number today (share × today's 80+)."""
+    rows = []
+    for y in (base_year, *years):
+        p = population_by_year.get(y)
+        if p is None or not math.isfinite(p):
+            continue
+        row = {"year": int(y), "population": float(p), "projected": y > base_year, "need": {}, "low": {}, "high": {}}
+        for s in services:
+            if s.share_pct is None:
+                row["need"][s.indicator_id] = None
+                continue
+            f = s.share_pct / 100.0
+            row["need"][s.indicator_id] = f * p
+            if band is not None and y > base_year and y in band[0] and y in band[1]:
+                row["low"][s.indicator_id], row["high"][s.indicator_id] = f * band[0][y], f * band[1][y]
+        rows.append(row)
+    return rows
+
+
+def coverage_table_cells(rows: list[dict], services: list[ServiceCoverage], labels: dict[str, str]) -> tuple[
+        list[str], list[list[str]]]:
+    """Headers and cells: År | Innbyggere 80+ | per service: number needed, lav–høy."""
+    headers = [_("År"), _("Innbyggere 80+")]
+    for s in services:
+        headers += [_(labels[s.indicator_id]), _("{what}: lav–høy").format(what=_(labels[s.indicator_id]))]
+    cells = []
+    for r in rows:
+        year = (_("{year} (framskr.)") if r["projected"] else _("{year} (i dag)")).format(year=r["year"])
+        row = [year, format_number(r["population"])]
+        for s in services:
+            n = r["need"].get(s.indicator_id)
+            row.append(format_number(n) if n is not None else "–")
+            lo, hi = r["low"].get(s.indicator_id), r["high"].get(s.indicator_id)
+            row.append(f"{format_number(lo)}–{format_number(hi)}" if lo is not None and hi is not None else "–")
+        cells.append(row)
+    return headers, cells
+
+
+def coverage_assumptions(services: list[ServiceCoverage], labels_lower: dict[str, str], *, base_year: int,
+                         variant_label: str, band_text: str | None) -> list[str]:
+    """Method and assumptions of the KOSTRA block, in the UI language."""
+    out = []
+    for s in services:
+        what = _(labels_lower[s.indicator_id])
+        if s.share_pct is None:
+            text = _("{what}: ingen dekningsgrad å bruke ({note}).").format(what=what, note=s.note or _("mangler"))
+            out.append(text[:1].upper() + text[1:])
+            continue
+        text = _("{what}: {share} av innbyggerne 80 år og over i {year} ({where}; SSB KOSTRA, tabell 12209).").format(
+            what=what, share=format_percent(s.share_pct, 1), year=s.year, where=s.where)
+        out.append(text[:1].upper() + text[1:] + (" " + s.note if s.note else ""))
+    out += [
+        _("Antallet i {year} er rekonstruert som andel × innbyggere 80+ 1. januar {year}: SSB publiserer bare "
+          "andelen, ikke antallet.").format(year=base_year),
+        _("Dekningen holdes uendret til 2040; behovet endres bare med antall innbyggere 80 år og over. Endringer "
+          "i helse, tilbud, teknologi og alderssammensetningen innen 80+ er ikke med."),
+        _("Hjemmetjenester og institusjon telles hver for seg og kan ikke legges sammen: én person kan ha begge i "
+          "løpet av året."),
+        _("Innbyggere 80+ etter {year}: {variant}.").format(year=base_year, variant=variant_label),
     ]
+    if band_text:
+        out.append(band_text)
+    return out

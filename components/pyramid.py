@@ -221,6 +221,36 @@ def _split_traces(name: str, years: Sequence[int], values: Sequence[float], proj
     return traces
 
 
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
+
+
+def band_traces(name: str, years: Sequence[int], low: Sequence[float], high: Sequence[float], *, color: str,
+                text_fmt, legend: bool = True) -> list[dict]:
+    """Two traces drawing the low–high band of SSB's alternatives as a shaded area (fill between them). The
+    band is also in the hover text and in the table behind the chart, never in colour alone."""
+    pts = [(int(y), _num(lo), _num(hi)) for y, lo, hi in zip(years, low, high) if _num(lo) is not None
+           and _num(hi) is not None]
+    if not pts:
+        return []
+    xs, los, his = [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]
+    label = _("{name}: spenn lav–høy").format(name=name)
+    text = [_("lav–høy: {low}–{high}").format(low=text_fmt(lo), high=text_fmt(hi)) for lo, hi in zip(los, his)]
+    common = {"type": "scatter", "mode": "lines", "x": xs, "legendgroup": f"band-{name}", "connectgaps": False,
+              "line": {"width": 0, "color": color}}
+    return [
+        {**common, "y": los, "name": label, "showlegend": False, "hoverinfo": "skip"},
+        {**common, "y": his, "name": label, "showlegend": legend, "fill": "tonexty",
+         "fillcolor": _rgba(color, 0.16), "text": text,
+         "hovertemplate": f"<b>{label}</b><br>%{{x}}: %{{text}}<extra></extra>"},
+    ]
+
+
+def has_band(series: pd.DataFrame, measure: str = "80+") -> bool:
+    return f"{measure}_low" in series.columns and series[f"{measure}_low"].notna().any()
+
+
 def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count", base_year: int = 2026) -> dict:
     """67+, 80+ and 90+ over time (series = store.demography.group_series), as counts or as an index
     (base_year = 100)."""
@@ -231,12 +261,17 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
     base = s[s["year"] == base_year]
     for g, st in AGE_GROUP_STYLES.items():
         vals = s[g].astype(float)
+        scale = 1.0
         if mode == "index":
             b = float(base[g].iloc[0]) if len(base) else float("nan")
-            vals = 100 * vals / b if b > 0 else vals * float("nan")
+            scale = 100 / b if b > 0 else float("nan")
+            vals = vals * scale
             fmt = lambda v: format_number(v, 0)  # noqa: E731
         else:
             fmt = lambda v: _("{n} personer").format(n=format_number(v))  # noqa: E731
+        if has_band(s, g):
+            traces += band_traces(g, s["year"], s[f"{g}_low"] * scale, s[f"{g}_high"] * scale, color=st["color"],
+                                  text_fmt=lambda v: format_number(v, 0))
         traces += _split_traces(g, s["year"], vals, s["projected"], style=st, text_fmt=fmt)
     title = (_("Antall eldre, {region}").format(region=region_name) if mode != "index"
              else _("Antall eldre, {region} (indeks, {year} = 100)").format(region=region_name, year=base_year))
@@ -258,11 +293,15 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
 def care_figure(series_by_region: list[tuple[str, str, pd.DataFrame]]) -> dict:
     """Care ratio (20–66 per 80+) for the region, its county and the country: (name, level, group_series)."""
     traces, years, first_proj = [], [], None
-    for name, level, s in series_by_region:
+    for k, (name, level, s) in enumerate(series_by_region):
         s = s.dropna(subset=["care_ratio"])
         if s.empty:
             continue
-        traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], style=region_style(level),
+        st = region_style(level)
+        if k == 0 and has_band(s, "care_ratio"):  # the band for the chosen region only (one band stays readable)
+            traces += band_traces(name, s["year"], s["care_ratio_low"], s["care_ratio_high"], color=st["color"],
+                                  text_fmt=lambda v: format_number(v, 1))
+        traces += _split_traces(name, s["year"], s["care_ratio"], s["projected"], style=st,
                                 text_fmt=lambda v: _("{n} per person 80+").format(n=format_number(v, 1)))
         years += [int(y) for y in s["year"]]
         if s["projected"].any():
@@ -288,17 +327,34 @@ def groups_table(series: pd.DataFrame, *, region_name: str):
     s = series.dropna(subset=["80+"])
     if s.empty:
         return no_data()
+    band = has_band(s)
     headers = [_("År"), _("67 år og over"), _("80 år og over"), _("90 år og over"), _("Personer 20–66 per person 80+")]
+    if band:
+        headers = [_("År"), _("67 år og over"), _("67+ lav–høy"), _("80 år og over"), _("80+ lav–høy"),
+                   _("90 år og over"), _("90+ lav–høy"), _("Personer 20–66 per person 80+"), _("Omsorgsressurs lav–høy")]
     rows = []
-    for r in s.itertuples(index=False):
-        d = r._asdict()
-        year = f"{d['year']} ({_('framskrevet')})" if d["projected"] else str(d["year"])
-        rows.append([year, format_number(series.loc[series["year"] == d["year"], "67+"].iloc[0]),
-                     format_number(series.loc[series["year"] == d["year"], "80+"].iloc[0]),
-                     format_number(series.loc[series["year"] == d["year"], "90+"].iloc[0]),
-                     format_number(d["care_ratio"], 1)])
-    return html_table(headers, rows, caption=_("Antall eldre og omsorgsressurs, {region}").format(region=region_name),
-                      numeric=range(1, len(headers)), table_id="groups-table-table")
+    for _i, r in s.iterrows():
+        year = f"{int(r['year'])} ({_('framskrevet')})" if r["projected"] else str(int(r["year"]))
+        if not band:
+            rows.append([year, format_number(r["67+"]), format_number(r["80+"]), format_number(r["90+"]),
+                         format_number(r["care_ratio"], 1)])
+            continue
+        row = [year]
+        for m, dec in (("67+", 0), ("80+", 0), ("90+", 0), ("care_ratio", 1)):
+            row += [format_number(r[m], dec), band_text(r[f"{m}_low"], r[f"{m}_high"], dec) if r["projected"] else "–"]
+        rows.append(row)
+    caption = _("Antall eldre og omsorgsressurs, {region}").format(region=region_name)
+    if band:
+        caption += " " + _("(framskrevet: hovedalternativet; lav–høy = SSBs lav og høy nasjonale vekst)")
+    return html_table(headers, rows, caption=caption, numeric=range(1, len(headers)), table_id="groups-table-table")
+
+
+def band_text(low, high, decimals: int = 0) -> str:
+    """«1 234–1 456» (an en dash between the ends), «–» when either end is missing."""
+    lo, hi = _num(low), _num(high)
+    if lo is None or hi is None:
+        return "–"
+    return f"{format_number(lo, decimals)}–{format_number(hi, decimals)}"
 
 
 def care_table(series_by_region: list[tuple[str, str, pd.DataFrame]]):
@@ -308,8 +364,18 @@ def care_table(series_by_region: list[tuple[str, str, pd.DataFrame]]):
     proj = {int(y) for _, _, s in series_by_region for y in s.loc[s["projected"], "year"]}
     headers = [_("År")] + [name for name, _n, _l in series_by_region]
     lookup = [dict(zip(s["year"].astype(int), s["care_ratio"])) for _, _, s in series_by_region]
-    rows = [[f"{y} ({_('framskrevet')})" if y in proj else str(y)] + [format_number(m.get(y), 1) for m in lookup]
-            for y in years]
+    first = series_by_region[0][2]
+    band = has_band(first, "care_ratio")
+    if band:
+        headers.insert(2, _("{name}: lav–høy").format(name=series_by_region[0][0]))
+        lows = dict(zip(first["year"].astype(int), first["care_ratio_low"]))
+        highs = dict(zip(first["year"].astype(int), first["care_ratio_high"]))
+    rows = []
+    for y in years:
+        row = [f"{y} ({_('framskrevet')})" if y in proj else str(y)] + [format_number(m.get(y), 1) for m in lookup]
+        if band:
+            row.insert(2, band_text(lows.get(y), highs.get(y), 1) if y in proj else "–")
+        rows.append(row)
     return html_table(headers, rows, caption=_("Personer 20–66 år per person 80 år og over"),
                       numeric=range(1, len(headers)), table_id="care-table-table")
 

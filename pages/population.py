@@ -13,6 +13,7 @@ from dash import dcc, html
 
 import store
 from components import need as needc
+from components import track as trackc
 from components.format import format_number
 from components.popstate import parse_population_query
 from components.tables import html_table
@@ -66,8 +67,9 @@ def year_marks(first: int, last_observed: int, last: int) -> dict:
 
 
 def coverage_indicators() -> list[dict]:
-    """Catalogue indicators that express coverage per 1 000 inhabitants aged 80+ (unit 'per1000' and 80+ in the
-    name, definition or notes). Empty until such an indicator is in the catalogue."""
+    """Catalogue indicators that express coverage of inhabitants aged 80+: per 1 000 (unit 'per1000' and 80+ in
+    the name, definition or notes), then the KOSTRA shares of residents 80+ (components.need.KOSTRA_COVERAGE)
+    that the catalogue holds."""
     cat = store.catalog()
     out = []
     for r in cat.itertuples():
@@ -76,29 +78,45 @@ def coverage_indicators() -> list[dict]:
         text = " ".join(str(x or "") for x in (r.name_nb, r.definition_nb, r.notes))
         if "80+" in text or "80 år" in text:
             out.append({"id": str(r.id), "name": pick(r, "name")})
+    ids = set(cat.index) if cat.index.name == "id" else set(cat["id"])
+    for iid, _label, _lower in needc.KOSTRA_COVERAGE:
+        if iid in ids:
+            out.append({"id": iid, "name": pick(store.indicator(iid), "name")})
     return out
 
 
 def backtest_table(manifest: dict):
-    """The backtest (both windows, ours next to the baseline) from manifest.json, as a table."""
+    """The backtest (every window) from manifest.json, as a table: our method as used (ten-year base,
+    unconstrained), calibrated to SSB's vintage of the start year, with the earlier five-year base, and the
+    plain cohort-change-ratio baseline."""
     bt = (manifest.get("projection") or {}).get("backtest") or {}
-    ours, base = bt.get("method") or {}, bt.get("baseline") or {}
+    ours = bt.get("method") or {}
+    others = [bt.get(k) or {} for k in ("calibrated", "base_5", "baseline")]
     rows = []
     for key, w in (ours.get("windows") or {}).items():
-        bw = (base.get("windows") or {}).get(key, {}).get("groups", {})
-        for g, r in w.get("groups", {}).items():
-            b = bw.get(g, {})
-            rows.append([key.replace("-", "→"), g, format_number(r.get("median_ape"), 1),
-                         format_number(b.get("median_ape"), 1), format_number(r.get("p90_ape"), 1),
-                         format_number(b.get("p90_ape"), 1), format_number(r.get("national_pe"), 1),
-                         format_number(b.get("national_pe"), 1)])
+        ow = [(o.get("windows") or {}).get(key, {}).get("groups", {}) for o in others]
+        for g in BACKTEST_GROUP_ORDER:
+            r = w.get("groups", {}).get(g)
+            if r is None:
+                continue
+            row = [key.replace("-", "→"), g, format_number(r.get("median_ape"), 1)]
+            row += [format_number(o.get(g, {}).get("median_ape"), 1) for o in ow]
+            row += [format_number(r.get("national_pe"), 1)]
+            row += [format_number(o.get(g, {}).get("national_pe"), 1) for o in ow]
+            rows.append(row)
     if not rows:
         return html.P(_("Tilbaketesten finnes ikke i denne databyggingen."))
-    headers = [_("Periode"), _("Alder"), _("Median avvik %"), _("Grunnmodell"), _("90-persentil %"), _("Grunnmodell"),
-               _("Landet avvik %"), _("Grunnmodell")]
-    return html_table(headers, rows, numeric=range(2, 8), table_id="backtest-table",
-                      caption=_("Tilbaketest: absolutt avvik per kommune (median og 90-persentil) og landets avvik, "
-                                "vår metode mot rene kohortendringsrater (grunnmodell)"))
+    headers = [_("Periode"), _("Alder"), _("Median avvik %: metoden"), _("avstemt mot SSB"), _("5 års grunnlag"),
+               _("Grunnmodell"), _("Landet avvik %: metoden"), _("avstemt mot SSB"), _("5 års grunnlag"),
+               _("Grunnmodell")]
+    return html_table(headers, rows, numeric=range(2, len(headers)), table_id="backtest-table",
+                      caption=_("Tilbaketest med bare data fram til startåret: absolutt avvik per kommune (median) og "
+                                "landets avvik. Metoden: ti års flyttegrunnlag, uten avstemming; avstemt mot SSB: "
+                                "samme, avstemt mot SSBs nasjonale framskriving fra startåret (hovedalternativet); "
+                                "5 års grunnlag: den tidligere flytteperioden; grunnmodell: rene kohortendringsrater"))
+
+
+BACKTEST_GROUP_ORDER = ("total", "20-66", "67-79", "80-89", "90+", "80+")
 
 
 def _label(text, html_for):
@@ -118,7 +136,39 @@ def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height
     ]
 
 
-SHARE_CHARTS = {"profile": "befolkning-aldersprofil", "groups": "befolkning-eldre", "care": "befolkning-omsorgsressurs"}
+SHARE_CHARTS = {"profile": "befolkning-aldersprofil", "groups": "befolkning-eldre", "care": "befolkning-omsorgsressurs",
+                "track": "befolkning-treffsikkerhet"}
+
+
+def track_section(age: str, vintage: str, vintages: list[int]):
+    """«Hvor godt traff framskrivingene?»: SSB's national projections 2005–2022 and ours against the observed."""
+    age_opts = [{"label": _(v), "value": k} for k, v in trackc.AGE_GROUPS.items()]
+    vint_opts = [{"label": _("Alle årganger"), "value": trackc.ALL}] + [
+        {"label": str(v), "value": str(v)} for v in vintages]
+    return html.Section([
+        html.H2(_("Hvor godt traff framskrivingene?"), className="h4", id="track-heading"),
+        html.P(_("SSBs nasjonale befolkningsframskrivinger fra 2005 til 2022 (hovedalternativet) sammenlignet med "
+                 "den registrerte befolkningen 1. januar i årene etter, og Omsorgsatlas' metode kjørt fra de samme "
+                 "startårene med bare data fram til startåret. Positivt avvik betyr at framskrivingen var for høy. "
+                 "Framskrivingene fra 2024 og 2026 har for få år å sammenligne med."), className="mb-2"),
+        dbc.Row([
+            dbc.Col([_label(_("Aldersgruppe"), "track-age"),
+                     dcc.Dropdown(id="track-age", options=age_opts, value=age, clearable=False, searchable=False)],
+                    md=4),
+            dbc.Col([_label(_("Framskriving (startår)"), "track-vintage"),
+                     dcc.Dropdown(id="track-vintage", options=vint_opts, value=vintage, clearable=False,
+                                  searchable=True)], md=4),
+        ], className="mb-2 oa-controls"),
+        html.P(id="track-summary", className="mb-2", role="status", **{"aria-live": "polite"}),
+        *_figure_block("track", _("Treffsikkerhet"), _("Linjediagram: avvik fra registrert befolkning"),
+                       _("Tabell: framskrevet mot registrert befolkning"), height=460),
+        html.H3(_("Gjennomsnittlig avvik etter antall år fram"), className="h6 mt-3"),
+        html.Div(id="track-horizon", className="table-scroll", tabIndex="0", role="region",
+                 **{"aria-label": _("Tabell: gjennomsnittlig avvik etter antall år fram")}),
+        html.P(_("Kilde: SSB, nasjonale befolkningsframskrivinger 2005–2022 (tabell 05904 til 13600) og "
+                 "befolkning 1. januar (tabell 07459), NLOD 2.0. Beregning: Omsorgsatlas."),
+               className="source-line small mt-1"),
+    ], className="mb-4", id="track-section", **{"aria-labelledby": "track-heading"})
 
 
 def _need_section(indicators: list[dict]):
@@ -127,10 +177,34 @@ def _need_section(indicators: list[dict]):
     catalogue_note = (
         _("Katalogen har ennå ingen indikator for dekningsgrad per 1 000 innbyggere 80 år og over, så bare egen "
           "verdi kan velges.") if not indicators else
-        _("Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for landet.")
+        _("Verdien fra katalogen er siste tilgjengelige tall for regionen, ellers for fylket (KOSTRA-andelene) "
+          "eller landet.")
     )
+    kostra = html.Div([
+        html.H3(_("Med dagens dekning fra KOSTRA"), className="h5", id="need-kostra-heading"),
+        html.P(_("Hvor mange innbyggere 80 år og over vil motta hjemmetjenester eller bo i institusjon i 2030, 2035 og "
+                 "2040 hvis kommunens dekning fra 2025 holder? Dekningen er SSBs KOSTRA-tall (andel av innbyggerne "
+                 "80 år og over); fylkets og landets dekning kan velges til sammenligning."), className="mb-2"),
+        dbc.Row([
+            dbc.Col(html.Fieldset([
+                html.Legend(_("Dekning"), className="form-label fw-semibold mb-1 fs-6"),
+                dbc.RadioItems(id="need-kostra-basis", value="egen", name="need-kostra-basis",
+                               options=[{"label": _(v), "value": k} for k, v in needc.COVERAGE_BASES.items()]),
+            ]), md=12, lg=3, className="oa-controls"),
+            dbc.Col([
+                html.Div(id="need-kostra-message", role="status", **{"aria-live": "polite"}),
+                html.Div(id="need-kostra-table", className="table-scroll mb-2", tabIndex="0", role="region",
+                         **{"aria-label": _("Tabell: mottakere og beboere 80+ med dagens dekning")}),
+                html.H4(_("Metode og forutsetninger"), className="h6 mt-2"),
+                html.Ul(id="need-kostra-assumptions", className="small"),
+                html.P(id="need-kostra-source", className="source-line small"),
+            ], md=12, lg=9),
+        ]),
+    ], className="mb-4", id="need-kostra")
     return html.Section([
         html.H2(_("Hva kreves?"), className="h4", id="need-heading"),
+        kostra,
+        html.H3(_("Med en dekningsgrad du velger"), className="h5", id="need-own-heading"),
         html.P(_("Hvor mange årsverk, mottakere eller plasser trengs i 2030, 2035 og 2040 hvis dagens dekning "
                  "per innbygger i aldersgruppen holder? Velg grunnlag og skriv inn en dekningsgrad."), className="mb-2"),
         dbc.Row([
@@ -194,14 +268,25 @@ def layout(**query):
     manifest = store.manifest()
     proj_info = manifest.get("projection") or {}
     missing = proj_info.get("variants_missing") or []
-    variant_names = (" " + _("og") + " ").join(dem.variant_label(v) for v in d.variants) or _("ingen")
+    headline = d.variants[0] if d.variants else None
+    variant_names = dem.variant_label(headline) if headline else _("ingen")
+    others = [v for v in d.variants[1:]]
+    track_age = query.get("aldersgruppe") if query.get("aldersgruppe") in trackc.AGE_GROUPS else trackc.DEFAULT_AGE
+    try:
+        vintages = sorted(int(v) for v in dem.track()["vintage"].unique())
+    except store.StoreError:
+        vintages = []
+    track_vintage = str(query.get("argang")) if str(query.get("argang")) in {str(v) for v in vintages} else trackc.ALL
     return dbc.Container([
         html.H1(_("Befolkning og behov"), className="h3 mt-3 mb-1"),
         html.P([_("Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med") + " ",
                 html.Strong(str(d.last_observed)), " " + _("er registrert (SSB, 1. januar);") + " ",
                 html.Strong("2027–2040"),
                 " " + _("er framskrevet:") + " ", html.Span(variant_names, className="proj-badge", id="pop-variant"),
-                "."],
+                "."] + ([" " + _("Hovedtallene bruker {main}; spennet lav–høy viser SSBs alternativ {low} og {high}.")
+                         .format(main=dem.alternative_name(dem.DEFAULT_VARIANT),
+                                 low=dem.alternative_name(dem.LOW_VARIANT),
+                                 high=dem.alternative_name(dem.HIGH_VARIANT))] if d.has_band else []),
                className="mb-2"),
         url_note,
         dbc.Row([
@@ -212,6 +297,8 @@ def layout(**query):
         html.Details([
             html.Summary(_("Om framskrivingen og tilbaketesten")),
             html.P(pick(proj_info, "method"), className="small mt-2"),
+            *([html.P(_("Til sammenligning finnes også: {names}.").format(
+                names="; ".join(dem.variant_label(v) for v in others)), className="small")] if others else []),
             *[html.P(pick(m, "reason"), className="small") for m in missing],
             html.Div(backtest_table(manifest), className="table-scroll", tabIndex="0", role="region",
                      **{"aria-label": _("Tabell: tilbaketest av framskrivingen")}),
@@ -280,6 +367,7 @@ def layout(**query):
             html.P(id="pop-source", className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
         _need_section(coverage_indicators()),
+        track_section(track_age, track_vintage, vintages),
         dcc.Store(id="profile-key", data=None),
         dcc.Store(id="pop-url-sync", data=None),
     ], fluid=True, className="page-population")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import catalog as cat
 from . import indicators as ind
+from . import national as nat
 from . import projected as prj
 from .errors import PipelineError
 from .harmonise import Harmoniser, cross_check
@@ -38,6 +39,7 @@ B2024_FILE = "population_by_age_b2024_2005-2026.csv.gz"
 TABLES = ["regions", "population", "population_groups", "indicators", "catalog", "service_areas", "neighbours",
           "statistical_neighbours", "comparison_features"]
 TABLES.append("projection")  # population projection 2027–2040 (pipeline/projected.py)
+TABLES.append("projection_track")  # SSB's national vintages and ours against the observed (pipeline/national.py)
 TABLES += ["seed_areas", "measures"]  # policy-document tables (pipeline/seeds.py)
 TABLES.append("gap_notes")  # why a municipality has no value (KOSTRA tables; pipeline/online.py)
 
@@ -158,9 +160,16 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     indicators = ind.compute(pop)
     catalog = cat.build_catalog(indicators, h.report, dict(zip(regions["region_code"], regions["name"])))
     areas = cat.build_service_areas()
-    log(f"framskriver befolkningen {prj.BASE_YEAR}–{prj.END_YEAR} og kjører tilbaketesten")
-    projection = prj.build_projection(pop, regions)
-    projection_report = prj.manifest_section(pop, regions)
+    vintages_path = raw / nat.FILE
+    log(f"leser SSBs nasjonale framskrivinger ({vintages_path.name})")
+    vintages = nat.read_vintages(vintages_path)
+    inputs.append(vintages_path)
+    log(f"framskriver befolkningen {prj.BASE_YEAR}–{prj.END_YEAR} (avstemt mot SSB {prj.NATIONAL_VINTAGE}, tre "
+        "alternativer) og kjører tilbaketesten")
+    projection = prj.build_projection(pop, regions, vintages)
+    projection_report = prj.manifest_section(pop, regions, vintages, projection)
+    log("sammenligner SSBs framskrivinger 2005–2022 og vår metode med registrert befolkning")
+    track = nat.track_record(vintages, pop, regions, prj.pr.project)
     proj_ind = prj.projected_indicators(projection)
     catalog = pd.concat([catalog, prj.projected_catalog(proj_ind, 500)], ignore_index=True)
 
@@ -173,6 +182,7 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     tables = {"regions": regions, "population": pop, "population_groups": groups, "indicators": indicators,
               "catalog": catalog, "service_areas": areas, "neighbours": neighbours}
     tables["projection"] = projection
+    tables["projection_track"] = track
     kostra_out, kostra_inputs = _add_kostra(tables, raw, h, muni_pop, fetched, log)
     inputs += kostra_inputs
     comparison_report = _add_comparison(tables, tmp, log, kostra_out["no_interval"])
@@ -182,7 +192,7 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     log("validerer tabellene mot skjemaene")
     for name, df in tables.items():
         tables[name] = validate(name, df)
-    _cross_table_checks(tables)
+    _cross_table_checks(tables, vintages)
     for name, df in tables.items():
         _write_parquet(df, tmp / f"{name}.parquet")
     for name in TABLES:  # read back what is on disk: what the app will load
@@ -196,6 +206,10 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
             {"name": cat.SSB_07459, "url": cat.SSB_07459_URL, "licence": "NLOD 2.0",
              "publisher": "Statistisk sentralbyrå (SSB)", "used_for": ["population", "population_groups",
                                                                      "indicators"]},
+            {"name": "Nasjonale befolkningsframskrivinger 2005–2026 (tabell 05904 … 14746)",
+             "url": prj.SSB_14746_URL, "licence": "NLOD 2.0", "publisher": "Statistisk sentralbyrå (SSB)",
+             "via": "github.com/evensrii/Telemark (commit 2f2c2110de64611a0bab80a5f8f109183475bc50)",
+             "used_for": ["projection", "projection_track"]},
             {"name": "Administrative enheter (kommuner og fylker 2024)", "publisher": "Kartverket",
              "licence": "CC BY 4.0", "credit": "© Kartverket", "used_for": ["geo", "neighbours"]},
         ],
@@ -279,9 +293,9 @@ def _add_seeds(tables: dict, raw: Path, projected_ids: set, log):
     return out
 
 
-def _cross_table_checks(t: dict) -> None:
+def _cross_table_checks(t: dict, vintages: pd.DataFrame | None = None) -> None:
     codes = set(t["regions"]["region_code"])
-    for problem in prj.check_projection(t["projection"], t["regions"]) if "projection" in t else []:
+    for problem in prj.check_projection(t["projection"], t["regions"], vintages) if "projection" in t else []:
         raise PipelineError(f"tabellen «projection»: {problem}")
     for name in ("population", "indicators"):
         unknown = set(t[name]["region_code"]) - codes

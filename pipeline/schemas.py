@@ -89,13 +89,27 @@ SCHEMAS = {
         "area_kind": pa.Column(str, pa.Check.isin(["", "county_2016", "statsforvalter_2021"])),
     }, strict=True, ordered=True),
     "projection": pa.DataFrameSchema({
-        "variant": pa.Column(str, pa.Check.isin(["omsorgsatlas", "ssb_mmm"])),
+        "variant": pa.Column(str, pa.Check.isin(["kalibrert_mmmm", "kalibrert_llml", "kalibrert_hhmh", "omsorgsatlas",
+                                                 "ssb_mmm"])),
         "level": _level, "region_code": _code,
         "year": pa.Column("int16", pa.Check.in_range(2027, 2040)),
         "age": pa.Column("int16", pa.Check.in_range(0, 105)),
         "population": pa.Column("float64", pa.Check.ge(0)),  # not nullable: NaN fails
     }, checks=[pa.Check(_code_matches_level, error="code does not match level")],
         unique=["variant", "level", "region_code", "year", "age"], strict=True, ordered=True),
+    "projection_track": pa.DataFrameSchema({
+        "source": pa.Column(str, pa.Check.isin(["ssb", "omsorgsatlas"])),
+        "vintage": pa.Column("int16", pa.Check.in_range(2005, 2100)),
+        "alternative": pa.Column(str, pa.Check.isin(["MMMM", "LLML", "HHMH", ""])),
+        "year": pa.Column("int16", pa.Check.in_range(2006, 2100)),
+        "horizon": pa.Column("int16", pa.Check.ge(1)),
+        "age_group": pa.Column(str, pa.Check.isin(["total", "0-19", "20-66", "67-79", "80-89", "90+", "67+", "80+"])),
+        "projected": pa.Column("float64", pa.Check.ge(0)),
+        "observed": pa.Column("float64", pa.Check.gt(0)),
+        "error_pct": pa.Column("float64"),
+    }, checks=[pa.Check(lambda d: d["year"] - d["vintage"] == d["horizon"], error="horizon != year - vintage"),
+               pa.Check(lambda d: (d["source"] == "ssb") != (d["alternative"] == ""), error="alternative")],
+        unique=["source", "vintage", "alternative", "year", "age_group"], strict=True, ordered=True),
     "service_areas": pa.DataFrameSchema({
         "id": pa.Column(str, unique=True), "name_nb": pa.Column(str), "name_en": pa.Column(str),
         "sort_order": pa.Column("int16"),

@@ -169,8 +169,9 @@ def test_county_states(ui, axe):
 # ------------------------------------------------------------------------------------------------ other pages
 def test_population_personnel_pages(ui, axe):
     ui.open("/befolkning?kommune=4601&ar=2035")
-    axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle") and ui.els("#need-basis input:checked"),
-               "the population page never rendered Bergen")
+    axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle") and ui.els("#need-basis input:checked")
+               and ui.els("#need-kostra-table table") and ui.els("#track-graph .main-svg"),
+               "the population page never rendered Bergen (with «Hva kreves» and the track record)")
     axe.check("population, Bergen 2035")
 
     ui.open("/personell")

@@ -29,7 +29,10 @@ def test_population_page_from_url_slider_and_region(ui):
     ui.wait(lambda: "Bergen" in profile_title(ui) and "2035" in profile_title(ui), "profile never showed Bergen 2035")
     assert "framskrevet" in profile_title(ui)
     assert "FRAMSKREVET" in ui.text_content("#profile-graph .annotation")
-    assert "framskrevet" in ui.text("#pop-year-status") and "Omsorgsatlas' egen framskriving" in ui.text("#pop-variant")
+    assert "framskrevet" in ui.text("#pop-year-status")
+    assert "avstemt mot SSBs nasjonale framskriving 2026" in ui.text("#pop-variant")
+    ui.wait(lambda: "Lav–høy alternativ" in ui.text("#pop-cards") and "hovedalternativet (MMMM)" in ui.text("#pop-cards"),
+            "cards never showed the low–high band and the headline alternative")
     assert ui.text("#pop-heading") == "Bergen: eldre i 2026 og 2040"
     ui.wait(lambda: "av 357 kommuner" in ui.text("#pop-rank"), "rank text missing")
     assert len(ui.els("#profile-graph g.point")) == 21  # five-year groups
@@ -89,7 +92,7 @@ def test_hva_kreves_validates_and_downloads_csv(ui, driver, tmp_path):
     ui.wait(lambda: ui.els("#need-table table") and "2040 (framskr.)" in ui.text("#need-table"),
             "need table never appeared")
     assert ui.text("#need-message") == ""
-    assert len(ui.els("#need-assumptions li")) == 4
+    assert len(ui.els("#need-assumptions li")) == 5   # + the sentence on the headline alternative and the band
     ui.wait(lambda: ui.el("#need-download-button").is_enabled(), "download button stayed disabled")
     btn = ui.el("#need-download-button")
     ui.js("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", btn)
@@ -100,3 +103,24 @@ def test_hva_kreves_validates_and_downloads_csv(ui, driver, tmp_path):
     assert text.startswith("Hva kreves: Bergen") and "Forutsetninger" in text and "\nKilde;" in text
     assert "350,5 årsverk per 1 000 innbyggere 80 år og over" in text
     assert not ui.app_error_shown()
+
+
+def test_kostra_coverage_and_track_record(ui):
+    """Utsira has no KOSTRA figures: the county's coverage with a note; the track record follows its controls
+    and the URL."""
+    ui.open("/befolkning?kommune=1151&aldersgruppe=90%2B&argang=2014")
+    ui.wait(lambda: "2040 (framskr.)" in ui.text("#need-kostra-table"), "KOSTRA need table never appeared")
+    assert "har ikke eget tall" in ui.text("#need-kostra-message") and "fylkets dekning" in ui.text("#need-kostra-message")
+    assert ui.el("#need-kostra-basis input[value='egen']").is_selected()
+    ui.wait(lambda: "90 år og over" in ui.text_content("#track-graph .gtitle")
+            and "2014" in ui.text_content("#track-graph .gtitle"), "track chart never rendered 90+ from 2014")
+    assert "Ti år fram" in ui.text("#track-summary")
+    assert "SSB 2014: lav og høy nasjonal vekst" in ui.text_content("#track-graph .legend")
+    ui.wait(lambda: ui.query().get("argang") == "2014" and ui.query().get("aldersgruppe") == "90+",
+            "URL did not keep the track record's choices")
+    radio = ui.el("#need-kostra-basis input[value='land']")
+    ui.js("arguments[0].click()", radio)
+    ui.wait(lambda: "landet" in ui.text("#need-kostra-assumptions") and not ui.text("#need-kostra-message"),
+            "the country's coverage was not applied")
+    assert not ui.app_error_shown()
+    assert not [m for m in ui.severe_console() if "favicon" not in m]

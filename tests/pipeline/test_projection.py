@@ -202,8 +202,67 @@ def test_backtest_beats_baseline_and_meets_the_goal(real):
     json.dumps(ours)
     for key in ("2010-2020", "2014-2024"):
         o, b = ours["windows"][key]["groups"], base["windows"][key]["groups"]
-        assert set(o) == {"67-79", "80-89", "90+", "80+"}
+        assert set(o) == {"total", "20-66", "67-79", "80-89", "90+", "80+"}
         assert o["80+"]["median_ape"] < b["80+"]["median_ape"], key
         assert o["80+"]["median_ape"] <= 6.0, key            # goal: <= 6 % at ten years
         assert abs(o["80+"]["national_pe"]) < abs(b["80+"]["national_pe"]), key
         assert o["80+"]["n_municipalities"] == 357
+
+
+# ------------------------------------------------------------------------------------------ calibration (raking)
+def _targets(year_totals: dict[int, list[tuple[int, int, float]]]) -> pd.DataFrame:
+    return pd.DataFrame([{"year": y, "age_lo": lo, "age_hi": hi, "population": v}
+                         for y, groups in year_totals.items() for lo, hi, v in groups])
+
+
+def test_calibrate_hits_the_national_group_totals_and_keeps_each_municipality_s_share():
+    rng = np.random.default_rng(3)
+    arr = rng.uniform(1, 50, size=(3, 2, 106))
+    groups = [(0, 19, 900.0), (20, 66, 3000.0), (67, 105, 1200.0)]
+    out = pr.calibrate(arr, 2026, _targets({2027: groups, 2028: groups}))
+    for h in range(2):
+        for lo, hi, v in groups:
+            assert out[:, h, lo:hi + 1].sum() == pytest.approx(v, rel=1e-12)
+            # each municipality's share of the group, and the single-age pattern within it, are kept
+            share_in = arr[:, h, lo:hi + 1].sum(axis=1) / arr[:, h, lo:hi + 1].sum()
+            share_out = out[:, h, lo:hi + 1].sum(axis=1) / out[:, h, lo:hi + 1].sum()
+            assert np.allclose(share_in, share_out)
+            assert np.allclose(out[:, h, lo:hi + 1] / arr[:, h, lo:hi + 1], v / arr[:, h, lo:hi + 1].sum())
+    assert (arr >= 1).all()  # the input is not modified
+
+
+def test_calibrate_refuses_missing_years_gaps_in_the_groups_and_empty_groups():
+    arr = np.ones((2, 1, 106))
+    with pytest.raises(ValueError, match="no national totals for 2027"):
+        pr.calibrate(arr, 2026, _targets({2028: [(0, 105, 10.0)]}))
+    with pytest.raises(ValueError, match="partition"):
+        pr.calibrate(arr, 2026, _targets({2027: [(0, 50, 10.0), (52, 105, 3.0)]}))
+    zero = np.zeros((2, 1, 106))
+    zero[:, :, :50] = 1
+    with pytest.raises(ValueError, match="empty"):
+        pr.calibrate(zero, 2026, _targets({2027: [(0, 49, 10.0), (50, 105, 3.0)]}))
+
+
+def test_project_calibrated_on_the_toy_sums_to_the_targets_at_every_level():
+    pop = _frame(_toy_no_births(), 2000)
+    groups = [(0, 44, 500.0), (45, 79, 2000.0), (80, 105, 300.0)]
+    out = pr.project_calibrated(pop, REGIONS, 2005, 2007, _targets({2006: groups, 2007: groups}))
+    for y in (2006, 2007):
+        nat = out[(out.level == "country") & (out.year == y)]
+        for lo, hi, v in groups:
+            assert nat[nat.age.between(lo, hi)]["population"].sum() == pytest.approx(v)
+        munis = out[(out.level == "municipality") & (out.year == y)]["population"].sum()
+        counties = out[(out.level == "county") & (out.year == y)]["population"].sum()
+        assert munis == pytest.approx(2800.0) and counties == pytest.approx(2800.0)
+
+
+def test_ten_year_migration_base_beats_five_years_where_the_window_allows(real):
+    """The documented choice: ten base transitions (2014->2024 has nine before 2014) against five."""
+    from dataclasses import replace
+    pop, regions = real
+    ten = pr.backtest(pop, regions, windows=((2014, 2024),))
+    five = pr.backtest(pop, regions, windows=((2014, 2024),), params=replace(pr.Params(), base_years=5))
+    t, f = ten["windows"]["2014-2024"]["groups"], five["windows"]["2014-2024"]["groups"]
+    assert pr.Params().base_years == 10
+    assert t["total"]["median_ape"] < f["total"]["median_ape"]
+    assert t["80+"]["median_ape"] <= f["80+"]["median_ape"]

@@ -21,6 +21,7 @@ VIEWS = {
     "befolkning-aldersprofil": {"kommune": "4601", "ar": "2035", "aldersgrupper": "5"},
     "befolkning-eldre": {"fylke": "46", "visning": "indeks"},
     "befolkning-omsorgsressurs": {"kommune": "4601"},
+    "befolkning-treffsikkerhet": {"aldersgruppe": "90+", "argang": "2014"},
     "tiltak-tilskudd": {},
 }
 

@@ -86,7 +86,7 @@ def test_csv_has_table_assumptions_and_source_rows():
     assert parsed[3] == ["2030", "ja", "1100,0", "137,5", "12,5", "10,0"]
     flat = [c for row in parsed for c in row]
     assert "Forutsetninger" in flat and any("12,5 mottakere per 100 innbyggere 80 år og over" in c for c in flat)
-    assert any("uendret" in c for c in flat) and any("ikke SSBs framskriving" in c for c in flat)
+    assert any("uendret" in c for c in flat) and any("årene etter er Omsorgsatlas' egen framskriving" in c for c in flat)
     assert parsed[-1] == ["Kilde", "SSB 07459; Omsorgsatlas' egen framskriving"]
 
 
@@ -159,3 +159,23 @@ def test_profile_marks_projection_without_colour_alone():
                                    variant_label="x")
     assert ("data", 0, "x") in paths and ("layout", "title", "text") in paths
     assert not any(p[:2] == ("layout", "yaxis") for p in paths)  # structure unchanged: a Patch suffices
+
+
+def test_need_rows_carry_the_low_high_band_into_table_and_csv():
+    cov = N.Coverage(10.0, "per100")
+    rows = N.need_rows(cov, {2026: 1000.0, 2030: 1100.0, 2040: 1300.0}, 2026,
+                       band=({2030: 1050.0, 2040: 1200.0}, {2030: 1150.0, 2040: 1400.0}))
+    assert "need_low" not in rows[0]                       # the observed year has no band
+    assert rows[2]["need_low"] == pytest.approx(120.0) and rows[2]["need_high"] == pytest.approx(140.0)
+    headers, cells = N.table_cells(rows, "plasser")
+    assert headers[-1] == "Lav–høy alternativ" and cells[0][-1] == "–" and cells[2][-1] == "120–140"
+    ass = N.assumptions(coverage=cov, what="plasser", age_base="80+", basis_text="x", base_year=2026,
+                        variant_label="Omsorgsatlas' framskriving", band_text="Hovedtallene bruker hovedalternativet.")
+    text = N.to_csv(rows, region_name="Bergen", what="plasser", age_base="80+", assumptions=ass, source="s")
+    parsed = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert parsed[1][-2:] == ["Behov, lavt alternativ", "Behov, høyt alternativ"]
+    assert parsed[4][-2:] == ["120,0", "140,0"] and parsed[2][-2:] == ["", ""]
+    assert ass[-1] == "Hovedtallene bruker hovedalternativet."
+    # without a band nothing changes
+    plain = N.need_rows(cov, {2026: 1000.0, 2040: 1300.0}, 2026)
+    assert len(N.table_cells(plain, "plasser")[0]) == 5
