@@ -237,7 +237,8 @@ def band_traces(name: str, years: Sequence[int], low: Sequence[float], high: Seq
     xs, los, his = [p[0] for p in pts], [p[1] for p in pts], [p[2] for p in pts]
     label = _("{name}: spenn lav–høy").format(name=name)
     text = [_("lav–høy: {low}–{high}").format(low=text_fmt(lo), high=text_fmt(hi)) for lo, hi in zip(los, his)]
-    common = {"type": "scatter", "mode": "lines", "x": xs, "legendgroup": f"band-{name}", "connectgaps": False,
+    # mode "none": the area only (no line, no markers), so the band is never a line told apart by colour alone
+    common = {"type": "scatter", "mode": "none", "x": xs, "legendgroup": f"band-{name}", "connectgaps": False,
               "line": {"width": 0, "color": color}}
     return [
         {**common, "y": los, "name": label, "showlegend": False, "hoverinfo": "skip"},

@@ -4,9 +4,9 @@ dict figures and Dash tables out.
 
 The error is 100 · (projected / observed − 1): positive = the projection was too high. The x axis is the
 horizon (years after the projection's base year, 1 January). Every vintage is its own line, in a colour
-running from the oldest (dark blue) to the newest (vermillion) *and* named in the legend and every hover
-text; our method is dashed with open markers in the vintage's colour, so the two are told apart without
-colour.
+running from the oldest (dark blue) to the newest (vermillion), with its own marker symbol, *and* named in
+the legend and every hover text; our method is dashed with the same symbol open in the vintage's colour, so
+no two lines are told apart by colour alone.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ ALL = "alle"
 HORIZONS = (1, 2, 5, 10, 15, 20)
 _FROM, _TO = (11, 60, 93), (213, 94, 0)   # dark blue -> vermillion (both ≥ 4.5:1 on white)
 BAND_FILL = "rgba(120, 120, 120, 0.18)"
+# one marker symbol per vintage, so no two lines differ by colour alone (ours: the same symbol, open, dashed)
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "triangle-down", "star", "hexagon", "pentagon", "cross",
+           "x", "star-diamond", "hourglass", "bowtie", "triangle-left", "triangle-right")
 
 
 def vintage_color(i: int, n: int) -> str:
@@ -71,6 +74,7 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
         if g.empty:
             continue
         color = vintage_color(i, len(vintages))
+        symbol = SYMBOLS[i % len(SYMBOLS)]
         ssb_name = _("SSBs framskriving {year}").format(year=v)
         if vintage != ALL:
             lo, hi = g["ssb_error_low"], g["ssb_error_high"]
@@ -79,9 +83,9 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
             band_name = _("SSB {year}: lav og høy nasjonal vekst").format(year=v)
             text = [_("lav–høy: {low} til {high} %").format(low=_signed(a), high=_signed(b)) for a, b in zip(lows, highs)]
             traces += [
-                {"type": "scatter", "mode": "lines", "x": list(g["horizon"]), "y": lows, "line": {"width": 0},
+                {"type": "scatter", "mode": "none", "x": list(g["horizon"]), "y": lows, "line": {"width": 0},
                  "showlegend": False, "hoverinfo": "skip", "name": band_name, "legendgroup": "band"},
-                {"type": "scatter", "mode": "lines", "x": list(g["horizon"]), "y": highs, "line": {"width": 0},
+                {"type": "scatter", "mode": "none", "x": list(g["horizon"]), "y": highs, "line": {"width": 0},
                  "fill": "tonexty", "fillcolor": BAND_FILL, "name": band_name, "legendgroup": "band", "text": text,
                  "hovertemplate": f"<b>{band_name}</b><br>" + _("{h} år fram").format(h="%{x}")
                  + ": %{text}<extra></extra>"},
@@ -93,7 +97,7 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
                 year=int(y), p=format_number(p), o=format_number(o), e=_signed(e))
                 for y, p, o, e in zip(g["year"], g["ssb_projected"], g["observed"], g["ssb_error"])],
             "hovertemplate": f"<b>{ssb_name}</b><br>" + _("{h} år fram").format(h="%{x}") + ": %{text}<extra></extra>",
-            "line": {"color": color, "width": 2}, "marker": {"color": color, "size": 5, "symbol": "circle"},
+            "line": {"color": color, "width": 2}, "marker": {"color": color, "size": 7, "symbol": symbol},
         })
         ours = g.dropna(subset=["ours_error"])
         if not ours.empty:
@@ -106,7 +110,7 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
                     for y, p, o, e in zip(ours["year"], ours["ours_projected"], ours["observed"], ours["ours_error"])],
                 "hovertemplate": f"<b>{name}</b><br>" + _("{h} år fram").format(h="%{x}") + ": %{text}<extra></extra>",
                 "line": {"color": color, "width": 1.5, "dash": "dash"},
-                "marker": {"color": color, "size": 6, "symbol": "circle-open"},
+                "marker": {"color": color, "size": 7, "symbol": f"{symbol}-open"},
             })
     title = _("Avvik fra registrert befolkning, {age}, etter antall år fram").format(age=age_label(age_group).lower())
     if vintage != ALL:
