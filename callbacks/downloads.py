@@ -234,6 +234,9 @@ def serve(name: str):
         if name not in expected_paths():
             return _not_found(name)
         b = bundle()
+        if not (b.root / dl.INDEX_NAME).is_file():  # the shared folder was cleaned meanwhile: build again
+            _BUNDLES.clear()
+            b = bundle()
     except Exception as exc:  # noqa: BLE001 - a failed build is a 503 with a message, never a traceback
         log.error("Nedlasting feilet (%s): %s", name, exc, exc_info=(type(exc), exc, exc.__traceback__))
         resp = Response(_("Nedlastingene er ikke tilgjengelige akkurat nå. Prøv igjen senere.") + "\n", status=503,

@@ -393,7 +393,8 @@ def section(entries: Sequence[Mapping], *, titles: Mapping[str, str] | None = No
     for r in rows:
         body.append(html.Tr([r[0]] + [html.Td(c, className="num") if i == 2 else html.Td(c)
                                       for i, c in enumerate(r[1:], start=1)]))
-    table = html.Table([html.Caption(_("Filer til nedlasting (stabile adresser under {prefix}/)").format(prefix=PREFIX)),
+    caption = _("Filer til nedlasting (stabile adresser under {prefix}/)").format(prefix=PREFIX)
+    table = html.Table([html.Caption(caption),
                         html.Thead(html.Tr([html.Th(h, scope="col", **({"className": "num"} if i == 3 else {}))
                                             for i, h in enumerate(headers)])),
                         html.Tbody(body)], className="table table-sm data-table", id=table_id)

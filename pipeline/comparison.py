@@ -31,7 +31,6 @@ the code list is not used: it is a 5-way geographical division, not a settlement
 """
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 

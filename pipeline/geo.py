@@ -29,12 +29,14 @@ Geometry steps
        error position is looked up with Python's ``json`` so the message points at the line.
     2. Invalid source polygons (33 municipalities have self-intersections) are repaired with
        ``GeoSeries.make_valid(method="structure")``; a polygon that cannot be repaired is an error.
-    3. ``shapely.coverage_clean`` (geopandas 1.2 has no GeoSeries wrapper for it) makes the 357 polygons an exact coverage: it removes the one real overlap
-       in the source (Haugesund 1106 / Sveio 4612, about 2 000 m²) and snaps the few shared edges whose
-       vertices did not match. Area changes are below 0.001 %.
+    3. ``shapely.coverage_clean`` (geopandas 1.2 has no GeoSeries wrapper for it) makes the 357 polygons
+       an exact coverage: it removes the one real overlap in the source (Haugesund 1106 / Sveio 4612,
+       about 2 000 m²) and snaps the few shared edges whose vertices did not match. Area changes are
+       below 0.001 %.
     4. Neighbours are computed from this full-resolution geometry (see below).
-    5. ``GeoSeries.simplify_coverage`` (shapely's coverage_simplify: Visvalingam–Whyatt on the edges of the whole coverage at once, so
-       neighbours keep identical borders: no gaps, no slivers) with ``SIMPLIFY_TOLERANCE`` degrees,
+    5. ``GeoSeries.simplify_coverage`` (shapely's coverage_simplify: Visvalingam–Whyatt on the edges of
+       the whole coverage at once, so neighbours keep identical borders: no gaps, no slivers) with
+       ``SIMPLIFY_TOLERANCE`` degrees,
        chosen so that municipalities.geojson is ≈ 560 KB (≈ 155 KB gzip). No polygon is removed by it
        (the smallest islands become triangles). Municipalities that touch no other municipality (the
        island municipalities: Kvitsøy, Utsira, Træna, Røst, Fedje, ...) share no edge, so each of them is
@@ -62,16 +64,17 @@ separators and coordinates rounded to ``DECIMALS`` decimals, the parquet has a f
 
 Neighbours (``neighbours.parquet``)
     Lengths and distances are measured in EPSG:25833 (UTM 33N, metres, ``to_crs``) on the cleaned
-    full-resolution geometry; candidate pairs come from a spatial self-join (``sjoin``, ``intersects``). ``border``: the two polygons share a boundary line of at least ``MIN_BORDER_M`` metres
-    (touching in a single point does not count; there are 12 such point contacts). No tolerance buffer
-    is used: the source is an edge-matched coverage (after step 3), and widening the contact test to
-    50 m finds no extra pairs. ``shared_border_km`` is the shared length, ``distance_km`` is 0.
-    ``nearest`` (island fallback): a municipality with no border neighbour is linked to the nearest
-    municipality in the SAME county by polygon-to-polygon distance, plus every other municipality of the
-    county within ``NEAREST_FACTOR`` (1.5) times that distance, at most ``NEAREST_MAX`` (3) in all (ties by
-    code). ``shared_border_km`` is 0 and ``distance_km`` the polygon-to-polygon distance. The relation
-    is made symmetric: when island A gets B, B also gets A (relation ``nearest``), so every (A, B) row has
-    a (B, A) row with the same values. Rows are sorted by region_code, neighbour_code.
+    full-resolution geometry; candidate pairs come from a spatial self-join (``sjoin``, ``intersects``).
+    ``border``: the two polygons share a boundary line of at least ``MIN_BORDER_M`` metres (touching in a
+    single point does not count; there are 12 such point contacts). No tolerance buffer is used: the source
+    is an edge-matched coverage (after step 3), and widening the contact test to 50 m finds no extra pairs.
+    ``shared_border_km`` is the shared length, ``distance_km`` is 0. ``nearest`` (island fallback): a
+    municipality with no border neighbour is linked to the nearest municipality in the SAME county by
+    polygon-to-polygon distance, plus every other municipality of the county within ``NEAREST_FACTOR`` (1.5)
+    times that distance, at most ``NEAREST_MAX`` (3) in all (ties by code). ``shared_border_km`` is 0 and
+    ``distance_km`` the polygon-to-polygon distance. The relation is made symmetric: when island A gets B, B
+    also gets A (relation ``nearest``), so every (A, B) row has a (B, A) row with the same values. Rows are
+    sorted by region_code, neighbour_code.
 """
 from __future__ import annotations
 

@@ -166,3 +166,22 @@ def test_failed_load_keeps_previous_data(data_copy):
     with pytest.raises(StoreError):
         store.init(data_copy)
     assert store.init() is good
+
+
+def test_data_files_and_raw_tables_for_the_downloads():
+    store.init(reload=True)
+    files = store.data_files()
+    assert {"regions.parquet", "indicators.parquet", "geo/municipalities.geojson", "README.md",
+            "manifest.json"} <= set(files)
+    assert all(p.is_file() and p.parent in (store.data_dir(), store.data_dir() / "geo") for p in files.values())
+    regions = store.table_frame("regions")
+    assert list(regions.columns)[:2] == ["region_code", "level"] and len(regions) == 373
+    for bad in ("../regions", "regions.parquet", "geo/municipalities", "", None, 3):
+        assert store.table_frame(bad) is None
+    vals = store.indicator_values("share_80plus", "municipality")
+    assert list(vals.columns) == ["region_code", "year", "value"]
+    one_year = store.values("share_80plus", "municipality", 2024).set_index("region_code")["value"]
+    mine = vals[vals["year"] == 2024].set_index("region_code")["value"]
+    assert mine.reindex(one_year.index).equals(one_year)
+    with pytest.raises(store.QueryError):
+        store.indicator_values("finnes_ikke", "municipality")

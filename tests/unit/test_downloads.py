@@ -268,3 +268,12 @@ def test_readme_parser_reads_tables_lists_and_patterns():
     assert dl.documented(r, "a.parquet", "share_age")["description"] == "a share"
     assert dl.documented(r, "a.parquet", "other") is None
     assert dl.file_titles(text) == {"a.parquet": "table a"}
+
+
+def test_a_removed_cache_folder_is_rebuilt(client, index):
+    import shutil
+    root = routes.bundle().root
+    shutil.rmtree(root)
+    resp = client.get(f"{P}/service_areas.csv")
+    assert resp.status_code == 200 and resp.data.startswith(b"id,name_nb,name_en,sort_order\n")
+    assert (routes.bundle().root / "service_areas.csv").is_file()
