@@ -90,7 +90,7 @@ def html_class(ui) -> str:
 
 # ------------------------------------------------------------------------------------------------ overview
 def test_overview_states(ui, axe):
-    ui.open("/?ar=2024")
+    ui.open("/?indikator=share_80plus&ar=2024")  # a complete year: all 357 shapes coloured
     axe.settle(lambda: len(ui.fills()) == 357 and rank_rows(ui) == 357 and ui.els("#trend g.scatterlayer g.trace"),
                "map, ranked table and trend never rendered")
     axe.check("whole country, municipalities, 2024")

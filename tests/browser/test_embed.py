@@ -90,7 +90,7 @@ def test_embedded_trend_and_bad_parameters_note(ui, host_page):
     try:
         ui.wait(lambda: len(ui.els("#embed-trend g.scatterlayer g.trace")) == 3, "the trend never drew 3 lines")
         assert "Ukjent indikator «finnes_ikke»" in ui.text_content(".embed-note")
-        assert ui.text_content("#embed-title") == "Andel 80 år og over: Bergen – Vestland og landet"
+        assert ui.text_content("#embed-title") == "Andel pasienter på fastlegeliste uten lege: Bergen – Vestland og landet"
         legend = ui.text_content("#embed-trend .legend")
         assert all(n in legend for n in ("Bergen", "Vestland", "Norge"))
     finally:
