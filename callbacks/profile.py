@@ -62,7 +62,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
     sources = sorted({r["source"] for r in rows})
     licences = sorted({str(store.indicator(r["id"])["licence"]) for r in rows})
     summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, "
-                        + _("{label} enn landet").format(label=compare.bench_label(r["bench_country"]).lower())
+                        + compare.bench_phrase(r["bench_country"], _("landet"))
                         for r in rows)
     geo = cmp.geo_neighbours(knr)
     stat = cmp.stat_neighbours(knr)
@@ -90,7 +90,8 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=reg["name"], summary=summary)}),
             html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
-                     "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell)."),
+                     "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell), "
+                     "og med ■ der tallet ikke har intervall (fargen viser da femtedelen blant kommunene)."),
                    className="small"),
             html.Div(compare.profile_table(rows, county_name=county_name, n_munis=len(store.municipalities()),
                                            n_county=n_county),
