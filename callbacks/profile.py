@@ -83,9 +83,11 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                    className="source-line small"),
             compare.legend(),
             share_toolbar("kommune-profil"),
-            html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
-                "displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                               "filename": f"omsorgsatlas-profil-{knr}"}}),
+            # the figure's own height reserved before plotly.js has drawn it (no layout shift)
+            html.Div(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
+                               config={"displaylogo": False,
+                                       "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=reg["name"], summary=summary)}),

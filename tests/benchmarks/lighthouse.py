@@ -78,6 +78,16 @@ def figures(report: dict) -> dict:
                          if ref.get("weight") and (audits.get(ref["id"], {}).get("score") is not None)
                          and audits[ref["id"]]["score"] < 1)
     score = lambda c: None if cats[c]["score"] is None else round(cats[c]["score"] * 100)  # noqa: E731
+
+    def nodes(audit_id: str, limit: int = 8) -> list[str]:
+        """Selectors of the elements an audit names (failing a11y items, layout-shift culprits)."""
+        items = ((audits.get(audit_id) or {}).get("details") or {}).get("items") or []
+        out = []
+        for it in items:
+            node = it.get("node") or {}
+            if node.get("selector"):
+                out.append(node["selector"] + (f" ({it['score']:.3f})" if isinstance(it.get("score"), float) else ""))
+        return out[:limit]
     return {
         "performance": score("performance"),
         "accessibility": score("accessibility"),
@@ -89,6 +99,8 @@ def figures(report: dict) -> dict:
         "requests": len(requests),
         "runtime_error": (report.get("runtimeError") or {}).get("code"),
         "failed_a11y": failed_a11y,
+        "failed_a11y_nodes": {a: nodes(a) for a in failed_a11y},
+        "layout_shifts": nodes("layout-shifts"),
     }
 
 
@@ -116,6 +128,14 @@ def print_table(rows: list[dict]) -> None:
               f"{ms(f['lcp_ms']):>9} {cls:>6} {kib(f['bytes']):>12} {kib(f['script_bytes']):>10} "
               f"{f['requests']:>4}  {', '.join(f['failed_a11y']) or '–'}"
               + (f"  [{f['runtime_error']}]" if f["runtime_error"] else ""))
+    details = [(r, f) for r in rows if (f := r["figures"]) and (f["layout_shifts"] or f["failed_a11y_nodes"])]
+    if details:
+        print("\nWhere (selectors Lighthouse names):")
+    for r, f in details:
+        for audit, sel in f["failed_a11y_nodes"].items():
+            print(f"  {r['preset']:8} {r['page']:20} {audit}: {'; '.join(sel) or '?'}")
+        if f["layout_shifts"]:
+            print(f"  {r['preset']:8} {r['page']:20} layout shifts: {'; '.join(f['layout_shifts'])}")
     for preset in sorted({r["preset"] for r in rows}):
         sel = [r["figures"] for r in rows if r["preset"] == preset and r["figures"]
                and r["figures"]["performance"] is not None]
@@ -146,7 +166,9 @@ def bench(base: str, pages: list[str], presets: list[str]) -> list[dict]:
                     report = run_lighthouse(base + page, preset)
                     break
                 except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
-                    print(f"  {preset:8} {page:20} attempt {attempt} failed: {str(exc).splitlines()[-1]}", flush=True)
+                    lines = str(exc).splitlines()
+                    why = next((ln for ln in lines if "Runtime error" in ln or "LighthouseError" in ln), lines[-1])
+                    print(f"  {preset:8} {page:20} attempt {attempt} failed: {why.strip()}", flush=True)
             else:
                 rows.append({"page": page, "preset": preset, "figures": None})
                 continue
