@@ -93,6 +93,7 @@ INDEX_STRING = """<!DOCTYPE html>
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
 BOOTSTRAP_VERSION = metadata.version("Bootstrap-Flask")  # in the page's URL (?v=): a new version, a new URL
+IMMUTABLE = "public, max-age=31536000, immutable"  # versioned static files («cache lifetimes» below)
 
 app = dash.Dash(
     __name__,
@@ -336,7 +337,6 @@ def _security_headers(resp):
 # above). Pages, the layout and the callback list are revalidated on every load (no-cache: each page
 # carries a fresh signed token and the language); callback answers are not stored (no-store). Routes that
 # set their own lifetime (exports) keep it.
-IMMUTABLE = "public, max-age=31536000, immutable"
 _ASSETS_ROOT = Path(app.config.assets_folder).resolve()
 
 
