@@ -4,6 +4,7 @@
     python tests/benchmarks/lighthouse.py --presets desktop --pages / /kommune?knr=4601
     python tests/benchmarks/lighthouse.py --base-url http://127.0.0.1:8050   # a server you started
     python tests/benchmarks/lighthouse.py --json-out /tmp/lh.json          # the figures as JSON too
+    python tests/benchmarks/lighthouse.py --also-full-plotly               # + the same with the full plotly.js
 
 Installs the pinned Lighthouse from npm into .cache/lighthouse (tests/benchmarks/install_lighthouse.sh), starts
 the app under gunicorn (tests/servers.py: 2 workers, a fresh file cache, loopback) unless --base-url is given,
@@ -186,21 +187,32 @@ def main() -> None:
     ap.add_argument("--base-url", help="benchmark a running server instead of starting gunicorn")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--json-out", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--also-full-plotly", action="store_true",
+                    help="run the same pages a second time on a server with OMSORGSATLAS_PLOTLY=full (Dash's full "
+                         "plotly.js), and print both")
     args = ap.parse_args()
     install()
     print(f"Lighthouse {subprocess.run([str(LIGHTHOUSE), '--version'], capture_output=True, text=True).stdout.strip()}"
           f", Chromium at {CHROME_PATH}, flags: {CHROME_FLAGS}", flush=True)
     print("Timing figures (performance, TBT, LCP) are noisy on a busy machine; bytes and CLS are not.", flush=True)
-    if args.base_url:
-        rows = bench(args.base_url.rstrip("/"), args.pages, args.presets)
-    else:
+    variants = [("partial plotly.js (if built)", {})]
+    if args.also_full_plotly and not args.base_url:
+        variants.append(("full plotly.js (OMSORGSATLAS_PLOTLY=full)", {"OMSORGSATLAS_PLOTLY": "full"}))
+    results = {}
+    for name, env in variants:
+        print(f"\n== {name}", flush=True)
+        if args.base_url:
+            results[name] = bench(args.base_url.rstrip("/"), args.pages, args.presets)
+            continue
         with tempfile.TemporaryDirectory(prefix="omsorgsatlas-lighthouse-") as tmp:
-            with servers.gunicorn(Path(tmp), workers=args.workers) as (base, _proc):
-                rows = bench(base, args.pages, args.presets)
-    print()
-    print_table(rows)
+            with servers.gunicorn(Path(tmp), workers=args.workers, env=env) as (base, _proc):
+                results[name] = bench(base, args.pages, args.presets)
+    for name, rows in results.items():
+        print(f"\n== {name}")
+        print_table(rows)
     if args.json_out:
-        args.json_out.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+        out = results if len(results) > 1 else next(iter(results.values()))
+        args.json_out.write_text(json.dumps(out, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":
