@@ -260,8 +260,7 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
         ])
     return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9],
                       caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
-                                "Mot landet og fylket: testet med 95 %-intervall der det finnes; uten intervall "
-                                "vises femtedelen blant alle kommunene i stedet (ingen test)."),
+                                "Uten intervall: femtedelen blant kommunene (ingen test)."),
                       table_id=table_id)
 
 
