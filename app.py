@@ -13,9 +13,11 @@ the file (exit code 4, which gunicorn treats as "App failed to load" and does no
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import dash
@@ -24,7 +26,9 @@ import flask_bootstrap
 from flask_compress import Compress
 from flask import Response, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
+from dash.fingerprint import check_fingerprint
 
+import plotly_bundle
 import store
 from components import i18n, present
 from callbacks._cache import cache, cache_config
@@ -32,6 +36,7 @@ from components.i18n import N_, _
 from components.a11y import widget_texts
 from components.shell import footer, navbar, skip_link
 from markupsafe import escape
+from plotly.io.json import to_json_plotly
 from store import StoreError
 
 log = logging.getLogger("omsorgsatlas")
@@ -87,11 +92,13 @@ INDEX_STRING = """<!DOCTYPE html>
 # this app, so the page needs no CDN and works offline.
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).resolve().parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap.min.css"
+BOOTSTRAP_VERSION = metadata.version("Bootstrap-Flask")  # in the page's URL (?v=): a new version, a new URL
+IMMUTABLE = "public, max-age=31536000, immutable"  # versioned static files («cache lifetimes» below)
 
 app = dash.Dash(
     __name__,
     use_pages=True,
-    external_stylesheets=[BOOTSTRAP_URL],
+    external_stylesheets=[f"{BOOTSTRAP_URL}?v={BOOTSTRAP_VERSION}"],
     title="Omsorgsatlas",
     update_title=None,
     suppress_callback_exceptions=True,
@@ -107,7 +114,10 @@ _dash_interpolate_index = app.interpolate_index
 
 def _interpolate_index(**kwargs):
     """Pages under /embed (pages/embed.py) get <html class="oa-embed">: assets/50-embed.css then hides the
-    app shell from the first paint (no navbar/footer flashing inside another site's iframe)."""
+    app shell from the first paint (no navbar/footer flashing inside another site's iframe). The renderer's
+    config names the partial plotly.js bundle when it is built (see «plotly.js» below)."""
+    if PLOTLY_URL:
+        kwargs["config"] = _config_with_plotly_url(kwargs.get("config", ""))
     page = _dash_interpolate_index(**kwargs)
     lang = i18n.current_lang()
     classes = []
@@ -123,6 +133,40 @@ def _interpolate_index(**kwargs):
 
 app.interpolate_index = _interpolate_index
 server = app.server
+
+
+# ------------------------------------------------------------------------------------------- plotly.js
+# dcc.Graph loads plotly.js when the first chart mounts, from the URL the renderer sets from its config: with
+# serve_locally Dash's full bundle (4.8 MB, unversioned URL), otherwise config["plotlyjs_url"] (the renderer
+# reads serve_locally for nothing else). When plotly_bundle.py has built the partial bundle (scatter, bar,
+# choropleth, table: 1.4 MB) the config names it instead, at a versioned URL cached for a year; every
+# other script is still served locally. Without a build (or with OMSORGSATLAS_PLOTLY=full) nothing
+# changes: the full bundle, as Dash serves it. Same origin, so the CSP needs nothing new.
+PLOTLY_BUNDLE, _plotly_fallback = plotly_bundle.load()
+PLOTLY_URL = f"/vendor/{PLOTLY_BUNDLE.filename}" if PLOTLY_BUNDLE else None
+if PLOTLY_BUNDLE is None:
+    log.info("plotly.js: Dash's full bundle (%s)", _plotly_fallback)
+_CONFIG_OPEN = '<script id="_dash-config" type="application/json">'
+
+
+def _config_with_plotly_url(config_html: str) -> str:
+    """Dash's config <script> with serve_locally off and plotlyjs_url on the partial bundle (a JSON data
+    block, not executed: no CSP hash involved)."""
+    if not (config_html.startswith(_CONFIG_OPEN) and config_html.endswith("</script>")):
+        return config_html
+    config = json.loads(config_html[len(_CONFIG_OPEN):-len("</script>")])
+    config["serve_locally"] = False
+    config["plotlyjs_url"] = app.config.requests_pathname_prefix.rstrip("/") + PLOTLY_URL
+    return _CONFIG_OPEN + to_json_plotly(config) + "</script>"
+
+
+if PLOTLY_BUNDLE is not None:
+    @server.route(PLOTLY_URL)
+    def _plotly_js():
+        resp = Response(PLOTLY_BUNDLE.data, mimetype="text/javascript")
+        resp.headers["Cache-Control"] = IMMUTABLE
+        resp.set_etag(PLOTLY_BUNDLE.sha256)
+        return resp.make_conditional(request)
 
 cache.init_app(server, config=cache_config())
 
@@ -165,6 +209,8 @@ def _bootstrap_css():
     resp = send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
     resp.direct_passthrough = False  # read into memory (230 KB) so the compression above applies
     resp.make_sequence()
+    if request.args.get("v") == BOOTSTRAP_VERSION:
+        resp.headers["Cache-Control"] = IMMUTABLE
     return resp
 
 
@@ -178,7 +224,8 @@ def _geometry(name: str):
         return "Ukjent geometri.", 404
     resp = Response(data, mimetype="application/json")
     resp.set_etag(store.version())
-    resp.headers["Cache-Control"] = "public, max-age=86400"
+    # the maps ask for ?v=<data version> (callbacks/overview.py geometry_url): that URL never changes content
+    resp.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == store.version() else "public, max-age=86400"
     return resp.make_conditional(request)
 
 
@@ -279,6 +326,54 @@ def _security_headers(resp):
     if not is_embed_path(request.path):
         h.setdefault("X-Frame-Options", "DENY")
     _remember_language(resp)
+    return resp
+
+
+# ------------------------------------------------------------------------------------------ cache lifetimes
+# Versioned static files are cached for a year and never revalidated (a new version has a new URL): Dash's
+# fingerprinted component suites and their async chunks (…/dash_renderer.v4_4_1m<mtime>.min.js; Dash
+# sends max-age only), files under /assets at Dash's ?m=<mtime> when that is the file's current mtime,
+# Bootstrap at ?v=<version>, the partial plotly.js and the map shapes at ?v=<data version> (their routes
+# above). Pages, the layout and the callback list are revalidated on every load (no-cache: each page
+# carries a fresh signed token and the language); callback answers are not stored (no-store). Routes that
+# set their own lifetime (exports) keep it.
+_ASSETS_ROOT = Path(app.config.assets_folder).resolve()
+
+
+def _versioned_asset(path: str) -> bool:
+    """/assets/<file>?m=<mtime> where mtime is the file's current one (a stale page's old ?m= is not)."""
+    stamp = request.args.get("m")
+    if not stamp:
+        return False
+    target = (_ASSETS_ROOT / path[len("/assets/"):]).resolve()
+    try:
+        return target.is_relative_to(_ASSETS_ROOT) and stamp == str(target.stat().st_mtime)
+    except OSError:
+        return False
+
+
+def cache_policy(path: str, method: str, resp) -> str | None:
+    """The Cache-Control this response should get, or None to leave it as it is."""
+    if method == "POST":
+        return "no-store" if path.endswith("/_dash-update-component") else None
+    if method not in ("GET", "HEAD") or resp.status_code not in (200, 304):
+        return None
+    prefix = app.config.requests_pathname_prefix.rstrip("/")
+    local = path[len(prefix):] if prefix and path.startswith(prefix) else path
+    if local.startswith("/_dash-component-suites/"):
+        return IMMUTABLE if check_fingerprint(local)[1] else None
+    if local.startswith("/assets/"):
+        return IMMUTABLE if _versioned_asset(local) else None
+    if local in ("/_dash-layout", "/_dash-dependencies") or resp.mimetype == "text/html":
+        return "no-cache"
+    return None
+
+
+@server.after_request
+def _cache_lifetimes(resp):
+    policy = cache_policy(request.path, request.method, resp)
+    if policy:
+        resp.headers["Cache-Control"] = policy
     return resp
 
 

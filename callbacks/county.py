@@ -13,7 +13,7 @@ from components import compare, controls, present
 from components.i18n import _
 
 WALL_HEIGHT = 1080
-WALL_CHROME = 200  # px: title, controls row, legend and source line in large-type mode
+WALL_CHROME = 240  # px: title, selection line, the two legend rows and source line in large-type mode
 
 
 def wall_font_px(n_rows: int) -> float:

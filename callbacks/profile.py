@@ -60,7 +60,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
     sources = sorted({r["source"] for r in rows})
     licences = sorted({str(store.indicator(r["id"])["licence"]) for r in rows})
     summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, "
-                        + _("{label} enn landet").format(label=compare.bench_label(r["bench_country"]).lower())
+                        + compare.bench_phrase(r["bench_country"], _("landet"))
                         for r in rows)
     geo = cmp.geo_neighbours(knr)
     stat = cmp.stat_neighbours(knr)
@@ -85,14 +85,17 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                    className="source-line small"),
             compare.legend(),
             share_toolbar("kommune-profil"),
-            html.Div(dcc.Graph(id="profile-spine", figure=fig, config={
-                "displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
-                "toImageButtonOptions": {"format": "png", "scale": 2, "filename": f"omsorgsatlas-profil-{knr}"}}),
+            # the figure's own height reserved before plotly.js has drawn it (no layout shift)
+            html.Div(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
+                               config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
+                                       "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=reg["name"], summary=summary)}),
             html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
-                     "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell)."),
+                     "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell), "
+                     "og med ■ der tallet ikke har intervall (fargen viser da femtedelen blant kommunene)."),
                    className="small"),
             html.Div(compare.profile_table(rows, county_name=county_name, n_munis=len(store.municipalities()),
                                            n_county=n_county),

@@ -1,7 +1,8 @@
 """Comparison views: benchmark badges, spine chart, tartan rug, neighbour tables. Pure builders.
 
 Palette (colour-blind safe, blue/orange + purple for neutral indicators, as Fingertips' accessible
-palette): the class is always also written as text and a position symbol (▲ above, ▼ below, ● similar).
+palette; a single-hue teal scale for the fifths of values without an interval): the class is always also
+written as text and a position symbol (▲ above, ▼ below, ● similar, ▁▂▄▆█ lowest … highest fifth).
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dash import dcc, html
 from components.format import NBSP, plotly_separators, format_number, format_value
 from components.mapfig import FONT
 from components.tables import html_table, no_data
-from store.benchmark import LABELS_NB, SYMBOLS, Benchmark
+from store.benchmark import LABELS_NB, QUINTILE_KEYS, SYMBOLS, Benchmark
 from components.i18n import N_, _
 
 # key -> (background, text colour); text contrast >= 4.5:1 on every background
@@ -24,12 +25,22 @@ COLOURS = {
     "similar": ("#fde49c", "#1a1a1a"),
     "higher": ("#4b2a80", "#ffffff"),
     "lower": ("#c9c1e3", "#1a1a1a"),
+    # the value's fifth among all municipalities (no interval, so no test): light to dark
+    "q1": ("#e4f2ef", "#1a1a1a"),
+    "q2": ("#a9d8cf", "#1a1a1a"),
+    "q3": ("#5fada1", "#1a1a1a"),
+    "q4": ("#2f7d72", "#ffffff"),
+    "q5": ("#0e4d45", "#ffffff"),
     "none": ("#ffffff", "#1a1a1a"),
 }
-MARKER_SYMBOL = {"above": "triangle-up", "below": "triangle-down", "similar": "circle", "none": "circle-open"}
-METHOD_NB = {"significance": N_("95 %-intervall"), "quintile": N_("kvintil"), None: N_("ikke vurdert")}
+MARKER_SYMBOL = {"above": "triangle-up", "below": "triangle-down", "similar": "circle", "none": "circle-open",
+                 **{q: "square" for q in QUINTILE_KEYS}}
+METHOD_NB = {"significance": N_("95 %-intervall"), "quintile": N_("ikke testet, uten intervall"),
+             None: N_("ikke vurdert")}
 # store.benchmark.LABELS_NB, marked for extraction here (the store has no translations): shown as _(b.label_nb)
-_BENCH_LABELS = (N_("Bedre"), N_("Dårligere"), N_("Ingen forskjell"), N_("Høyere"), N_("Lavere"), N_("Ikke vurdert"))
+_BENCH_LABELS = (N_("Bedre"), N_("Dårligere"), N_("Ingen forskjell"), N_("Høyere"), N_("Lavere"), N_("Ikke vurdert"),
+                 N_("Laveste femtedel"), N_("Nest laveste femtedel"), N_("Midterste femtedel"),
+                 N_("Nest høyeste femtedel"), N_("Høyeste femtedel"))
 
 FEATURE_NAMES = {
     "log_population": (N_("Folkemengde"), "persons", 0),
@@ -48,6 +59,21 @@ def feature_name(feature: str) -> str:
 
 def bench_label(b: Benchmark) -> str:
     return _(b.label_nb)
+
+
+def bench_phrase(b: Benchmark, reference: str | None = None, among: str = "municipality") -> str:
+    """The class as a phrase for hover texts and screen readers: «lavere enn landet» for a tested class,
+    «laveste femtedel blant kommunene» for a fifth (``among``: "municipality" or "county", the
+    distribution the fifth was taken in), «ikke vurdert» without a class."""
+    label = bench_label(b)
+    if b.is_quintile:
+        return (_("{label} blant fylkene") if among == "county" else _("{label} blant kommunene")).format(
+            label=label.lower())
+    if b.key == "none" or not reference:
+        return label.lower()
+    if b.key == "similar":
+        return _("ingen sikker forskjell fra {reference}").format(reference=reference)
+    return _("{label} enn {reference}").format(label=label.lower(), reference=reference)
 
 
 def fmt_feature(feature: str, value) -> str:
@@ -70,23 +96,41 @@ def badge(b: Benchmark, ref_name: str | None = None) -> html.Span:
     """Coloured badge with symbol and text (e.g. '▲ Høyere')."""
     bg, fg = COLOURS[b.key]
     label = bench_label(b)
-    if ref_name and b.key not in ("similar", "none"):
+    if b.is_quintile:
+        label = _("{label} blant kommunene").format(label=label)
+    elif ref_name and b.key not in ("similar", "none"):
         label = _("{label} enn {reference}").format(label=label, reference=ref_name)
     title = f"{label} ({_(METHOD_NB[b.method])})"
     return html.Span([html.Span(b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{bench_label(b)}"],
                      className=f"bm bm-{b.key}", title=title, style={"background": bg, "color": fg})
 
 
-def legend(neutral_too: bool = True) -> html.Ul:
-    items = []
-    keys = ["better", "similar", "worse"] + (["higher", "lower"] if neutral_too else []) + ["none"]
+def legend(neutral_too: bool = True, among: str = "municipality") -> html.Div:
+    """The classes with their colours and symbols: the tested ones (95 % interval against the reference),
+    then the fifths used where no interval exists, with a line saying what a fifth means."""
     pos = {"better": "above", "worse": "below", "higher": "above", "lower": "below", "similar": "similar",
-           "none": "none"}
-    for k in keys:
-        bg, fg = COLOURS[k]
-        items.append(html.Li([html.Span(SYMBOLS[pos[k]], className=f"bm bm-{k}", style={"background": bg, "color": fg},
-                                        **{"aria-hidden": "true"}), f" {_(LABELS_NB[k])}"]))
-    return html.Ul(items, className="bm-legend list-inline small mb-1")
+           "none": "none", **{q: q for q in QUINTILE_KEYS}}
+
+    def items(keys):
+        out = []
+        for k in keys:
+            bg, fg = COLOURS[k]
+            out.append(html.Li([html.Span(SYMBOLS[pos[k]], className=f"bm bm-{k}", style={"background": bg, "color": fg},
+                                          **{"aria-hidden": "true"}), f" {_(LABELS_NB[k])}"]))
+        return out
+
+    tested = ["better", "similar", "worse"] + (["higher", "lower"] if neutral_too else []) + ["none"]
+    among_text = _("fylkene") if among == "county" else _("kommunene")
+    return html.Div([
+        html.Ul([html.Li(_("Testet med 95 %-intervall:"), className="bm-legend-head")] + items(tested),
+                className="bm-legend list-inline small mb-1"),
+        html.Ul([html.Li(_("Uten intervall:"), className="bm-legend-head")] + items(QUINTILE_KEYS),
+                className="bm-legend list-inline small mb-1"),
+        html.P(_("Tall uten 95 %-intervall (som folkemengde og medianalder) kan ikke testes mot landet. For dem "
+                 "viser fargen hvilken femtedel av {among} verdien ligger i, fra laveste til høyeste femtedel "
+                 "(som Fingertips gjør), ikke om forskjellen er sikker.").format(among=among_text),
+               className="bm-legend-note small mb-1"),
+    ], className="bm-legend-block")
 
 
 def value_with_ci(r: dict) -> str:
@@ -160,8 +204,7 @@ def spine_figure(rows: Sequence[dict], *, muni_name: str, county_name: str, titl
             msym.append(MARKER_SYMBOL[b_.position])
             mcol.append(COLOURS[b_.key][0] if b_.key != "none" else "#1a1a1a")
             mtext.append(f"{muni_name}: {value_with_ci(r)}<br>{b_.symbol} "
-                         + _("{label} enn landet").format(label=bench_label(b_))
-                         + f" ({_(METHOD_NB[b_.method])})<br>"
+                         + bench_phrase(b_, _("landet")) + f" ({_(METHOD_NB[b_.method])})<br>"
                          + _("Landet: {value} · spenn {low}–{high}").format(value=fmt(c), low=fmt(r['min']),
                                                                             high=fmt(r['max'])))
         if _ok(r.get("county")):
@@ -219,7 +262,7 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
         ])
     return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9], wrap=[2],
                       caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
-                                "Klassene bruker 95 %-intervall der det finnes, ellers kvintiler."),
+                                "Uten intervall: femtedelen blant kommunene (ingen test)."),
                       table_id=table_id)
 
 
@@ -329,8 +372,8 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
             bg, fg = COLOURS[b.key] if r["level"] != "country" else ("#eef1f5", "#1a1a1a")
             sym = "" if r["level"] == "country" else b.symbol + NBSP
             text = [html.Span(sym, **{"aria-hidden": "true"}), cell["text"]]
-            sr = "" if r["level"] == "country" else " (" + _("{label} enn landet").format(
-                label=bench_label(b).lower()) + ")"
+            sr = "" if r["level"] == "country" else " (" + bench_phrase(
+                b, _("landet"), among="county" if r["level"] == "county" else "municipality") + ")"
             if r["level"] == "municipality":
                 content = dcc.Link(text + [html.Span(sr, className="visually-hidden")],
                                    href=profile_href(r["code"], area), className="rug-link")
@@ -340,6 +383,7 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
                                  title=f"{r['name']} – {c['name']}: {cell['text']}{sr}"))
         body.append(html.Tr(cells, className=f"rug-{r['level']}"))
     return html.Table([
-        html.Caption(_("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet "
-                       "(95 %-intervall der det finnes, ellers kvintiler). Klikk på en celle for kommuneprofilen.")),
+        html.Caption(_("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet, "
+                       "testet med 95 %-intervall; uten intervall viser de femtedelen blant alle kommunene "
+                       "(fylkesraden: blant fylkene). Klikk på en celle for kommuneprofilen.")),
         html.Thead(html.Tr(head)), html.Tbody(body)], className="table table-sm data-table rug", id=table_id)

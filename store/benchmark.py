@@ -3,18 +3,19 @@
 One pure function, ``classify``, for every indicator in the catalogue (it only needs the catalogue's
 ``direction``):
 
-* **Significance** when the value has a 95 % interval (ci_low, ci_high): above if ci_low > reference,
-  below if ci_high < reference, else similar (as FHI folkehelseprofiler and Fingertips: the area's interval
-  against the benchmark's point value).
-* **Quintile** otherwise (counts, median age, ...): the value and the reference are placed in the quintiles
-  of ``distribution`` (normally all 357 municipalities that year; for a county, the 15 counties); a higher
-  quintile is above, a lower one below, the same quintile similar. A reference outside the distribution's
-  range (an additive count: the country's total is not a municipality-sized number) counts as the middle
-  quintile (3), so the class then says whether the value is in the top or bottom 40 %.
-* Without a reference, or without both interval and distribution: ``none``.
+* **Significance** when the value has a 95 % interval (ci_low, ci_high) and there is a reference: above if
+  ci_low > reference, below if ci_high < reference, else similar (as FHI folkehelseprofiler and Fingertips:
+  the area's interval against the benchmark's point value).
+* **Quintile** otherwise (counts, median age, ...): without an interval there is no test, so the class
+  never says "no difference". It says where the value lies among ``distribution`` (normally all 357
+  municipalities that year; for a county, the 15 counties): lowest fifth ``q1`` … highest fifth ``q5``, as
+  Fingertips shows the indicators it cannot test. The reference plays no part: Bergen's median age (38.6
+  against the country's 41.1, ranked 344 of 357) is in the lowest fifth, whatever the country's value.
+* Without a value, or without both interval and distribution: ``none``.
 
 ``direction`` turns above/below into better/worse (``higher_better``, ``lower_better``) or, for
-``neutral`` indicators, into higher/lower: a high share of 80+ is neither good nor bad.
+``neutral`` indicators, into higher/lower: a high share of 80+ is neither good nor bad. Quintiles are
+positions, not judgements: they ignore the direction.
 """
 from __future__ import annotations
 
@@ -24,17 +25,21 @@ from typing import Iterable
 
 import numpy as np
 
-KEYS = ("better", "similar", "worse", "higher", "lower", "none")
+QUINTILE_KEYS = ("q1", "q2", "q3", "q4", "q5")
+KEYS = ("better", "similar", "worse", "higher", "lower", *QUINTILE_KEYS, "none")
 LABELS_NB = {"better": "Bedre", "worse": "Dårligere", "similar": "Ingen forskjell", "higher": "Høyere",
-             "lower": "Lavere", "none": "Ikke vurdert"}
-# position symbol: shown next to every coloured mark so the class never depends on colour alone
-SYMBOLS = {"above": "▲", "below": "▼", "similar": "●", "none": "○"}
+             "lower": "Lavere", "q1": "Laveste femtedel", "q2": "Nest laveste femtedel", "q3": "Midterste femtedel",
+             "q4": "Nest høyeste femtedel", "q5": "Høyeste femtedel", "none": "Ikke vurdert"}
+# position symbol: shown next to every coloured mark so the class never depends on colour alone (quintiles:
+# a bar rising with the fifth)
+SYMBOLS = {"above": "▲", "below": "▼", "similar": "●", "none": "○",
+           "q1": "▁", "q2": "▂", "q3": "▄", "q4": "▆", "q5": "█"}
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    key: str            # better / worse / similar / higher / lower / none
-    position: str       # above / below / similar / none
+    key: str            # better / worse / similar / higher / lower / q1 … q5 / none
+    position: str       # above / below / similar / q1 … q5 / none
     method: str | None  # "significance" / "quintile" / None
     quintile: int | None = None  # the value's quintile in the distribution (1 = lowest), if known
 
@@ -45,6 +50,10 @@ class Benchmark:
     @property
     def symbol(self) -> str:
         return SYMBOLS[self.position]
+
+    @property
+    def is_quintile(self) -> bool:
+        return self.method == "quintile"
 
 
 def _num(x) -> float | None:
@@ -90,13 +99,11 @@ def classify(value, ci_low=None, ci_high=None, *, reference, direction: str = "n
     if edges is None and distribution is not None:
         edges = quintile_edges(distribution)
     q = quintile_of(v, edges)
-    if v is None or ref is None:
+    if v is None:
         return Benchmark("none", "none", None, q)
-    if lo is not None and hi is not None:
+    if lo is not None and hi is not None and ref is not None:
         position = "above" if lo > ref else "below" if hi < ref else "similar"
         return Benchmark(_key(position, direction), position, "significance", q)
-    if edges is not None:
-        qr = quintile_of(ref, edges) if edges[0] <= ref <= edges[-1] else 3
-        position = "above" if q > qr else "below" if q < qr else "similar"
-        return Benchmark(_key(position, direction), position, "quintile", q)
+    if q is not None:  # no test possible: the value's fifth among all, never "no difference"
+        return Benchmark(f"q{q}", f"q{q}", "quintile", q)
     return Benchmark("none", "none", None, q)

@@ -32,12 +32,40 @@ def test_profile_rows_cover_every_catalogue_indicator_with_a_current_value():
     expected = {i for i in store.catalog().index if store.profile_year(i)}
     assert ids == expected
     for r in rows:
-        assert r["bench_country"].key in ("better", "worse", "similar", "higher", "lower", "none")
+        assert r["bench_country"].key in ("better", "worse", "similar", "higher", "lower", "q1", "q2", "q3", "q4", "q5",
+                                          "none")
         if r["value"] is None:  # Utsira reports no 12209 figures: a gap with the reason, never a rank
             assert r["gap_reason"] and r["rank_all"] is None and r["bench_country"].key == "none"
             continue
+        # "no difference" only where an interval was tested
+        if r["bench_country"].key == "similar":
+            assert r["ci_low"] is not None and r["ci_high"] is not None
         assert 1 <= r["rank_all"] <= 357 and 1 <= r["rank_county"] <= r["n_county"]
     assert {r["id"] for r in rows if r["value"] is None} == {"kostra_hjemmetj_80plus", "kostra_institusjon_80plus"}
+
+
+def test_bergen_median_age_is_in_the_lowest_fifth_not_no_difference():
+    """Issue 13: Bergen's median age (38.6 against the country's 41.1, ranked 344 of 357) has no interval, so
+    it is placed among the municipalities (lowest fifth), never called «Ingen forskjell»."""
+    row = next(r for r in cmp.profile_rows("4601", None) if r["id"] == "median_age")
+    assert row["ci_low"] is None and row["rank_all"] > 0.8 * row["n_all"]
+    for b in (row["bench_country"], row["bench_county"]):
+        assert (b.key, b.method, b.quintile, b.label_nb) == ("q1", "quintile", 1, "Laveste femtedel")
+    txt = _text(update_profile("4601", "befolkning")["body"])
+    assert "Laveste femtedel" in txt and "femtedel blant kommunene" in txt
+    assert "Medianalder" in txt
+    # the share of 67+ has an interval: significance wording (below the country), no fifth
+    s67 = next(r for r in cmp.profile_rows("4601", None) if r["id"] == "share_67plus")
+    assert s67["ci_low"] is not None
+    assert (s67["bench_country"].method, s67["bench_country"].label_nb) == ("significance", "Lavere")
+
+
+def test_bergen_median_age_in_english():
+    from components import i18n
+    with i18n.use_lang("en"):
+        txt = _text(update_profile("4601", "befolkning")["body"])
+    assert "Lowest fifth" in txt and "lowest fifth among the municipalities" in txt
+    assert "Laveste femtedel" not in txt
 
 
 def test_profile_bad_inputs_fall_back():

@@ -77,23 +77,37 @@ def test_quintile_classes_without_interval():
     edges = quintile_edges(dist)
     assert quintile_of(1, edges) == 1 and quintile_of(100, edges) == 5 and quintile_of(50, edges) == 3
     b = classify(95, reference=50, direction="neutral", distribution=dist)
-    assert (b.key, b.method, b.quintile, b.label_nb) == ("higher", "quintile", 5, "Høyere")
-    assert classify(55, reference=50, distribution=dist).key == "similar"
-    assert classify(5, reference=50, direction="higher_better", distribution=dist).key == "worse"
+    assert (b.key, b.method, b.quintile, b.label_nb, b.symbol) == ("q5", "quintile", 5, "Høyeste femtedel", "█")
+    # no interval, so no test: never "no difference", whatever the reference and the direction
+    b = classify(55, reference=50, distribution=dist)
+    assert (b.key, b.label_nb) == ("q3", "Midterste femtedel") and b.key != "similar"
+    assert classify(5, reference=50, direction="higher_better", distribution=dist).key == "q1"
+    assert classify(5, reference=6, direction="lower_better", distribution=dist).label_nb == "Laveste femtedel"
+    assert [classify(v, reference=50, distribution=dist).key for v in (10, 30, 50, 70, 90)] == \
+        ["q1", "q2", "q3", "q4", "q5"]
 
 
-def test_quintile_reference_outside_the_distribution_counts_as_middle():
+def test_quintile_ignores_a_reference_outside_the_distribution():
     # an additive count: the country's total is larger than any municipality
     dist = list(range(1, 101))
-    assert classify(90, reference=10_000, distribution=dist).key == "higher"
-    assert classify(50, reference=10_000, distribution=dist).key == "similar"
-    assert classify(5, reference=10_000, distribution=dist).key == "lower"
+    assert classify(90, reference=10_000, distribution=dist).key == "q5"
+    assert classify(50, reference=10_000, distribution=dist).key == "q3"
+    assert classify(5, reference=10_000, distribution=dist).key == "q1"
+
+
+def test_interval_keeps_significance_wording():
+    dist = list(range(1, 101))
+    b = classify(5, 4, 6, reference=50, direction="neutral", distribution=dist)
+    assert (b.key, b.method, b.label_nb, b.quintile) == ("lower", "significance", "Lavere", 1)
+    b = classify(50, 40, 60, reference=50, direction="higher_better", distribution=dist)
+    assert (b.key, b.method, b.label_nb) == ("similar", "significance", "Ingen forskjell")
 
 
 def test_missing_values_are_not_classified():
     assert classify(None, reference=1).key == "none"
     assert classify(1, reference=float("nan")).key == "none"
     assert classify(1, reference=2).key == "none"  # no interval, no distribution
+    assert classify(1, 0, 2, reference=None).key == "none"  # interval but no reference, no distribution
     assert classify(1, reference=2).label_nb == "Ikke vurdert"
 
 
