@@ -186,7 +186,7 @@ def _profile_row(ix: _Index, ind: Mapping, knr: str, county: str, reasons: dict)
                   country=country[0] if country else None, county=cty[0] if cty else None,
                   min=sp.get("min"), p25=sp.get("p25"), p75=sp.get("p75"), max=sp.get("max"),
                   median=sp.get("median"), n_all=int(sp["n"]) if sp else 0,
-                  n_county=int(csp["n"]) if csp else None)
+                  n_county=int(csp["n"]) if csp else (0 if sp else None))  # a county without values: 0
     if reason is not None and value is None:
         return ProfileRow(**common, value=None, ci_low=None, ci_high=None, rank_all=None, rank_county=None,
                           bench_country=_NONE, bench_county=_NONE, change_5y=None,
