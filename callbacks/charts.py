@@ -400,10 +400,11 @@ def _pop_query(state, mode: str | None = None) -> dict:
 
 def _pop_source(code: str) -> tuple[str, str, str]:
     from callbacks import population as pop
+    from components import popstate
     from store import demography as dem
 
     d = dem.load()
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     extra = _("registrert {a}–{b}; {c}–{e}: {variant}").format(a=int(d.years[0]), b=d.last_observed,
                                                                c=d.last_observed + 1, e=int(d.years[-1]),
                                                                variant=variant)
@@ -619,7 +620,7 @@ def _personnel_builder(p: dict) -> Callable[[Mapping[str, Any]], ChartResult]:
         fig = out["figure"]
         title = (fig.get("layout", {}).get("title", {}) or {}).get("text") or p["title"]
         inds = [store.indicator(i) for i in ids if store.indicator(i)]
-        sources = sp.source_parts(ids) if ids else []
+        sources = pc.source_lines(sp.source_groups(ids)) if ids else []
         lic = sp.licences(ids) if ids else []
         table = None
         if frame is not None and not frame.empty:
@@ -640,6 +641,7 @@ def _personnel_builder(p: dict) -> Callable[[Mapping[str, Any]], ChartResult]:
 # ============================================================================ «Tiltak og tilskudd» (/tiltak)
 def build_grants(params) -> ChartResult:
     from components import measures as mc
+    from components import personnel as pc
     from pages import measures as page
     from store import personnel as sp
 
@@ -662,7 +664,7 @@ def build_grants(params) -> ChartResult:
             Column(_("Merknad"))]
         rows = [[r["area_name"], ", ".join(list(r.get("counties_2024_names") or [])), int(r["year"])] +
                 [_num(r.get(i)) for i, _l in value_cols] + [str(r.get("note") or "")] for _k, r in frame.iterrows()]
-        sources, lic = sp.source_parts(ids), sp.licences(ids)
+        sources, lic = pc.source_lines(sp.source_groups(ids)), sp.licences(ids)
         table = ExportTable(title=title, columns=columns, rows=rows, unit="kr", source="; ".join(sources),
                             licence=", ".join(lic), notes=" ".join(f"{n}: {t}" for n, t in sp.notes_for(ids[:1])))
         return ChartResult("tiltak-tilskudd", title, fig, source_text(sources, lic), table, {},
