@@ -38,7 +38,7 @@ __all__ = [
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
     "regions", "region", "counties", "municipalities", "values", "indicator_values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "data_files", "table_frame", "data_date", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
-    "reference_year", "profile_year", "gap_reasons", "profile_view", "profile_trend_view", "county_view",
+    "reference_year", "profile_year", "gap_reasons", "profile_view", "profile_trend_view", "county_view", "map_view",
 ]
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -534,4 +534,4 @@ def snapshot(indicator_id: str, year: int) -> pd.DataFrame:
 
 
 # one view per callback (issue 13): store/views.py
-from store.views import county_view, profile_trend_view, profile_view  # noqa: E402
+from store.views import county_view, map_view, profile_trend_view, profile_view  # noqa: E402

@@ -1,5 +1,5 @@
 """One view per callback (issue 13): the store answers «Min kommune» (``profile_view``), its trend
-(``profile_trend_view``) and «Fylkesbildet» (``county_view``) with one call each, returning an immutable,
+(``profile_trend_view``), «Fylkesbildet» (``county_view``) and the overview map (``map_view``) with one call each, returning an immutable,
 memoised object with everything the page shows. Nothing here is localised or formatted: names come in
 both languages (``name_nb``/``name_en``) and the UI picks (callbacks/comparison.py).
 
@@ -24,8 +24,8 @@ import store
 from store.benchmark import Benchmark, classify
 from store.errors import QueryError
 
-__all__ = ["ProfileRow", "ProfileView", "TrendView", "CountyView", "profile_view", "profile_trend_view",
-           "county_view", "area_indicators", "clear"]
+__all__ = ["ProfileRow", "ProfileView", "TrendView", "CountyView", "MapView", "profile_view", "profile_trend_view",
+           "county_view", "map_view", "area_indicators", "clear"]
 
 FACT_INDICATORS = ("population", "share_80plus", "median_age")
 FACT_FEATURES = ("growth_10y", "log_density")
@@ -402,6 +402,55 @@ def _county_view(_version: str, fnr: str, area: str | None, sort: str, descendin
                       columns=cols, rows=tuple(MappingProxyType(r) for r in head + body))
 
 
+# ------------------------------------------------------------------------------------------- the overview map
+@dataclass(frozen=True)
+class MapView:
+    indicator: Mapping          # the catalogue row (read-only)
+    level: str                  # data level: county / municipality
+    county: str | None          # the county the map shows (municipality level only), None: the whole country
+    county_name: str | None
+    years: tuple[int, ...]      # years with data at the level
+    year: int | None            # the year shown: the one asked for if it has data, else the latest
+    year_fallback: bool         # a year was asked for and has no data (the page says so)
+    gap_codes: tuple[str, ...]  # regions lacking a value in at least one year (the grey layer, year-independent)
+    gap_reasons: Mapping        # municipality code -> (reason_nb, reason_en) for this year
+    crange: tuple[float, float] | None  # colour range over all years (fixed while the year changes)
+    _frame: pd.DataFrame        # private: callers get a copy from .frame()
+
+    def frame(self) -> pd.DataFrame:
+        """store.values for the level, year and county (a fresh copy)."""
+        return self._frame.copy()
+
+
+def map_view(indicator_id: str, level: str, year=None, county: str | None = None) -> MapView:
+    """Everything the overview map shows for one indicator, level, year (None or a year without data: the
+    latest) and county (municipality level; None: the whole country), in one call. QueryError when unknown."""
+    if store.indicator(indicator_id) is None:
+        raise QueryError(f"ukjent indikator: {indicator_id!r}")
+    lvl = store._level(level)
+    county = county if isinstance(county, str) and lvl == "municipality" else None
+    if county is not None and (store.region(county) or {}).get("level") != "county":
+        raise QueryError(f"ukjent fylke: {county!r}")
+    try:
+        y = int(year) if year is not None else None
+    except (TypeError, ValueError):
+        y = None
+    return _map_view(store.version(), indicator_id, lvl, y, county)
+
+
+@functools.lru_cache(maxsize=1024)
+def _map_view(_version: str, indicator_id: str, lvl: str, year: int | None, county: str | None) -> MapView:
+    years = tuple(store.years(indicator_id, lvl))
+    shown = year if year in years else (years[-1] if years else None)
+    frame = store.values(indicator_id, lvl, shown, county) if shown is not None else pd.DataFrame()
+    return MapView(indicator=MappingProxyType(store.indicator(indicator_id)), level=lvl, county=county,
+                   county_name=store.region(county)["name"] if county else None, years=years, year=shown,
+                   year_fallback=year is not None and shown != year,
+                   gap_codes=tuple(store.incomplete_regions(indicator_id, lvl, county)),
+                   gap_reasons=MappingProxyType(store.gap_reasons(indicator_id, shown) if shown is not None else {}),
+                   crange=store.value_range(indicator_id, lvl, county), _frame=frame)
+
+
 def clear() -> None:
-    for memo in (_index, _area_indicators, _profile_view, _profile_trend_view, _county_view):
+    for memo in (_index, _area_indicators, _profile_view, _profile_trend_view, _county_view, _map_view):
         memo.cache_clear()

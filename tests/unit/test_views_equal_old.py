@@ -78,3 +78,25 @@ def test_trend_view_equals_the_old_computation(knr, ind):
     a, b = store.profile_trend_view(knr, ind).series(), old.profile_trend_view(knr, ind).series()
     assert list(a["region_code"]) == list(b["region_code"]) and list(a["year"]) == list(b["year"])
     assert np.array_equal(a["value"].to_numpy(float), b["value"].to_numpy(float), equal_nan=True)
+
+
+@pytest.mark.parametrize("ind,level,year,county", [("share_80plus", "municipality", 2024, None),
+                                                   ("share_80plus", "municipality", 2010, "46"),
+                                                   ("care_ratio", "county", None, None),
+                                                   ("kostra_hjemmetj_80plus", "municipality", None, None),
+                                                   ("share_80plus", "municipality", 1850, "03")])
+def test_map_view_equals_the_separate_store_questions(ind, level, year, county):
+    """The overview map's one call answers what update_map asked the store separately before issue 13."""
+    v = store.map_view(ind, level, year, county)
+    years = store.years(ind, level)
+    assert v.years == tuple(years)
+    assert v.year == (year if year in years else years[-1])
+    assert v.year_fallback == (year is not None and year not in years)
+    assert v.frame().equals(store.values(ind, level, v.year, county))
+    assert list(v.gap_codes) == store.incomplete_regions(ind, level, county)
+    assert v.crange == store.value_range(ind, level, county)
+    assert dict(v.gap_reasons) == store.gap_reasons(ind, v.year)
+    assert store.map_view(ind, level, year, county) is v  # memoised
+    f = v.frame()
+    f["value"] = -1.0  # a copy: changing it leaves the view alone
+    assert not (v.frame()["value"] == -1.0).any()
