@@ -50,14 +50,6 @@ def area_indicators(area: str | None) -> list[dict]:
     return [dict(r) for r in store_views.area_indicators(area)]
 
 
-def _f(x) -> float | None:
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
 def _fmt(v, unit: str, decimals: int) -> str:
     return format_value(v, "percent", decimals) if unit == "percent" else format_number(v, decimals)
 
@@ -108,18 +100,6 @@ def neighbour_values_of(view) -> dict[str, list[str]]:
     heads = view.headline
     return {c: [format_value(v, h["unit"], int(h["decimals"]), pick(h, "unit")) if v is not None else "–"
                 for v, h in zip(vals, heads)] for c, vals in view.neighbour_values.items()}
-
-
-def neighbour_values(codes: list[str], inds: list[dict]) -> dict[str, list[str]]:
-    """code -> formatted values of ``inds`` (their profile year), «–» for a gap."""
-    out = {c: [] for c in codes}
-    for ind in inds:
-        snap = store.snapshot(ind["id"], ind["year"]).set_index("region_code")
-        for c in codes:
-            v = _f(snap.at[c, "value"]) if c in snap.index else None
-            out[c].append(format_value(v, ind["unit"], int(ind["decimals"]), pick(ind, "unit")) if v is not None
-                          else "–")
-    return out
 
 
 def neighbour_headers(inds: list[dict]) -> list[str]:
