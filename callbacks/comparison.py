@@ -4,7 +4,6 @@ validates the inputs and turns a view into what the builders take (UI language, 
 callbacks here; everything works for any indicator in the catalogue (it only uses unit, decimals, direction)."""
 from __future__ import annotations
 
-import math
 from dataclasses import fields
 
 import pandas as pd
