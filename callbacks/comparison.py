@@ -91,7 +91,7 @@ def rug_data(fnr: str, area: str | None, sort: str | None, descending: bool) -> 
 
 def headline_indicators(area: str | None, limit: int = 3) -> list[dict]:
     """The service indicators the neighbour tables show beside population and share 80+ (store/views.py)."""
-    return [dict(i) for i in store_views._headline(area, limit)]
+    return [dict(i) for i in store_views.headline_indicators(area, limit)]
 
 
 def neighbour_values_of(view) -> dict[str, list[str]]:

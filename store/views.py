@@ -200,7 +200,7 @@ def _profile_row(ix: _Index, ind: Mapping, knr: str, county: str, reasons: dict)
                       change_5y=(value - prev_v) if (value is not None and prev_v is not None) else None)
 
 
-def _headline(area: str | None, limit: int = 3) -> tuple:
+def headline_indicators(area: str | None, limit: int = 3) -> tuple:
     """The service indicators the neighbour tables show beside population and share 80+: for one area its first
     ``limit`` indicators with municipality values (catalogue order); for all areas the first of each care-service
     area. Data-driven: a new indicator first in its area's catalogue order shows up here without code."""
@@ -282,7 +282,7 @@ def _profile_view(_version: str, knr: str, area: str | None) -> ProfileView:
             facts.append((iid, cell[0] if cell else None))
             units[iid] = MappingProxyType(row)
     feats = {f["feature"]: f["value"] for f in store.comparison_features([knr]).to_dict("records")}
-    heads = _headline(area)
+    heads = headline_indicators(area)
     geo, stat = _geo_neighbours(ix, knr, year), _stat_neighbours(knr)
     codes = [knr] + [r["code"] for r in geo] + [r["code"] for r in stat]
     values = {c: tuple((ix.cells.get((h["id"], int(h["year"]), c)) or (None,))[0] for h in heads) for c in codes}
