@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import store
 from components import export
+from components.chartmeta import CHARTS, PERS_MODE_PREFIX, PERS_SERIES_PARAM, POP_MODE_PARAM
 from components.export import Column, ExportTable, today_oslo
 from components.i18n import N_, _, pick
 from components.urlstate import _single, shown
@@ -368,7 +369,6 @@ def build_county(params) -> ChartResult:
 
 
 # ============================================================================ «Befolkning og behov» (/befolkning)
-POP_MODE_PARAM = "visning"   # eldre over tid: antall (default) | indeks
 
 
 def _population(params):
@@ -400,10 +400,11 @@ def _pop_query(state, mode: str | None = None) -> dict:
 
 def _pop_source(code: str) -> tuple[str, str, str]:
     from callbacks import population as pop
+    from components import popstate
     from store import demography as dem
 
     d = dem.load()
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     extra = _("registrert {a}–{b}; {c}–{e}: {variant}").format(a=int(d.years[0]), b=d.last_observed,
                                                                c=d.last_observed + 1, e=int(d.years[-1]),
                                                                variant=variant)
@@ -542,8 +543,6 @@ def build_track(params) -> ChartResult:
 
 
 # ============================================================================ «Personell og kompetanse» (/personell)
-PERS_MODE_PREFIX = "visning-"   # visning-<panel>=linjer|stablet (per time panel)
-PERS_SERIES_PARAM = "fordeling"  # the explorer panel's breakdown
 PERS_MODES = {"linjer": "line", "stablet": "stack"}
 
 
@@ -619,7 +618,7 @@ def _personnel_builder(p: dict) -> Callable[[Mapping[str, Any]], ChartResult]:
         fig = out["figure"]
         title = (fig.get("layout", {}).get("title", {}) or {}).get("text") or p["title"]
         inds = [store.indicator(i) for i in ids if store.indicator(i)]
-        sources = sp.source_parts(ids) if ids else []
+        sources = pc.source_lines(sp.source_groups(ids)) if ids else []
         lic = sp.licences(ids) if ids else []
         table = None
         if frame is not None and not frame.empty:
@@ -640,6 +639,7 @@ def _personnel_builder(p: dict) -> Callable[[Mapping[str, Any]], ChartResult]:
 # ============================================================================ «Tiltak og tilskudd» (/tiltak)
 def build_grants(params) -> ChartResult:
     from components import measures as mc
+    from components import personnel as pc
     from pages import measures as page
     from store import personnel as sp
 
@@ -662,7 +662,7 @@ def build_grants(params) -> ChartResult:
             Column(_("Merknad"))]
         rows = [[r["area_name"], ", ".join(list(r.get("counties_2024_names") or [])), int(r["year"])] +
                 [_num(r.get(i)) for i, _l in value_cols] + [str(r.get("note") or "")] for _k, r in frame.iterrows()]
-        sources, lic = sp.source_parts(ids), sp.licences(ids)
+        sources, lic = pc.source_lines(sp.source_groups(ids)), sp.licences(ids)
         table = ExportTable(title=title, columns=columns, rows=rows, unit="kr", source="; ".join(sources),
                             licence=", ".join(lic), notes=" ".join(f"{n}: {t}" for n, t in sp.notes_for(ids[:1])))
         return ChartResult("tiltak-tilskudd", title, fig, source_text(sources, lic), table, {},
@@ -671,39 +671,20 @@ def build_grants(params) -> ChartResult:
 
 
 # ============================================================================ the registry
-register(ChartSpec("kart", "/", N_("Kart"), "map-heading", build_map, ("indikator", "niva", "fylke", "kommune", "ar"),
-                   height=600))
-register(ChartSpec("utvikling", "/", N_("Utvikling over tid"), "trend-heading", build_trend,
-                   ("indikator", "niva", "fylke", "kommune", "ar")))
-register(ChartSpec("kommune-profil", "/kommune", N_("Kommuneprofil"), "spine-heading", build_profile_spine,
-                   ("knr", "omrade"), height=640))
-register(ChartSpec("kommune-utvikling", "/kommune", N_("Utvikling mot fylket, landet og naboene"),
-                   "profile-trend-heading", build_profile_trend, ("knr", "omrade", "indikator"), height=560))
-register(ChartSpec("fylke", "/fylke", N_("Fylkesbildet"), "county-title", build_county,
-                   ("fnr", "omrade", "sorter", "rekkefolge"), height=720))
-register(ChartSpec("befolkning-aldersprofil", "/befolkning", N_("Aldersprofil"), "profile-heading",
-                   build_age_profile, ("kommune", "fylke", "ar", "aldersgrupper"), height=680))
-register(ChartSpec("befolkning-eldre", "/befolkning", N_("Eldre over tid"), "groups-heading", build_groups,
-                   ("kommune", "fylke", POP_MODE_PARAM)))
-register(ChartSpec("befolkning-omsorgsressurs", "/befolkning", N_("Omsorgsressurs"), "care-heading", build_care,
-                   ("kommune", "fylke")))
-register(ChartSpec("befolkning-treffsikkerhet", "/befolkning", N_("Hvor godt traff framskrivingene?"), "track-heading",
-                   build_track, ("aldersgruppe", "argang"), height=560))
+# ids, pages, names, anchors, parameters and heights: components/chartmeta.py (the share toolbar reads them too)
+_BUILDERS = {"kart": build_map, "utvikling": build_trend, "kommune-profil": build_profile_spine,
+             "kommune-utvikling": build_profile_trend, "fylke": build_county, "befolkning-aldersprofil": build_age_profile,
+             "befolkning-eldre": build_groups, "befolkning-omsorgsressurs": build_care,
+             "befolkning-treffsikkerhet": build_track, "tiltak-tilskudd": build_grants}
 
 
-def _register_personnel() -> None:
+def _register_all() -> None:
     from components import personnel as pc
 
-    for p in pc.PANELS:
-        params = [pc.P_AREA, pc.P_YEAR]
-        if p["kind"] == "time":
-            params.append(PERS_MODE_PREFIX + p["id"])
-        if p.get("chooser"):
-            params.append(PERS_SERIES_PARAM)
-        register(ChartSpec(f"personell-{p['id']}", "/personell", p["title"], f"pers-{p['id']}-heading",
-                           _personnel_builder(p), tuple(params), height=560))
+    panels = {f"personell-{p['id']}": p for p in pc.PANELS}
+    for chart_id, meta in CHARTS.items():
+        build_fn = _BUILDERS.get(chart_id) or _personnel_builder(panels[chart_id])
+        register(ChartSpec(meta.id, meta.page, meta.name, meta.anchor, build_fn, meta.params, meta.height))
 
 
-_register_personnel()
-register(ChartSpec("tiltak-tilskudd", "/tiltak", N_("Tilskudd etter statsforvalterområde"), "grant-heading",
-                   build_grants, (), height=600))
+_register_all()

@@ -1,18 +1,18 @@
-"""Shared data shaping for «Min kommune» and «Fylkesbildet»: per-indicator statistics and benchmark
-classes for one year, computed once per (indicator, year, data version) in-process. No Dash callbacks
-here; everything works for any indicator in the catalogue (it only uses unit, decimals, direction)."""
+"""Shared UI shaping for «Min kommune» and «Fylkesbildet»: the store answers each callback with one immutable
+view (store/views.py, from the pipeline's precomputed ranks, spreads and neighbour medians); this module only
+validates the inputs and turns a view into what the builders take (UI language, formatted numbers). No Dash
+callbacks here; everything works for any indicator in the catalogue (it only uses unit, decimals, direction)."""
 from __future__ import annotations
 
-import functools
-import math
+from dataclasses import fields
 
-import numpy as np
 import pandas as pd
 
 import store
 from components.format import format_number, format_value
-from store.benchmark import Benchmark, classify, quintile_edges
 from components.i18n import _, current_lang, pick
+from store import views as store_views
+from store.views import ProfileRow
 
 ALL = "alle"
 
@@ -46,234 +46,100 @@ def valid_area(value) -> str | None:
 
 def area_indicators(area: str | None) -> list[dict]:
     """Catalogue rows of the area (None: all) that have a municipality value in or before the reference year."""
-    cat = store.indicators_for(area)
-    out = []
-    for r in cat.to_dict("records"):
-        y = store.profile_year(r["id"])
-        if y is not None:
-            out.append({**r, "year": y})
+    return [dict(r) for r in store_views.area_indicators(area)]
+
+
+def _fmt(v, unit: str, decimals: int) -> str:
+    return format_value(v, "percent", decimals) if unit == "percent" else format_number(v, decimals)
+
+
+def localise_row(r: ProfileRow) -> dict:
+    """A profile row of the store's view as the dict the builders (components/compare.py) take, in the UI
+    language: name and unit picked, the gap reason (only on a gap with a known reason) in the UI language."""
+    en = current_lang() == "en"
+    out = {f.name: getattr(r, f.name) for f in fields(r) if not f.name.startswith(("gap_reason", "name_", "unit_"))}
+    out.update(name=(r.name_en if en else r.name_nb) or r.name_nb, unit_nb=(r.unit_en if en else r.unit_nb) or r.unit_nb)
+    if r.gap_reason_nb is not None:
+        out["gap_reason"] = r.gap_reason_en if en else r.gap_reason_nb
     return out
 
 
-@functools.lru_cache(maxsize=512)
-def _stats(indicator_id: str, year: int, version: str) -> dict:
-    snap = store.snapshot(indicator_id, year).set_index("region_code", drop=False)
-    munis = snap[snap["level"] == "municipality"]
-    vals = munis["value"].dropna()
-    rank_all = munis["value"].rank(method="min", ascending=False)
-    rank_county = munis.groupby("county_code")["value"].rank(method="min", ascending=False)
-    n_county = munis.groupby("county_code")["value"].count()
-    q = vals.quantile([0.0, 0.25, 0.75, 1.0]).tolist() if len(vals) else [math.nan] * 4
-    counties = snap.loc[snap["level"] == "county", "value"].dropna()
-    return {"snap": snap, "edges": quintile_edges(vals.tolist()), "county_edges": quintile_edges(counties.tolist()),
-            "median": float(vals.median()) if len(vals) else math.nan, "min": q[0], "p25": q[1], "p75": q[2],
-            "max": q[3], "rank_all": rank_all, "rank_county": rank_county, "n_county": n_county,
-            "n_all": int(len(vals))}
-
-
-def stats(indicator_id: str, year: int) -> dict:
-    return _stats(indicator_id, int(year), store.version())
-
-
-def bench(st: dict, code: str, ref_code: str, direction: str) -> Benchmark:
-    snap = st["snap"]
-    if code not in snap.index or ref_code not in snap.index:
-        return classify(None, reference=None)
-    r = snap.loc[code]
-    edges = st["county_edges"] if r["level"] == "county" else st["edges"]
-    return classify(r["value"], r["ci_low"], r["ci_high"], reference=snap.at[ref_code, "value"],
-                     direction=direction, edges=edges)
-
-
-def _f(x) -> float | None:
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
-
-def _int(x) -> int | None:
-    f = _f(x)
-    return int(f) if f is not None else None
-
-
 def profile_rows(knr: str, area: str | None) -> list[dict]:
-    """One dict per indicator of the area: value, interval, county, country, spread, ranks, classes, change."""
-    reg = store.region(knr)
-    county = reg["county_code"]
-    rows = []
-    for ind in area_indicators(area):
-        y = ind["year"]
-        st = stats(ind["id"], y)
-        snap = st["snap"]
-        reason = store.gap_reasons(ind["id"], y).get(knr)
-        if reason is not None and (knr not in snap.index or _f(snap.at[knr, "value"]) is None):
-            rows.append(_gap_row(ind, y, st, snap, county, reason[1] if current_lang() == "en" else reason[0]))
-            continue
-        if knr not in snap.index:
-            continue
-        r = snap.loc[knr]
-        prev = None
-        if y - 5 in store.years(ind["id"], "municipality"):
-            ps = stats(ind["id"], y - 5)["snap"]
-            prev = _f(ps.at[knr, "value"]) if knr in ps.index else None
-        value = _f(r["value"])
-        rows.append({
-            "id": ind["id"], "name": pick(ind, "name"), "unit": ind["unit"], "unit_nb": pick(ind, "unit"),
-            "decimals": int(ind["decimals"]), "direction": ind["direction"], "year": y,
-            "source": ind["source"], "value": value, "ci_low": _f(r["ci_low"]), "ci_high": _f(r["ci_high"]),
-            "country": _f(snap.at["NO", "value"]) if "NO" in snap.index else None,
-            "county": _f(snap.at[county, "value"]) if county in snap.index else None,
-            "min": st["min"], "p25": st["p25"], "p75": st["p75"], "max": st["max"], "median": st["median"],
-            "rank_all": _int(st["rank_all"].get(knr)), "n_all": st["n_all"],
-            "rank_county": _int(st["rank_county"].get(knr)), "n_county": _int(st["n_county"].get(county)),
-            "bench_country": bench(st, knr, "NO", ind["direction"]),
-            "bench_county": bench(st, knr, county, ind["direction"]),
-            "change_5y": (value - prev) if (value is not None and prev is not None) else None,
-        })
-    return rows
+    """One dict per indicator of the area: value, interval, county, country, spread, ranks, classes, change
+    (from store.profile_view: precomputed by the pipeline, nothing recomputed here)."""
+    return [localise_row(r) for r in store.profile_view(knr, area).rows]
 
 
-def _gap_row(ind: dict, y: int, st: dict, snap, county: str, reason: str) -> dict:
-    """A profile row for an indicator the municipality has no value for, with the reason (never a number)."""
-    none = classify(None, reference=None)
-    return {
-        "id": ind["id"], "name": pick(ind, "name"), "unit": ind["unit"], "unit_nb": pick(ind, "unit"),
-        "decimals": int(ind["decimals"]), "direction": ind["direction"], "year": y, "source": ind["source"],
-        "value": None, "ci_low": None, "ci_high": None, "gap_reason": reason,
-        "country": _f(snap.at["NO", "value"]) if "NO" in snap.index else None,
-        "county": _f(snap.at[county, "value"]) if county in snap.index else None,
-        "min": st["min"], "p25": st["p25"], "p75": st["p75"], "max": st["max"], "median": st["median"],
-        "rank_all": None, "n_all": st["n_all"], "rank_county": None, "n_county": _int(st["n_county"].get(county)),
-        "bench_country": none, "bench_county": none, "change_5y": None,
-    }
+def rug_columns(view) -> list[dict]:
+    return [{"id": c["id"], "name": pick(c, "name"), "year": c["year"], "unit": c["unit"], "decimals": c["decimals"],
+             "unit_nb": pick(c, "unit"), "source": c["source"], "licence": c["licence"]} for c in view.columns]
+
+
+def rug_rows(view) -> list[dict]:
+    """The matrix rows of a CountyView with the cells' text formatted for the UI."""
+    dec = {c["id"]: (c["unit"], int(c["decimals"])) for c in view.columns}
+    return [{"code": r["code"], "level": r["level"], "name": r["name"],
+             "cells": {i: {"value": c["value"], "text": _fmt(c["value"], *dec[i]), "bench": c["bench"]}
+                       for i, c in r["cells"].items()}} for r in view.rows]
 
 
 def rug_data(fnr: str, area: str | None, sort: str | None, descending: bool) -> tuple[list[dict], list[dict]]:
     """(columns, rows) for the county matrix. Rows: country, county, municipalities (sorted)."""
-    cols = area_indicators(area)
-    munis = store.municipalities(fnr)
-    rows = []
-    for code, level, name in [("NO", "country", "Norge"), (fnr, "county", store.region(fnr)["name"])] + \
-            [(c, "municipality", n) for c, n in zip(munis["region_code"], munis["name"])]:
-        cells = {}
-        for c in cols:
-            st = stats(c["id"], c["year"])
-            snap = st["snap"]
-            if code not in snap.index or _f(snap.at[code, "value"]) is None:
-                continue
-            v = float(snap.at[code, "value"])
-            text = format_value(v, "percent", int(c["decimals"])) if c["unit"] == "percent" else \
-                format_number(v, int(c["decimals"]))
-            cells[c["id"]] = {"value": v, "text": text,
-                              "bench": bench(st, code, "NO", c["direction"])}
-        rows.append({"code": code, "level": level, "name": name, "cells": cells})
-    head, body = rows[:2], rows[2:]
-    if sort in {c["id"] for c in cols}:
-        def key(r):
-            cell = r["cells"].get(sort)
-            v = cell["value"] if cell else None
-            return (v is None, -(v or 0) if descending else (v or 0), r["code"])
-        body.sort(key=key)
-    elif sort == "navn":
-        body.sort(key=lambda r: r["name"], reverse=descending)
-    else:
-        body.sort(key=lambda r: r["code"], reverse=descending)
-    return [{"id": c["id"], "name": pick(c, "name"), "year": c["year"], "unit": c["unit"], "decimals": c["decimals"],
-             "unit_nb": pick(c, "unit"), "source": c["source"], "licence": c["licence"]} for c in cols], head + body
+    view = store.county_view(fnr, area, sort, descending)
+    return rug_columns(view), rug_rows(view)
 
 
 def headline_indicators(area: str | None, limit: int = 3) -> list[dict]:
-    """The service indicators the neighbour tables show beside population and share 80+: for one area its first
-    ``limit`` indicators with municipality values (catalogue order); for all areas the first of each care-service
-    area. Data-driven: a new indicator first in its area's catalogue order shows up here without code."""
-    inds = [i for i in area_indicators(area) if i["id"] not in ("population", "share_80plus")]
-    if area:
-        return inds[:limit]
-    out: list[dict] = []
-    for a in store.service_areas("municipality")["id"]:
-        if a == "befolkning":
-            continue
-        hit = next((i for i in inds if a in i["service_areas"] and i not in out), None)
-        if hit is not None:
-            out.append(hit)
-    return out[:limit]
+    """The service indicators the neighbour tables show beside population and share 80+ (store/views.py)."""
+    return [dict(i) for i in store_views.headline_indicators(area, limit)]
 
 
-def neighbour_values(codes: list[str], inds: list[dict]) -> dict[str, list[str]]:
-    """code -> formatted values of ``inds`` (their profile year), «–» for a gap."""
-    out = {c: [] for c in codes}
-    for ind in inds:
-        snap = stats(ind["id"], ind["year"])["snap"]
-        for c in codes:
-            v = _f(snap.at[c, "value"]) if c in snap.index else None
-            out[c].append(format_value(v, ind["unit"], int(ind["decimals"]), pick(ind, "unit")) if v is not None
-                          else "–")
-    return out
+def neighbour_values_of(view) -> dict[str, list[str]]:
+    """code -> formatted values of the view's headline indicators, «–» for a gap."""
+    heads = view.headline
+    return {c: [format_value(v, h["unit"], int(h["decimals"]), pick(h, "unit")) if v is not None else "–"
+                for v, h in zip(vals, heads)] for c, vals in view.neighbour_values.items()}
 
 
 def neighbour_headers(inds: list[dict]) -> list[str]:
     return [f"{pick(i, 'name')} ({i['year']})" for i in inds]
 
 
-def geo_neighbours(knr: str) -> list[dict]:
-    nb = store.neighbours(knr)
-    year = store.reference_year()
-    pop = stats("population", year)["snap"] if year and store.indicator("population") else None
-    s80 = stats("share_80plus", year)["snap"] if year and store.indicator("share_80plus") else None
-    out = []
-    for r in nb.itertuples():
-        reg = store.region(r.neighbour_code)
-        out.append({"code": r.neighbour_code, "name": reg["name"], "county_name": reg["county_name"],
-                    "relation": r.relation, "shared_border_km": r.shared_border_km, "distance_km": r.distance_km,
-                    "population": _f(pop.at[r.neighbour_code, "value"]) if pop is not None else None,
-                    "share_80plus": _f(s80.at[r.neighbour_code, "value"]) if s80 is not None else None})
-    out.sort(key=lambda d: (d["relation"] != "border", -(d["shared_border_km"] or 0), d["code"]))
-    return out
+def geo_neighbours(knr: str, view=None) -> list[dict]:
+    view = view or store.profile_view(knr, None)
+    return [dict(r) for r in view.geo_neighbours]
 
 
-def stat_neighbours(knr: str) -> list[dict]:
+def stat_neighbours(knr: str, view=None) -> list[dict]:
     from components.compare import feature_name
-    sn = store.statistical_neighbours(knr)
+    view = view or store.profile_view(knr, None)
     out = []
-    share_cols = [c for c in sn.columns if c.startswith("share_")]
-    for r in sn.to_dict("records"):
-        shares = sorted(((r[c], c[len("share_"):]) for c in share_cols), reverse=True)
+    for r in view.stat_neighbours:
+        shares = sorted(((s, f) for f, s in r["shares"].items()), reverse=True)
         differs = ", ".join(feature_name(f).lower() for s, f in shares[:2] if s >= 0.2) or _("små forskjeller")
-        out.append({"code": r["neighbour_code"], "name": r["name"], "county_name": r["county_name"],
-                    "rank": int(r["rank"]), "distance": float(r["distance"]), "differs": differs[:1].upper() + differs[1:]})
+        out.append({"code": r["code"], "name": r["name"], "county_name": r["county_name"], "rank": r["rank"],
+                    "distance": r["distance"], "differs": differs[:1].upper() + differs[1:]})
     return out
 
 
-def why_features(knr: str) -> list[dict]:
+def why_features(knr: str, view=None) -> list[dict]:
     """Feature values of the municipality vs the median of its statistical neighbours and of all."""
-    cf = store.comparison_features()
-    if cf.empty or knr not in set(cf["region_code"]):
-        return []
-    nbs = [r["neighbour_code"] for r in store.statistical_neighbours(knr).to_dict("records")]
-    weights = {f["id"]: f["weight"] for f in store.manifest().get("comparison", {}).get("features", [])}
-    wide = cf.pivot(index="region_code", columns="feature", values="value")
-    out = []
-    for f in dict.fromkeys(cf["feature"]):
-        out.append({"feature": f, "value": float(wide.at[knr, f]), "nb_median": float(np.median(wide.loc[nbs, f])),
-                    "all_median": float(wide[f].median()), "weight": float(weights.get(f, 1.0))})
-    return out
+    view = view or store.profile_view(knr, None)
+    return [dict(r) for r in view.why]
+
+
+GROUP_NAMES = {"GEO": lambda: _("Geografiske naboer (median)"), "STAT": lambda: _("Statistiske naboer (median)")}
+
+
+def trend_series(view) -> pd.DataFrame:
+    """The TrendView's series with the neighbour groups named in the UI language."""
+    series = view.series()
+    for code, name in GROUP_NAMES.items():
+        series.loc[series["region_code"] == code, "name"] = name()
+    return series
 
 
 def neighbour_trend_series(indicator_id: str, knr: str) -> pd.DataFrame:
     """store.series for the municipality, its county, the country + the medians of its geographic and
-    statistical neighbours (codes 'GEO' / 'STAT', level 'group')."""
-    reg = store.region(knr)
-    base = store.series(indicator_id, [knr, reg["county_code"], "NO"])
-    parts = [base]
-    for code, name, codes in (("GEO", _("Geografiske naboer (median)"), list(store.neighbours(knr)["neighbour_code"])),
-                              ("STAT", _("Statistiske naboer (median)"),
-                               list(store.statistical_neighbours(knr)["neighbour_code"]))):
-        if not codes:
-            continue
-        s = store.series(indicator_id, codes)
-        med = s.groupby("year")["value"].median().reset_index()
-        med["region_code"], med["name"], med["level"] = code, name, "group"
-        parts.append(med[["region_code", "name", "level", "year", "value"]])
-    return pd.concat(parts, ignore_index=True)
+    statistical neighbours (codes 'GEO' / 'STAT', level 'group'), up to the reference year."""
+    return trend_series(store.profile_trend_view(knr, indicator_id))

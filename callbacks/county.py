@@ -26,7 +26,8 @@ def wall_font_px(n_rows: int) -> float:
 @memoize()
 def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version: str,
          code_version: str = CODE_VERSION) -> dict:
-    cols, rows = cmp.rug_data(fnr, area, sort, desc)
+    view = store.county_view(fnr, area, sort, desc)  # the one store call (ranks/edges precomputed by the pipeline)
+    cols, rows = cmp.rug_columns(view), cmp.rug_rows(view)
     base = {"fnr": fnr, "omrade": area or cmp.ALL}
     if large:
         base[present.PARAM] = "1"  # the sort links keep the presentation mode
@@ -34,7 +35,7 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
     style = {"--rug-font": f"{wall_font_px(len(rows))}px"} if large else {}
     sources = sorted({c["source"] for c in cols})
     licences = sorted({c["licence"] for c in cols})
-    name = store.region(fnr)["name"]
+    name = view.name
     return plain({"rug": html.Div(table, style=style, className="rug-inner"),
                   "title": _("Fylkesbildet: {county}").format(county=name),
                   "source": controls.source_line("; ".join(sources), ", ".join(licences), None,

@@ -225,30 +225,28 @@ def select_from_map(click_data, level=None, county=None):
 
 
 # --------------------------------------------------------------------------- map
-def gap_texts(indicator_id: str, year: int) -> dict[str, str]:
-    """Why municipalities have no value this year (store.gap_reasons), in the UI language."""
-    i = 1 if current_lang() == "en" else 0
-    return {code: reasons[i] for code, reasons in store.gap_reasons(indicator_id, year).items()}
-
-
 def _map_figure(indicator_id: str, data_level: str, county: str | None, year: int, selected: str | None,
                 version: str, code_version: str = CODE_VERSION, lang: str | None = None) -> dict:
     """Full figure for a key (codes, values, texts; the shapes are fetched by the browser from
     ``geometry_url``)."""
-    ind = store.indicator(indicator_id)
-    geo_county = county if data_level == "municipality" else None
-    frame = store.values(indicator_id, data_level, year, geo_county)
-    arrays = mapfig.map_arrays(frame, year=year, unit=ind["unit"], unit_label=pick(ind, "unit"),
-                               decimals=int(ind["decimals"]), selected=selected, level=data_level,
-                               gap_codes=store.incomplete_regions(indicator_id, data_level, geo_county),
-                               gap_reasons=gap_texts(indicator_id, year))
+    view = store.map_view(indicator_id, data_level, year, county if data_level == "municipality" else None)
+    arrays = _map_arrays(view, selected)
     return mapfig.choropleth_figure(
         geometry_url(data_level), arrays,
-        title=mapfig.figure_title(pick(ind, "name"), year, _place_name(geo_county)),
-        unit=ind["unit"], unit_label=pick(ind, "unit"),
-        crange=store.value_range(indicator_id, data_level, geo_county),
-        uirevision=geo_key(indicator_id, data_level, geo_county),
+        title=mapfig.figure_title(pick(view.indicator, "name"), view.year, _place_name(view.county)),
+        unit=view.indicator["unit"], unit_label=pick(view.indicator, "unit"), crange=view.crange,
+        uirevision=geo_key(indicator_id, data_level, view.county),
     )
+
+
+def _map_arrays(view, selected: str | None) -> dict:
+    """The map's arrays (codes, values, texts, hover, gaps) of a MapView in the UI language."""
+    ind = view.indicator
+    i = 1 if current_lang() == "en" else 0
+    return mapfig.map_arrays(view.frame(), year=view.year, unit=ind["unit"], unit_label=pick(ind, "unit"),
+                             decimals=int(ind["decimals"]), selected=selected, level=view.level,
+                             gap_codes=list(view.gap_codes),
+                             gap_reasons={code: reasons[i] for code, reasons in view.gap_reasons.items()})
 
 
 GEO_ROUTE = "/geo/"
@@ -303,30 +301,25 @@ def update_map(indicator, level, county, year, geokey=None, selected=None):
                 "note": note(msg)}
     lvl = level_for(ind, valid_level(level))
     data_level = URL_LEVELS[lvl]
-    years = store.years(ind["id"], data_level)
-    if not years:
+    county_code, ok = valid_county(county)
+    geo_county = county_code if data_level == "municipality" else None
+    asked = as_year(year)
+    # the one store call: values, years, gaps and their reasons, colour range (store/views.py)
+    view = store.map_view(ind["id"], data_level, asked, geo_county)
+    if not view.years:
         msg = _("«{indicator}» har ikke data på {level}.").format(indicator=pick(ind, "name"),
                                                                   level=_(LEVEL_NAMES_NB[lvl]))
         return {"figure": mapfig.empty_figure(_(NO_DATA)), "geokey": None, "label": _("Kart: {text}").format(text=msg),
                 "note": note(msg)}
     notes = []
-    county_code, ok = valid_county(county)
     if not ok:
         notes.append(_("Ukjent fylke – viser hele landet."))
-    y = valid_year(year, years)
-    if y is None:
-        y = years[-1]
-        if year is not None:
-            notes.append(_("«{indicator}» har ikke data for det valgte året – viser {year}.").format(
-                indicator=pick(ind, "name"), year=y))
+    y = view.year
+    if year is not None and (asked is None or view.year_fallback):
+        notes.append(_("«{indicator}» har ikke data for det valgte året – viser {year}.").format(
+            indicator=pick(ind, "name"), year=y))
     sel = county_code if data_level == "county" else valid_municipality(selected, county_code)
-    geo_county = county_code if data_level == "municipality" else None
-
-    frame = store.values(ind["id"], data_level, y, geo_county)
-    arrays = mapfig.map_arrays(frame, year=y, unit=ind["unit"], unit_label=pick(ind, "unit"),
-                               decimals=int(ind["decimals"]), selected=sel, level=data_level,
-                               gap_codes=store.incomplete_regions(ind["id"], data_level, geo_county),
-                               gap_reasons=gap_texts(ind["id"], y))
+    arrays = _map_arrays(view, sel)
     summary = mapfig.map_summary(pick(ind, "name"), y, _place_name(geo_county), arrays, ind["unit"],
                                  pick(ind, "unit"), int(ind["decimals"]))
     if arrays["n_values"] == 0:
@@ -336,7 +329,7 @@ def update_map(indicator, level, county, year, geokey=None, selected=None):
     key = geo_key(ind["id"], data_level, geo_county)  # includes the language (the full figure has its texts)
     if geokey == key:
         patch = Patch()
-        crange = store.value_range(ind["id"], data_level, geo_county)
+        crange = view.crange
         title = mapfig.figure_title(pick(ind, "name"), y, _place_name(geo_county))
         for path, value in mapfig.patch_paths(arrays, title=title, crange=crange).items():
             _assign(patch, path, value)

@@ -75,7 +75,7 @@ def _hidden(title: str, area: str | None) -> dict:
 
 
 def _provenance(ids: list[str], level: str = LEVEL) -> tuple[list, Any]:
-    return (pc.source_block(sp.source_parts(ids), sp.licences(ids), level), pc.notes_block(sp.notes_for(ids)))
+    return (pc.source_block(pc.source_lines(sp.source_groups(ids)), sp.licences(ids), level), pc.notes_block(sp.notes_for(ids)))
 
 
 # --------------------------------------------------------------------------- panels
@@ -373,7 +373,7 @@ def key_figures(area: str | None, year: int | None) -> list:
         note = None
         if year is not None and y != year:
             note = _("Siste tall før eller nærmest {year}.").format(year=year)
-        src = sp.source_parts([i], short=True)
+        src = pc.source_lines(sp.source_groups([i], short=True))
         cards.append(pc.key_card(title=pick(ind, "name"), value=pc.fmt(v, ind["unit"], int(ind["decimals"]),
                                                                          pick(ind, "unit")),
                                  year=y, level=LEVEL, source=src[0] if src else "", note=note,

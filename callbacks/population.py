@@ -30,6 +30,7 @@ from components.format import format_number, format_percent
 from components.mapfig import empty_figure
 from components.popstate import COUNTRY
 from components.tables import html_table, no_data
+from components import popstate
 from store import demography as dem
 from components.i18n import N_, _, pick
 
@@ -87,7 +88,7 @@ def plain(component) -> Any:
 
 def source_line(code: str):
     d = dem.load()
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     return controls.source_line(_(SSB_SOURCE), "NLOD 2.0", "https://www.ssb.no/statbank/table/07459",
                                 extra=_("Registrert {first}–{last}; {next}–{end}: {variant}").format(
                                     first=int(d.years[0]), last=d.last_observed, next=d.last_observed + 1,
@@ -121,13 +122,13 @@ def headline_note(code: str):
     if v == dem.DEFAULT_VARIANT and d.has_band:
         text = _("Tallene for {target} er framskrevet med {variant}. Hovedtallet bruker {main}; «lav–høy» er "
                  "spennet mellom SSBs alternativ {low} og {high} (for omsorgsressursen: minste og største verdi av "
-                 "de tre).").format(target=TARGET_YEAR, variant=dem.variant_label(v),
-                                    main=dem.alternative_name(dem.DEFAULT_VARIANT),
-                                    low=dem.alternative_name(dem.LOW_VARIANT),
-                                    high=dem.alternative_name(dem.HIGH_VARIANT))
+                 "de tre).").format(target=TARGET_YEAR, variant=popstate.variant_label(v),
+                                    main=popstate.alternative_name(dem.DEFAULT_VARIANT),
+                                    low=popstate.alternative_name(dem.LOW_VARIANT),
+                                    high=popstate.alternative_name(dem.HIGH_VARIANT))
     else:
         text = _("Tallene for {target} er framskrevet: {variant}. Denne framskrivingen har ikke SSBs lav- og "
-                 "høyalternativ, så spennet vises ikke.").format(target=TARGET_YEAR, variant=dem.variant_label(v))
+                 "høyalternativ, så spennet vises ikke.").format(target=TARGET_YEAR, variant=popstate.variant_label(v))
     return html.P(text, className="small mb-0 mt-1", id="pop-headline-note")
 
 
@@ -272,7 +273,7 @@ def update_profile(region, year, width, key=None):
     name = _title_name(code)
     values = dem.age_profile(code, y)
     reference = dem.age_profile(code, d.last_observed)
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     status = (f"{y}: " + _("framskrevet ({variant})").format(variant=variant) if projected
               else f"{y}: " + _("registrert"))
     table = pyr.profile_table(values, reference, year=y, reference_year=d.last_observed, projected=projected,
@@ -349,9 +350,9 @@ def band_by_year(series, measure: str) -> tuple[dict[int, float], dict[int, floa
 
 def need_band_text() -> str:
     return _("Hovedtallene bruker {main} av SSBs nasjonale framskriving 2026; kolonnen «lav–høy» bruker "
-             "{low} og {high}, med samme dekningsgrad.").format(main=dem.alternative_name(dem.DEFAULT_VARIANT),
-                                                               low=dem.alternative_name(dem.LOW_VARIANT),
-                                                               high=dem.alternative_name(dem.HIGH_VARIANT))
+             "{low} og {high}, med samme dekningsgrad.").format(main=popstate.alternative_name(dem.DEFAULT_VARIANT),
+                                                               low=popstate.alternative_name(dem.LOW_VARIANT),
+                                                               high=popstate.alternative_name(dem.HIGH_VARIANT))
 
 
 def compute_need(region, basis, value, unit, what, age) -> dict:
@@ -388,7 +389,7 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     pop = {int(y): float(v) for y, v in s.items() if v == v}
     band = band_by_year(series, age)
     rows = needc.need_rows(coverage, pop, d.last_observed, band=band)
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     out["rows"] = rows
     out["assumptions"] = needc.assumptions(coverage=coverage, what=what, age_base=age, basis_text=basis_text,
                                            base_year=d.last_observed, variant_label=variant,
@@ -532,7 +533,7 @@ def compute_kostra_need(region, basis) -> dict:
                         "value": "fylke"})
     options.append({"label": _("Med landets dekning"), "value": "land"})
     notes = [s.note for s in services if s.note]
-    variant = dem.variant_label(d.variant.get(code))
+    variant = popstate.variant_label(d.variant.get(code))
     return {
         "region_name": _title_name(code), "basis": basis, "services": services, "rows": rows, "headers": headers,
         "cells": cells, "notes": notes, "options": options,

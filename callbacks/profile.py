@@ -24,64 +24,65 @@ def _fact(label: str, value: str) -> html.Div:
                     className="fact")
 
 
-def header(knr: str) -> html.Section:
-    reg = store.region(knr)
-    feats = {f["feature"]: f["value"] for f in store.comparison_features([knr]).to_dict("records")}
-    year = store.reference_year()
-    facts = [_fact(_("Fylke"), f"{reg['county_name']} ({reg['county_code']})"),
+def header(view) -> html.Section:
+    """Name and key facts of the municipality, from its ProfileView (store.profile_view)."""
+    knr = view.knr
+    year = view.reference_year
+    facts = [_fact(_("Fylke"), f"{view.county_name} ({view.county_code})"),
              _fact(_("Kommunenummer"), knr)]
-    for ind_id, label in (("population", _("Folkemengde")), ("share_80plus", _("Andel 80+")),
-                          ("median_age", _("Medianalder"))):
-        if store.indicator(ind_id) and year:
-            ind = store.indicator(ind_id)
-            v = cmp.stats(ind_id, year)["snap"].at[knr, "value"]
-            facts.append(_fact(f"{label} {year}", format_value(v, ind["unit"], int(ind["decimals"]), pick(ind, "unit"))))
+    labels = {"population": _("Folkemengde"), "share_80plus": _("Andel 80+"), "median_age": _("Medianalder")}
+    for ind_id, v in view.facts:
+        ind = view.fact_units[ind_id]
+        facts.append(_fact(f"{labels[ind_id]} {year}", format_value(v, ind["unit"], int(ind["decimals"]),
+                                                                    pick(ind, "unit"))))
+    feats = view.features
     if "growth_10y" in feats:
         facts.append(_fact(_("Vekst siste 10 år"), format_value(feats["growth_10y"], "percent", 1)))
     if "log_density" in feats:
         facts.append(_fact(_("Innbyggere per km²"), format_number(feats["log_density"], 1)))
     return html.Section([
-        html.H2(reg["name"], className="h4 mb-2", id="profile-name"),
+        html.H2(view.name, className="h4 mb-2", id="profile-name"),
         html.Dl(facts, className="facts"),
     ], className="profile-header", **{"aria-labelledby": "profile-name"})
 
 
 @memoize()
 def _profile_body(knr: str, area: str | None, version: str, code_version: str = CODE_VERSION):
-    reg = store.region(knr)
-    county_name = reg["county_name"]
-    rows = cmp.profile_rows(knr, area)
-    areas = {r["id"]: pick(r, "name") for r in store.service_areas().to_dict("records")}
-    area_name = areas.get(area, _("Alle tjenesteområder"))
-    title = _("{municipality}: {area} mot landet og {county}").format(municipality=reg["name"], area=area_name.lower(),
+    view = store.profile_view(knr, area)  # the one store call: everything below only shapes this view
+    county_name = view.county_name
+    rows = [cmp.localise_row(r) for r in view.rows]
+    en = current_lang() == "en"
+    area_name = ((view.area_name_en if en else view.area_name_nb) or view.area_name_nb) if view.area else \
+        _("Alle tjenesteområder")
+    title = _("{municipality}: {area} mot landet og {county}").format(municipality=view.name, area=area_name.lower(),
                                                                      county=county_name)
-    n_county = len(store.municipalities(reg["county_code"]))
-    fig = compare.spine_figure(rows, muni_name=reg["name"], county_name=county_name, title=title)
+    n_county = view.n_county_munis
+    fig = compare.spine_figure(rows, muni_name=view.name, county_name=county_name, title=title)
     sources = sorted({r["source"] for r in rows})
-    licences = sorted({str(store.indicator(r["id"])["licence"]) for r in rows})
+    licences = sorted({r["licence"] for r in rows})
     summary = "; ".join(f"{r['name']}: {compare.value_with_ci(r)}, "
                         + compare.bench_phrase(r["bench_country"], _("landet"))
                         for r in rows)
-    geo = cmp.geo_neighbours(knr)
-    stat = cmp.stat_neighbours(knr)
-    heads = cmp.headline_indicators(area)  # the neighbours' care services beside population and share 80+
-    vals = cmp.neighbour_values([knr] + [r["code"] for r in geo] + [r["code"] for r in stat], heads)
-    services = (cmp.neighbour_headers(heads), vals)
-    self_row = (reg["name"], vals[knr])
-    why = cmp.why_features(knr)
-    comparison = store.manifest().get("comparison", {})
+    geo = cmp.geo_neighbours(knr, view)
+    stat = cmp.stat_neighbours(knr, view)
+    # the neighbours' care services beside population and share 80+
+    vals = cmp.neighbour_values_of(view)
+    services = (cmp.neighbour_headers(view.headline), vals)
+    self_row = (view.name, vals[knr])
+    why = cmp.why_features(knr, view)
+    comparison = view.comparison
     method = comparison.get("method_en" if current_lang() == "en" else "method") or comparison.get("method", "")
     intervals = comparison.get("intervals_en" if current_lang() == "en" else "intervals") or comparison.get(
         "intervals", "")
     # the build writes these two texts in bokmål only: marked lang="nb" inside an English page (WCAG 3.1.2)
     nb_only = {"lang": "nb"} if current_lang() != "nb" and not comparison.get("method_en") else {}
     body = html.Div([
-        header(knr),
+        header(view),
         html.Section([
             html.H2(_("Profil: {area}").format(area=area_name), className="h5 mt-3", id="spine-heading"),
             html.P(controls.source_line("; ".join(sources), ", ".join(licences), None,
                                         extra=_("Siste år med data (til og med {year})").format(
-                                            year=store.reference_year())),
+                                            year=view.reference_year)),
                    className="source-line small"),
             compare.legend(),
             share_toolbar("kommune-profil"),
@@ -92,12 +93,12 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                                                                 "filename": f"omsorgsatlas-profil-{knr}"}}),
                      role="figure", id="profile-spine-container",
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
-                         municipality=reg["name"], summary=summary)}),
+                         municipality=view.name, summary=summary)}),
             html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
                      "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell), "
                      "og med ■ der tallet ikke har intervall (fargen viser da femtedelen blant kommunene)."),
                    className="small"),
-            html.Div(compare.profile_table(rows, county_name=county_name, n_munis=len(store.municipalities()),
+            html.Div(compare.profile_table(rows, county_name=county_name, n_munis=view.n_munis,
                                            n_county=n_county),
                      className="table-scroll wide", tabIndex="0", role="region",
                      **{"aria-label": _("Tabell: profilen")}),
@@ -113,7 +114,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
             ]),
             html.H3(_("Hvorfor ligner de?"), className="h6 mt-3"),
             html.P(method, className="small", **nb_only),
-            html.Div(compare.why_table(why, reg["name"]), className="table-scroll wide", tabIndex="0", role="region",
+            html.Div(compare.why_table(why, view.name), className="table-scroll wide", tabIndex="0", role="region",
                      **{"aria-label": _("Trekk bak de statistiske naboene")}),
         ], **{"aria-labelledby": "neighbours-heading"}),
     ])
@@ -134,15 +135,13 @@ def update_profile(knr, area=None):
 
 @memoize()
 def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_VERSION) -> dict:
-    ind = store.indicator(indicator_id)
-    reg = store.region(knr)
-    series = cmp.neighbour_trend_series(indicator_id, knr)
-    ref = store.reference_year()
-    series = series[series["year"] <= ref] if ref else series
+    view = store.profile_trend_view(knr, indicator_id)  # the one store call (medians precomputed)
+    ind = view.indicator
+    series = cmp.trend_series(view)
     codes = list(dict.fromkeys(series["region_code"]))
     unit, label, dec = ind["unit"], pick(ind, "unit"), int(ind["decimals"])
     title = _("{indicator}: {municipality} mot {county}, landet og naboene").format(
-        indicator=pick(ind, "name"), municipality=reg["name"], county=reg["county_name"])
+        indicator=pick(ind, "name"), municipality=view.name, county=view.county_name)
     # the neighbour medians (codes GEO/STAT) get their style from components/linestyle.py like the places
     fig = trendfig.trend_figure(series, title=title, unit=unit, unit_label=label, decimals=dec, order=codes, height=420)
     table = tables.trend_table(series, unit=unit, unit_label=label, decimals=dec, indicator_name=pick(ind, "name"),

@@ -320,3 +320,15 @@ def parse_personnel_query(params, *, areas: Sequence[str], years: Sequence[int],
         else:
             year = y
     return area, year, notes
+
+
+def source_lines(groups) -> list[str]:
+    """The source lines of store.personnel.source_groups in the UI language: «Beregnet av Omsorgsatlas: tables»
+    for derived figures, «publisher, document (year), tables» for the policy documents."""
+    out = []
+    for kind, text, tabs in groups:
+        if kind == "derived":
+            out.append(_("Beregnet av Omsorgsatlas") + (f": {tabs}" if tabs else ""))
+        else:
+            out.append(text + (f", {tabs}" if tabs else ""))
+    return out

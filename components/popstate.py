@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from components.urlstate import _single, normalise_code, parse_year, shown
-from components.i18n import _
+from components.i18n import N_, _
 
 P_MUNICIPALITY = "kommune"
 P_COUNTY = "fylke"
@@ -102,3 +102,32 @@ def to_query(state: PopState) -> str:
     from urllib.parse import urlencode
     pairs = region_query(state.region) + [(P_YEAR, str(state.year)), (P_WIDTH, str(state.width))]
     return "?" + urlencode(pairs)
+
+
+# UI names of the projection variants of store/demography.py (VARIANTS); the store knows only the codes
+VARIANT_LABELS = {  # bokmål msgids; variant_label() returns them in the UI language
+    "kalibrert_mmmm": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
+                         "(hovedalternativet, MMMM)"),
+    "kalibrert_llml": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
+                         "(lav nasjonal vekst, LLML)"),
+    "kalibrert_hhmh": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
+                         "(høy nasjonal vekst, HHMH)"),
+    "ssb_mmm": N_("SSBs befolkningsframskriving (hovedalternativet, MMM)"),
+    "omsorgsatlas": N_("Omsorgsatlas' egen framskriving uten avstemming mot SSB"),
+}
+ALTERNATIVE_NAMES = {  # short names of SSB's alternatives, as the page says them
+    "kalibrert_mmmm": N_("hovedalternativet (MMMM)"),
+    "kalibrert_llml": N_("lav nasjonal vekst (LLML)"),
+    "kalibrert_hhmh": N_("høy nasjonal vekst (HHMH)"),
+}
+
+
+def variant_label(variant: str | None) -> str:
+    return _(VARIANT_LABELS.get(variant or "", N_("Framskriving")))
+
+
+def alternative_name(variant: str | None) -> str:
+    """«hovedalternativet (MMMM)» etc. for a calibrated variant, else the full variant label."""
+    if variant in ALTERNATIVE_NAMES:
+        return _(ALTERNATIVE_NAMES[variant])
+    return variant_label(variant)

@@ -1,6 +1,6 @@
 """Share toolbar next to every chart (issue 6): «Kopier lenke», «Bygg inn» and «Last ned».
 
-    share_toolbar("kart")            # chart id of callbacks.charts.REGISTRY
+    share_toolbar("kart")            # chart id of components/chartmeta.CHARTS (= callbacks.charts.REGISTRY)
 
 No callbacks: the toolbar is static markup that assets/75-share.js fills from the address bar when it is
 used (every page keeps its view in the URL), so the link, the iframe snippet and the export links always
@@ -23,6 +23,7 @@ import dash
 from dash import dcc, html
 
 from components.i18n import _
+from components.chartmeta import CHARTS
 
 # plotly.js' own «Share chart…» modebar button (it uploads the chart to Plotly Cloud) would be a second,
 # external share control next to this toolbar: every dcc.Graph removes it (config modeBarButtonsToRemove)
@@ -49,9 +50,7 @@ def _base() -> str:
 def share_toolbar(chart_id: str, *, name: str | None = None, jsonstat: bool | None = None) -> html.Div:
     """The toolbar for one registered chart. ``jsonstat`` defaults to «the chart has catalogue indicators»
     as far as the registry knows it statically (population charts and the like have none)."""
-    from callbacks.charts import REGISTRY
-
-    spec = REGISTRY[chart_id]
+    spec = CHARTS[chart_id]
     title = name or _(spec.name)
     if jsonstat is None:
         jsonstat = not chart_id.startswith("befolkning-")

@@ -145,7 +145,7 @@ def grant_section() -> html.Section:
         nat = (" · " + _("Hele landet: {value}").format(value=pc.fmt(total_nat[1], 'nok', 0, 'kr'))
                if total_nat else "")
         blocks.append(html.Div([
-            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids),
+            html.P(pc.source_block(pc.source_lines(sp.source_groups(ids)), sp.licences(ids),
                                    _("statsforvalterområder ({year})").format(year=year)) + [nat],
                    className="source-line small mb-1", id="grant-source"),
             area_note,
@@ -206,7 +206,7 @@ def psychologist_section() -> html.Section:
         blocks.append(html.Div([
             html.H3(_("{name} – etter fylke ({year}-inndeling)").format(name=name, year=year), className="h6",
                     id=f"area-{series}-heading"),
-            html.P(pc.source_block(sp.source_parts(ids), sp.licences(ids), _("fylker ({year}-inndeling)").format(year=year)),
+            html.P(pc.source_block(pc.source_lines(sp.source_groups(ids)), sp.licences(ids), _("fylker ({year}-inndeling)").format(year=year)),
                    className="source-line small mb-1"),
             html.P(_("Fylkene i {year} er ikke dagens fylker: kolonnen «Fylker i 2024» viser hvilke av dagens "
                      "fylker hvert område helt eller delvis ligger i.").format(year=year), className="small area-note"),

@@ -18,6 +18,7 @@ from components.format import format_number
 from components.popstate import parse_population_query
 from components.tables import html_table
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
+from components import popstate
 from store import demography as dem
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -269,7 +270,7 @@ def layout(**query):
     proj_info = manifest.get("projection") or {}
     missing = proj_info.get("variants_missing") or []
     headline = d.variants[0] if d.variants else None
-    variant_names = dem.variant_label(headline) if headline else _("ingen")
+    variant_names = popstate.variant_label(headline) if headline else _("ingen")
     others = [v for v in d.variants[1:]]
     track_age = query.get("aldersgruppe") if query.get("aldersgruppe") in trackc.AGE_GROUPS else trackc.DEFAULT_AGE
     try:
@@ -284,9 +285,9 @@ def layout(**query):
                 html.Strong("2027–2040"),
                 " " + _("er framskrevet:") + " ", html.Span(variant_names, className="proj-badge", id="pop-variant"),
                 "."] + ([" " + _("Hovedtallene bruker {main}; spennet lav–høy viser SSBs alternativ {low} og {high}.")
-                         .format(main=dem.alternative_name(dem.DEFAULT_VARIANT),
-                                 low=dem.alternative_name(dem.LOW_VARIANT),
-                                 high=dem.alternative_name(dem.HIGH_VARIANT))] if d.has_band else []),
+                         .format(main=popstate.alternative_name(dem.DEFAULT_VARIANT),
+                                 low=popstate.alternative_name(dem.LOW_VARIANT),
+                                 high=popstate.alternative_name(dem.HIGH_VARIANT))] if d.has_band else []),
                className="mb-2"),
         url_note,
         dbc.Row([
@@ -298,7 +299,7 @@ def layout(**query):
             html.Summary(_("Om framskrivingen og tilbaketesten")),
             html.P(pick(proj_info, "method"), className="small mt-2"),
             *([html.P(_("Til sammenligning finnes også: {names}.").format(
-                names="; ".join(dem.variant_label(v) for v in others)), className="small")] if others else []),
+                names="; ".join(popstate.variant_label(v) for v in others)), className="small")] if others else []),
             *[html.P(pick(m, "reason"), className="small") for m in missing],
             html.Div(backtest_table(manifest), className="table-scroll", tabIndex="0", role="region",
                      **{"aria-label": _("Tabell: tilbaketest av framskrivingen")}),

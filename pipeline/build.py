@@ -42,6 +42,7 @@ TABLES.append("projection")  # population projection 2027–2040 (pipeline/proje
 TABLES.append("projection_track")  # SSB's national vintages and ours against the observed (pipeline/national.py)
 TABLES += ["seed_areas", "measures"]  # policy-document tables (pipeline/seeds.py)
 TABLES.append("gap_notes")  # why a municipality has no value (KOSTRA tables; pipeline/online.py)
+TABLES += ["view_ranks", "view_spread", "view_neighbour_medians"]  # precomputed views (pipeline/views.py)
 
 
 class Progress:
@@ -189,6 +190,9 @@ def _build_into(raw: Path, tmp: Path, log, fetched=None) -> dict:
     tables["indicators"] = prj.append_indicators(tables["indicators"], proj_ind)  # no intervals on projections
     seed = _add_seeds(tables, raw, set(proj_ind["indicator_id"]), log)  # document figures: no intervals either
     inputs += seed.inputs
+    from .views import build_views
+    log("beregner visningene: rangeringer, spredning og nabomedianer (pipeline/views.py)")
+    tables.update(build_views(tables))  # after the last change to indicators: the views are of the final values
     log("validerer tabellene mot skjemaene")
     for name, df in tables.items():
         tables[name] = validate(name, df)

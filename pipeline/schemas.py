@@ -176,6 +176,42 @@ SCHEMAS["gap_notes"] = pa.DataFrameSchema({
     "reason_en": pa.Column(str, pa.Check.str_length(min_value=1)),
 }, unique=["indicator_id", "region_code", "year"], strict=True, ordered=True)
 
+# Precomputed views (pipeline/views.py, issue 13): ranks, spreads and neighbour medians
+_rank_levels = pa.Column(str, pa.Check.isin(["county", "municipality"]))
+_ind = pa.Column(str, pa.Check.str_matches(r"^[a-z0-9_]+$"))
+SCHEMAS["view_ranks"] = pa.DataFrameSchema({
+    "indicator_id": _ind, "level": _rank_levels, "region_code": pa.Column(str, pa.Check.str_matches(r"^(\d{2}|\d{4})$")),
+    "year": _year,
+    "rank_all": pa.Column("int16", pa.Check.ge(1)), "n_all": pa.Column("int16", pa.Check.ge(1)),
+    "rank_county": pa.Column("Int16", pa.Check.ge(1), nullable=True),
+    "n_county": pa.Column("Int16", pa.Check.ge(1), nullable=True),
+    "quintile": pa.Column("Int8", pa.Check.in_range(1, 5), nullable=True),
+}, checks=[pa.Check(_code_matches_level, error="code does not match level"),
+           pa.Check(lambda d: d["rank_all"] <= d["n_all"], error="rank_all > n_all"),
+           pa.Check(lambda d: (d["level"] == "municipality") == d["rank_county"].notna(), error="rank_county level"),
+           pa.Check(lambda d: ~(d["rank_county"] > d["n_county"]).fillna(False), error="rank_county > n_county")],
+    unique=["indicator_id", "level", "region_code", "year"], strict=True, ordered=True)
+_f = lambda: pa.Column("float64", nullable=True)  # noqa: E731
+SCHEMAS["view_spread"] = pa.DataFrameSchema({
+    "indicator_id": _ind, "level": _rank_levels, "year": _year,
+    "county_code": pa.Column(str, pa.Check.str_matches(r"^\d{2}$"), nullable=True),
+    "n": pa.Column("int16", pa.Check.ge(1)),
+    "min": pa.Column("float64"), "p25": pa.Column("float64"), "median": pa.Column("float64"),
+    "p75": pa.Column("float64"), "max": pa.Column("float64"),
+    "q20": _f(), "q40": _f(), "q60": _f(), "q80": _f(),
+}, checks=[pa.Check(lambda d: (d["min"] <= d["p25"]) & (d["p25"] <= d["median"]) & (d["median"] <= d["p75"])
+                    & (d["p75"] <= d["max"]), error="spread not ordered"),
+           pa.Check(lambda d: (d["n"] >= 5) == d["q20"].notna(), error="quintile edges need 5 values"),
+           pa.Check(lambda d: d["county_code"].isna() | (d["level"] == "municipality"), error="county spread level")],
+    unique=["indicator_id", "level", "year", "county_code"], strict=True, ordered=True)
+SCHEMAS["view_neighbour_medians"] = pa.DataFrameSchema({
+    "region_code": pa.Column(str, pa.Check.str_matches(MUNI)), "indicator_id": _ind, "year": _year,
+    "geo_median": _f(), "geo_n": pa.Column("int16", pa.Check.ge(0)),
+    "stat_median": _f(), "stat_n": pa.Column("int16", pa.Check.ge(0)),
+}, checks=[pa.Check(lambda d: (d["geo_n"] > 0) == d["geo_median"].notna(), error="geo_median without values"),
+           pa.Check(lambda d: (d["stat_n"] > 0) == d["stat_median"].notna(), error="stat_median without values")],
+    unique=["region_code", "indicator_id", "year"], strict=True, ordered=True)
+
 
 def validate(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Validate one output table; raise PipelineError naming the table and the first failures."""

@@ -38,7 +38,7 @@ __all__ = [
     "catalog", "indicator", "service_areas", "indicators_for", "default_indicator", "years", "default_year",
     "regions", "region", "counties", "municipalities", "values", "indicator_values", "value_range", "incomplete_regions", "series", "geometry", "geometry_json", "GEOMETRY_FILES", "data_files", "table_frame", "data_date", "neighbours",
     "population", "population_groups", "statistical_neighbours", "comparison_features", "snapshot",
-    "reference_year", "profile_year", "gap_reasons",
+    "reference_year", "profile_year", "gap_reasons", "profile_view", "profile_trend_view", "county_view", "map_view",
 ]
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +70,8 @@ def _clear_memos() -> None:
         memo.cache_clear()
     _GEO_SUBSETS.clear()
     _GEO_BYTES.clear()
+    from store import views as _views  # the per-callback views (store/views.py) are memoised per data version too
+    _views.clear()
 
 
 def reset() -> None:
@@ -529,3 +531,7 @@ def snapshot(indicator_id: str, year: int) -> pd.DataFrame:
             out[c] = float("nan")
         out[c] = out[c].astype("float64")
     return out
+
+
+# one view per callback (issue 13): store/views.py
+from store.views import county_view, map_view, profile_trend_view, profile_view  # noqa: E402

@@ -63,6 +63,16 @@ OPTIONAL_SCHEMAS: dict[str, dict[str, str]] = {
     # why a municipality has no value for an indicator and year (KOSTRA tables)
     "gap_notes.parquet": {"indicator_id": "str", "region_code": "str", "year": "int", "reason_nb": "str",
                           "reason_en": "str"},
+    # precomputed views (pipeline/views.py, issue 13); the nullable Int columns are read as float (NaN = null)
+    "view_ranks.parquet": {"indicator_id": "str", "level": "str", "region_code": "str", "year": "int",
+                           "rank_all": "int", "n_all": "int", "rank_county": "float", "n_county": "float",
+                           "quintile": "float"},
+    "view_spread.parquet": {"indicator_id": "str", "level": "str", "year": "int", "county_code": "str?", "n": "int",
+                            "min": "float", "p25": "float", "median": "float", "p75": "float", "max": "float",
+                            "q20": "float", "q40": "float", "q60": "float", "q80": "float"},
+    "view_neighbour_medians.parquet": {"region_code": "str", "indicator_id": "str", "year": "int",
+                                       "geo_median": "float", "geo_n": "int", "stat_median": "float",
+                                       "stat_n": "int"},
 }
 GEO_FILES = {"municipality": "geo/municipalities.geojson", "county": "geo/counties.geojson"}
 MANIFEST = "manifest.json"
@@ -86,6 +96,9 @@ class Data:
     statistical_neighbours: pd.DataFrame = field(default_factory=pd.DataFrame)
     comparison_features: pd.DataFrame = field(default_factory=pd.DataFrame)
     gap_notes: pd.DataFrame = field(default_factory=pd.DataFrame)   # index: (indicator_id, year, region_code)
+    view_ranks: pd.DataFrame = field(default_factory=pd.DataFrame)  # precomputed views (store/views.py)
+    view_spread: pd.DataFrame = field(default_factory=pd.DataFrame)
+    view_neighbour_medians: pd.DataFrame = field(default_factory=pd.DataFrame)
     # (indicator_id, level) -> sorted tuple of years with at least one value
     years: dict[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
 
@@ -388,6 +401,8 @@ def load(data_dir: Path, expected_counts: tuple[int, int] | None = (EXPECTED_COU
         if not set(gaps["region_code"]) <= munis:
             raise StoreError("koder som ikke er kommuner i regions.parquet", _rel(data_dir, "gap_notes.parquet"))
         data.gap_notes = gaps.set_index(["indicator_id", "year", "region_code"]).sort_index()
+    for name in ("view_ranks", "view_spread", "view_neighbour_medians"):
+        setattr(data, name, _read_optional(data_dir, f"{name}.parquet"))
     for (ind, level), frame in indicators.groupby(["indicator_id", "level"], sort=False):
         frame = frame.set_index(["year", "region_code"]).sort_index()
         data.by_indicator[(str(ind), str(level))] = frame

@@ -25,25 +25,11 @@ import pyarrow.parquet as pq
 
 import store
 from store.errors import QueryError, StoreError
-from components.i18n import N_, _  # translations only (no Dash): display labels in the UI language
 
 MAX_AGE = 105
 N_AGES = MAX_AGE + 1
-VARIANT_LABELS = {  # bokmål msgids; variant_label() returns them in the UI language
-    "kalibrert_mmmm": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
-                         "(hovedalternativet, MMMM)"),
-    "kalibrert_llml": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
-                         "(lav nasjonal vekst, LLML)"),
-    "kalibrert_hhmh": N_("Omsorgsatlas' framskriving, avstemt mot SSBs nasjonale framskriving 2026 "
-                         "(høy nasjonal vekst, HHMH)"),
-    "ssb_mmm": N_("SSBs befolkningsframskriving (hovedalternativet, MMM)"),
-    "omsorgsatlas": N_("Omsorgsatlas' egen framskriving uten avstemming mot SSB"),
-}
-ALTERNATIVE_NAMES = {  # short names of SSB's alternatives, as the page says them
-    "kalibrert_mmmm": N_("hovedalternativet (MMMM)"),
-    "kalibrert_llml": N_("lav nasjonal vekst (LLML)"),
-    "kalibrert_hhmh": N_("høy nasjonal vekst (HHMH)"),
-}
+# the projection variants this store knows (their UI names: components/popstate.py, VARIANT_LABELS)
+VARIANTS = ("kalibrert_mmmm", "kalibrert_llml", "kalibrert_hhmh", "ssb_mmm", "omsorgsatlas")
 DEFAULT_VARIANT = "kalibrert_mmmm"
 LOW_VARIANT, HIGH_VARIANT = "kalibrert_llml", "kalibrert_hhmh"
 BAND_VARIANTS = (LOW_VARIANT, DEFAULT_VARIANT, HIGH_VARIANT)
@@ -94,8 +80,8 @@ def _read_projection(path) -> pd.DataFrame:
     if df.empty:
         raise StoreError("er tom", path)
     variants = {str(v) for v in df["variant"].unique()}
-    if not variants <= set(VARIANT_LABELS):
-        raise StoreError(f"ukjent variant: {sorted(variants - set(VARIANT_LABELS))}", path)
+    if not variants <= set(VARIANTS):
+        raise StoreError(f"ukjent variant: {sorted(variants - set(VARIANTS))}", path)
     if not (pd.api.types.is_integer_dtype(df["year"]) and pd.api.types.is_integer_dtype(df["age"])):
         raise StoreError("«year» og «age» skal være heltall", path)
     if df["age"].min() < 0 or df["age"].max() > MAX_AGE:
@@ -309,17 +295,6 @@ def growth_rank(code: str, start: int, end: int) -> dict:
 
 def variant_of(code: str) -> str | None:
     return load().variant.get(code)
-
-
-def variant_label(variant: str | None) -> str:
-    return _(VARIANT_LABELS.get(variant or "", N_("Framskriving")))
-
-
-def alternative_name(variant: str | None) -> str:
-    """«hovedalternativet (MMMM)» etc. for a calibrated variant, else the full variant label."""
-    if variant in ALTERNATIVE_NAMES:
-        return _(ALTERNATIVE_NAMES[variant])
-    return variant_label(variant)
 
 
 # ------------------------------------------------------------------------------------------ track record

@@ -23,7 +23,6 @@ import pandas as pd
 
 import store
 from store.errors import QueryError, StoreError
-from components.i18n import _  # translations only (no Dash): source lines in the UI language
 
 DIMENSIONS = ("occupation", "field", "contract", "target_group", "age_group", "need_level", "education")
 DIMENSION_NB = {
@@ -242,9 +241,11 @@ def latest_value(indicator_id: str, year: int | None = None) -> tuple[int, float
 
 
 # ------------------------------------------------------------------------------------------ provenance
-def source_parts(indicator_ids: Iterable[str], *, short: bool = False) -> list[str]:
-    """Unique source lines «publisher, document (year), table(s)» of the indicators, one per document, in
-    order (tables of the same document joined). ``short`` names the document by its code only."""
+def source_groups(indicator_ids: Iterable[str], *, short: bool = False) -> list[tuple[str, str, str]]:
+    """The sources of the indicators, one per document, in order: (kind, text, tables) with kind ``derived``
+    (computed by Omsorgsatlas: text empty, the UI names it), ``doc`` («publisher, document (year)»; ``short``
+    names the document by its code only) or ``other`` (the publisher); tables of the same document joined
+    by «, ». components/personnel.source_lines turns these into the UI's source lines."""
     order: list[tuple] = []
     tables: dict[tuple, list[str]] = {}
     for i in indicator_ids:
@@ -269,13 +270,13 @@ def source_parts(indicator_ids: Iterable[str], *, short: bool = False) -> list[s
         kind, publisher, doc, pyear = key
         tabs = ", ".join(tables[key])
         if kind == "derived":
-            out.append(_("Beregnet av Omsorgsatlas") + (f": {tabs}" if tabs else ""))
+            out.append(("derived", "", tabs))
         elif kind == "doc":
             name = (DOCUMENT_SHORT if short else DOCUMENT_NB).get(doc, doc)
-            text = ", ".join(x for x in (publisher, name) if x) + (f" ({pyear})" if pyear and pyear not in name else "")
-            out.append(text + (f", {tabs}" if tabs else ""))
+            out.append(("doc", ", ".join(x for x in (publisher, name) if x)
+                        + (f" ({pyear})" if pyear and pyear not in name else ""), tabs))
         elif publisher:
-            out.append(publisher)
+            out.append(("other", publisher, ""))
     return out
 
 

@@ -1,11 +1,19 @@
-"""Server time of the «Min kommune» callbacks (and «Fylkesbildet») for the largest county.
+"""Server time of the «Min kommune» callbacks (and «Fylkesbildet») for the largest county, the old way and the
+new way in the same run (issue 13).
 
-    python tests/benchmarks/profile.py [--county 34] [--repeat 3]
+    python tests/benchmarks/bench_profile.py [--county 46] [--repeat 2] [--limit 20]
 
-Calls the callback functions directly, outside a Flask app context, so flask-caching is bypassed: the
-figures are the cost of a cache miss (what a first visitor waits for, minus network and rendering).
-The per-(indicator, year) statistics are cached in-process (lru_cache) after their first use; the first
-call is reported separately as «kald».
+* ``gammel`` (old): the same callbacks with the store's view functions replaced by the per-request computation
+  they replaced (tests/reference_comparison.py: statistics from store.snapshot, pandas rank/quantile, neighbour
+  medians from store.series). «kald» clears its per-(indicator, year) statistics cache before every call;
+  «varm» keeps it (the old code's steady state).
+* ``ny`` (new): store.profile_view / profile_trend_view / county_view over the pipeline's precomputed tables.
+  «kald» clears the views' memo before every call (the look-up index over data/ stays built: its one-off cost
+  per process is printed separately); «varm» is a memo hit.
+
+Calls the callback functions directly, outside a Flask app context, so flask-caching is bypassed: the figures
+are a cache miss's server time (network and rendering excluded). Wall time (p50/p95) and CPU time
+(time.process_time, less noisy on a shared machine) per call.
 """
 from __future__ import annotations
 
@@ -15,13 +23,14 @@ import sys
 import time
 from pathlib import Path
 
-# this file is named like the stdlib module «profile» (imported by IPython via dash): drop its folder
+# this file was once named like the stdlib module «profile» (imported by IPython via dash): drop its folder
 _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _HERE]
 sys.modules.pop("profile", None)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import store  # noqa: E402
+from store import views as sv  # noqa: E402
 
 
 def pct(xs, p):
@@ -29,10 +38,30 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, max(0, round(p / 100 * (len(xs) - 1))))]
 
 
+NEW = {"profile_view": sv.profile_view, "profile_trend_view": sv.profile_trend_view, "county_view": sv.county_view}
+
+
+def use(way: str) -> None:
+    from tests import reference_comparison as old
+    src = NEW if way == "ny" else {k: getattr(old, k) for k in NEW}
+    for name, fn in src.items():
+        setattr(store, name, fn)
+
+
+def clear_memo(way: str) -> None:
+    if way == "ny":
+        for memo in (sv._profile_view, sv._profile_trend_view, sv._county_view):
+            memo.cache_clear()
+    else:
+        from tests import reference_comparison as old
+        old.clear()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--county", default=None, help="county code (default: the one with most municipalities)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=2, help="rounds per way and memo state")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N municipalities of the county")
     args = ap.parse_args()
     store.init()
     from callbacks.county import update_rug
@@ -41,28 +70,44 @@ def main() -> None:
     munis = store.municipalities()
     county = args.county or munis["county_code"].value_counts().sort_index().idxmax()
     codes = list(store.municipalities(county)["region_code"])
-    print(f"fylke {county} {store.region(county)['name']}: {len(codes)} kommuner, {args.repeat} runder")
+    if args.limit:
+        codes = codes[:args.limit]
+    print(f"fylke {county} {store.region(county)['name']}: {len(codes)} kommuner, {args.repeat} runder per måte")
 
-    t0 = time.perf_counter()
-    update_profile(codes[0], "befolkning")
-    print(f"kald første profil: {1000 * (time.perf_counter() - t0):.0f} ms")
+    t0, c0 = time.perf_counter(), time.process_time()
+    sv._index(store.version())
+    print(f"ny: oppslagsindeksen over data/ bygges én gang per prosess: {1000 * (time.perf_counter() - t0):.0f} ms "
+          f"(CPU {1000 * (time.process_time() - c0):.0f} ms)")
 
-    timings: dict[str, list[float]] = {"update_profile (befolkning)": [], "update_profile (alle områder)": [],
-                                       "update_profile_trend": [], "update_rug (fylket)": []}
-    for _ in range(args.repeat):
-        for code in codes:
-            for name, fn in (("update_profile (befolkning)", lambda: update_profile(code, "befolkning")),
-                             ("update_profile (alle områder)", lambda: update_profile(code, "alle")),
-                             ("update_profile_trend", lambda: update_profile_trend(code, "share_80plus"))):
-                t = time.perf_counter()
-                fn()
-                timings[name].append(1000 * (time.perf_counter() - t))
-        t = time.perf_counter()
-        update_rug(county, "befolkning", "share_80plus", ["desc"], [])
-        timings["update_rug (fylket)"].append(1000 * (time.perf_counter() - t))
-    print(f"{'callback':32s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
-    for name, xs in timings.items():
-        print(f"{name:32s} {len(xs):4d} {statistics.median(xs):8.1f} {pct(xs, 95):8.1f} {max(xs):8.1f}")
+    calls = [("update_profile (befolkning)", lambda c: update_profile(c, "befolkning")),
+             ("update_profile (alle områder)", lambda c: update_profile(c, "alle")),
+             ("update_profile_trend", lambda c: update_profile_trend(c, "share_80plus")),
+             ("update_rug (fylket)", lambda c: update_rug(county, "befolkning", "share_80plus", ["desc"], []))]
+    results = []
+    for way in ("gammel", "ny"):
+        use(way)
+        for memo in ("kald", "varm"):
+            for name, fn in calls:
+                targets = codes  # the matrix: the same county once per municipality, for as many samples
+                wall, cpu = [], []
+                if memo == "varm":
+                    for c in targets:  # fill the memo first
+                        fn(c)
+                for _ in range(args.repeat):
+                    for c in targets:
+                        if memo == "kald":
+                            clear_memo(way)
+                        t, ct = time.perf_counter(), time.process_time()
+                        fn(c)
+                        wall.append(1000 * (time.perf_counter() - t))
+                        cpu.append(1000 * (time.process_time() - ct))
+                results.append((name, way, memo, wall, cpu))
+    use("ny")
+    print(f"{'callback':31s} {'måte':7s} {'memo':5s} {'n':>4s} {'p50 ms':>8s} {'p95 ms':>8s} {'CPU p50':>8s} "
+          f"{'CPU snitt':>9s}")
+    for name, way, memo, wall, cpu in sorted(results, key=lambda r: (r[0], r[2], r[1])):
+        print(f"{name:31s} {way:7s} {memo:5s} {len(wall):4d} {statistics.median(wall):8.1f} {pct(wall, 95):8.1f} "
+              f"{statistics.median(cpu):8.1f} {statistics.fmean(cpu):9.1f}")
 
 
 if __name__ == "__main__":

@@ -140,5 +140,5 @@ def test_neighbour_tables_show_the_care_services():
     txt = _text(update_profile("1853", None)["body"])  # Evenes: GP service reported by a host municipality
     assert "Andel pasienter på fastlegeliste uten lege (2025)" in txt and "(valgt)" in txt
     assert "Ingen data – Kommunen har ikke egne tall" in txt
-    vals = cmp.neighbour_values(["1853", "1806"], heads)
+    vals = cmp.neighbour_values_of(store.profile_view("1853", None))  # Narvik (1806) borders Evenes
     assert vals["1853"][2] == "–" and vals["1806"][2].endswith("%")  # Evenes has no GP figure; Narvik has

@@ -73,11 +73,11 @@ def test_new_occupation_row_shows_up_without_code_changes(monkeypatch):
 
 
 def test_sources_name_publisher_document_and_table():
-    src = sp.source_parts(["kl_arsverk_omsorg", "kl_arsverk_lege"])
+    src = pc.source_lines(sp.source_groups(["kl_arsverk_omsorg", "kl_arsverk_lege"]))
     assert src == ["Helsedirektoratet, IS-2684 Kompetanse og personell i helse- og omsorgstjenesten i kommunene "
                    "(2017), Tabell 15, Tabell 14"]
-    assert sp.source_parts(["ms26_fastleger"], short=True)[0].startswith("Regjeringen")
-    assert sp.source_parts(["drv_arsverk_omsorg_per1000_80pluss"])[0].startswith("Beregnet av Omsorgsatlas")
+    assert pc.source_lines(sp.source_groups(["ms26_fastleger"], short=True))[0].startswith("Regjeringen")
+    assert pc.source_lines(sp.source_groups(["drv_arsverk_omsorg_per1000_80pluss"]))[0].startswith("Beregnet av Omsorgsatlas")
 
 
 def test_area_values_keep_the_areas_of_their_year():
