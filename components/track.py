@@ -60,6 +60,19 @@ def age_label(age_group: str) -> str:
     return _(AGE_GROUPS.get(age_group, age_group))
 
 
+def _error_trace(g: pd.DataFrame, prefix: str, name: str, group: str, *, line: dict, marker: dict) -> dict:
+    """One line of error % by horizon from the ``<prefix>_error``/``<prefix>_projected`` columns (SSB's or ours)."""
+    return {
+        "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": group,
+        "x": list(g["horizon"]), "y": [_num(x) for x in g[f"{prefix}_error"]],
+        "text": [_("{year}: framskrevet {p}, registrert {o} ({e} %)").format(
+            year=int(y), p=format_number(p), o=format_number(o), e=_signed(e))
+            for y, p, o, e in zip(g["year"], g[f"{prefix}_projected"], g["observed"], g[f"{prefix}_error"])],
+        "hovertemplate": f"<b>{name}</b><br>" + _("{h} år fram").format(h="%{x}") + ": %{text}<extra></extra>",
+        "line": line, "marker": marker,
+    }
+
+
 def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: int = 460) -> dict:
     """Error % by horizon: one line per SSB vintage (main alternative), ours dashed. With one vintage chosen
     also SSB's low–high alternatives as a grey band."""
@@ -90,28 +103,13 @@ def figure(view: pd.DataFrame, *, age_group: str, vintage: str = ALL, height: in
                  "hovertemplate": f"<b>{band_name}</b><br>" + _("{h} år fram").format(h="%{x}")
                  + ": %{text}<extra></extra>"},
             ]
-        traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": ssb_name, "legendgroup": str(v),
-            "x": list(g["horizon"]), "y": [_num(x) for x in g["ssb_error"]],
-            "text": [_("{year}: framskrevet {p}, registrert {o} ({e} %)").format(
-                year=int(y), p=format_number(p), o=format_number(o), e=_signed(e))
-                for y, p, o, e in zip(g["year"], g["ssb_projected"], g["observed"], g["ssb_error"])],
-            "hovertemplate": f"<b>{ssb_name}</b><br>" + _("{h} år fram").format(h="%{x}") + ": %{text}<extra></extra>",
-            "line": {"color": color, "width": 2}, "marker": {"color": color, "size": 7, "symbol": symbol},
-        })
+        traces.append(_error_trace(g, "ssb", ssb_name, str(v), line={"color": color, "width": 2},
+                                   marker={"color": color, "size": 7, "symbol": symbol}))
         ours = g.dropna(subset=["ours_error"])
         if not ours.empty:
-            name = _("Omsorgsatlas fra {year}").format(year=v)
-            traces.append({
-                "type": "scatter", "mode": "lines+markers", "name": name, "legendgroup": str(v),
-                "x": list(ours["horizon"]), "y": [_num(x) for x in ours["ours_error"]],
-                "text": [_("{year}: framskrevet {p}, registrert {o} ({e} %)").format(
-                    year=int(y), p=format_number(p), o=format_number(o), e=_signed(e))
-                    for y, p, o, e in zip(ours["year"], ours["ours_projected"], ours["observed"], ours["ours_error"])],
-                "hovertemplate": f"<b>{name}</b><br>" + _("{h} år fram").format(h="%{x}") + ": %{text}<extra></extra>",
-                "line": {"color": color, "width": 1.5, "dash": "dash"},
-                "marker": {"color": color, "size": 7, "symbol": f"{symbol}-open"},
-            })
+            traces.append(_error_trace(ours, "ours", _("Omsorgsatlas fra {year}").format(year=v), str(v),
+                                       line={"color": color, "width": 1.5, "dash": "dash"},
+                                       marker={"color": color, "size": 7, "symbol": f"{symbol}-open"}))
     title = _("Avvik fra registrert befolkning, {age}, etter antall år fram").format(age=age_label(age_group).lower())
     if vintage != ALL:
         title += " " + _("(framskrivingen fra {year})").format(year=vintage)
