@@ -32,6 +32,7 @@ import plotly_bundle
 import store
 from components import i18n, present
 from callbacks._cache import cache, cache_config
+from callbacks.response_cache import ResponseCache, mark_error as _mark_uncacheable
 from components.i18n import N_, _
 from components.a11y import widget_texts
 from components.shell import footer, navbar, skip_link
@@ -65,6 +66,7 @@ APP_DESCRIPTION = N_("Helse- og omsorgsatlas for kommunene: kart, utvikling og s
 def on_callback_error(err: Exception):
     """Last line of defence: log, show a note, leave the outputs unchanged (no 500, no traceback)."""
     log.error("Feil i callback: %s", err, exc_info=(type(err), err, err.__traceback__))
+    _mark_uncacheable()
     set_props("app-error", {"is_open": True, "children": _(ERROR_TEXT)})
     return None
 
@@ -197,6 +199,12 @@ class _StaticCompressedCache:
             self._data[key] = value
 
 
+# Callback answers from the cache (callbacks/response_cache.py): its store hook goes in before flask-compress's
+# (after_request hooks run in reverse order, so it keeps the compressed bytes), its look-up after the request
+# checks below (a malformed body gets its 400, never a cached answer).
+response_cache = ResponseCache(store.version)
+response_cache.register_store(server)
+
 server.config.update(COMPRESS_ALGORITHM=["br", "gzip"], COMPRESS_BR_LEVEL=4, COMPRESS_LEVEL=6,
                      COMPRESS_MIN_SIZE=1024, COMPRESS_STREAMS=False,
                      COMPRESS_CACHE_BACKEND=_StaticCompressedCache,
@@ -251,6 +259,8 @@ def _reject_malformed_callback_requests():
     _sanitise_router_inputs(body)
     return None
 
+
+response_cache.register_lookup(server, lambda: app.callback_map)
 
 _ROUTER_ID = "_pages_location"  # Dash's page router reads dcc.Location's pathname/search/hash as strings
 

@@ -30,10 +30,11 @@ def _code_version() -> str:
     """Hash of the code that builds cached values, so a deploy never serves figures built by old code."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha1()
-    for folder in ("components", "callbacks", "store"):
+    for folder in ("components", "callbacks", "store", "pages"):  # pages: the router's answers are cached too
         for path in sorted((root / folder).glob("*.py")):
             h.update(path.name.encode())
             h.update(path.read_bytes())
+    h.update((root / "app.py").read_bytes())
     for path in sorted((root / "components" / "locale").glob("*/LC_MESSAGES/*.po")):  # cached texts are translated
         h.update(path.read_bytes())
     return h.hexdigest()[:12]

@@ -1,0 +1,194 @@
+"""Callback answers served from a cache (issue 13): the same request gets the same bytes without Dash.
+
+Every callback here is a pure function of what the request carries (the inputs and states in the JSON body) and
+of a few things around it that are part of the key: the UI language, the host (permalinks), today's date in
+Norway (export texts carry it), the data version and the code version. So an answer can be kept and sent again
+to whoever sends the same body: everybody who opens the front page asks the same first questions, a profile
+opened once is opened again. A hit costs a hash and a look-up instead of Dash's dispatch, the builders and JSON
+serialisation, and it sends the already compressed bytes.
+
+Two levels: a small per-process LRU (no I/O at all for the hottest answers), then the app's flask-caching backend
+(FileSystemCache or Redis, shared by all workers). Only complete answers are kept: HTTP 200 or 204 (nothing to
+update), not when a callback raised (``mark_error``; the app's generic error note), not above ``MAX_BYTES``.
+A callback that must never be answered from the cache is decorated with ``@uncached`` (none is today).
+
+The answer is stored after compression (the store hook runs after flask-compress's), keyed by the request's
+Accept-Encoding, so a hit also skips the compression. Env: OMSORGSATLAS_RESPONSE_CACHE=0 switches it off.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import logging
+import os
+import threading
+from collections import OrderedDict
+from typing import Callable, NamedTuple
+from zoneinfo import ZoneInfo
+
+from flask import Flask, Response, g, request
+
+from callbacks._cache import CODE_VERSION, cache
+from components.i18n import current_lang
+
+log = logging.getLogger("omsorgsatlas.response_cache")
+
+ENDPOINT = "/_dash-update-component"
+MAX_BYTES = 2 * 1024 * 1024           # an answer larger than this (compressed) is not kept
+LOCAL_ENTRIES = 512                   # per-process LRU: entries …
+LOCAL_BYTES = 48 * 1024 * 1024        # … and bytes
+TIMEOUT = 6 * 3600                    # seconds in the shared backend (the key changes with data and code anyway)
+HEADER = "X-Omsorgsatlas-Cache"       # hit / miss: tests and benchmarks can tell
+_OSLO = ZoneInfo("Europe/Oslo")
+_UNCACHED: set[str] = set()           # qualified names of callbacks marked @uncached
+
+
+class Answer(NamedTuple):
+    status: int
+    mimetype: str
+    encoding: str | None
+    body: bytes
+
+
+def uncached(func: Callable) -> Callable:
+    """Never answer this callback from the cache (for a callback whose answer depends on more than its key)."""
+    _UNCACHED.add(f"{func.__module__}.{func.__qualname__}")
+    return func
+
+
+def mark_error() -> None:
+    """Called by the app's callback error handler: this request's answer is not kept."""
+    g._oa_no_store = True
+
+
+class _LRU:
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._data: OrderedDict[str, Answer] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Answer | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, key: str, answer: Answer) -> None:
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._data[key] = answer
+            self._bytes += len(answer.body)
+            while self._data and (len(self._data) > self.entries or self._bytes > self.max_bytes):
+                _k, dropped = self._data.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class ResponseCache:
+    def __init__(self, version: Callable[[], str]) -> None:
+        self.version = version
+        self.local = _LRU(LOCAL_ENTRIES, LOCAL_BYTES)
+        self.enabled = os.environ.get("OMSORGSATLAS_RESPONSE_CACHE", "1") != "0"
+        self._uncached_outputs: set[str] | None = None
+        self._callback_map: Callable[[], dict] = dict
+
+    # ------------------------------------------------------------------------------------------ wiring
+    def register_store(self, server: Flask) -> None:
+        """Register before flask-compress: Flask runs after_request hooks in reverse order, so this one sees
+        the compressed answer."""
+        server.after_request(self._store)
+
+    def register_lookup(self, server: Flask, callback_map: Callable[[], dict]) -> None:
+        """Register after the request checks (malformed bodies are answered 400 before any look-up)."""
+        self._callback_map = callback_map
+        server.before_request(self._lookup)
+
+    # ------------------------------------------------------------------------------------------ key
+    def key(self) -> str | None:
+        """The cache key of this request, or None when it is not a cacheable callback request."""
+        if not self.enabled or request.method != "POST" or not request.path.endswith(ENDPOINT):
+            return None
+        body = request.get_data(cache=True)
+        parsed = request.get_json(silent=True)
+        if not isinstance(parsed, dict) or parsed.get("output") in self._uncached():
+            return None
+        h = hashlib.sha256()
+        for part in (CODE_VERSION, self.version(), current_lang(), request.host_url,
+                     _dt.datetime.now(_OSLO).date().isoformat(),
+                     request.headers.get("Accept-Encoding", "").replace(" ", "").lower()):
+            h.update(part.encode("utf-8", "replace"))
+            h.update(b"\x00")
+        h.update(body)
+        return "resp:" + h.hexdigest()
+
+    def _uncached(self) -> set[str]:
+        if self._uncached_outputs is None:
+            outs = set()
+            for output, entry in (self._callback_map() or {}).items():
+                fn = entry.get("callback")
+                fn = getattr(fn, "__wrapped__", fn)
+                if fn is not None and f"{fn.__module__}.{fn.__qualname__}" in _UNCACHED:
+                    outs.add(output)
+            self._uncached_outputs = outs
+        return self._uncached_outputs
+
+    # ------------------------------------------------------------------------------------------ hooks
+    def _lookup(self):
+        key = self.key()
+        if key is None:
+            return None
+        g._oa_response_key = key
+        answer = self.local.get(key)
+        if answer is None:
+            try:
+                answer = cache.get(key)
+            except Exception as exc:  # a broken backend never breaks an answer: compute it
+                log.warning("svarbuffer utilgjengelig: %s", exc)
+                answer = None
+            if isinstance(answer, tuple) and len(answer) == 4:
+                answer = Answer(*answer)
+                self.local.put(key, answer)
+            else:
+                answer = None
+        if answer is None:
+            return None
+        g._oa_no_store = True  # already there
+        resp = Response(answer.body, status=answer.status, mimetype=answer.mimetype)
+        if answer.encoding:
+            resp.headers["Content-Encoding"] = answer.encoding
+        resp.headers["Vary"] = "Accept-Encoding"
+        resp.headers[HEADER] = "hit"
+        return resp
+
+    def _store(self, resp: Response) -> Response:
+        key = g.get("_oa_response_key")
+        if key is None:
+            return resp
+        if g.get("_oa_no_store") or resp.status_code not in (200, 204) or resp.is_streamed:
+            return resp
+        body = resp.get_data()
+        if len(body) > MAX_BYTES:
+            return resp
+        answer = Answer(resp.status_code, resp.mimetype or "application/json",
+                        resp.headers.get("Content-Encoding"), body)
+        self.local.put(key, answer)
+        try:
+            cache.set(key, tuple(answer), timeout=TIMEOUT)
+        except Exception as exc:
+            log.warning("svarbuffer utilgjengelig: %s", exc)
+        resp.headers[HEADER] = "miss"
+        return resp
+
+    def clear_local(self) -> None:
+        self.local.clear()
