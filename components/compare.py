@@ -14,7 +14,7 @@ from dash import dcc, html
 
 from components.format import NBSP, plotly_separators, format_number, format_value
 from components.mapfig import FONT
-from components.tables import html_table, no_data, to_html
+from components.tables import html_table, no_data
 from store.benchmark import LABELS_NB, QUINTILE_KEYS, SYMBOLS, Benchmark
 from components.i18n import N_, _
 
@@ -333,14 +333,13 @@ def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
 
 # ------------------------------------------------------------------------------------------ tartan rug
 def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None, sort: str | None,
-              descending: bool, base_query: dict, table_id: str = "rug-table") -> dcc.Markdown | html.P:
+              descending: bool, base_query: dict, table_id: str = "rug-table") -> html.Table | html.P:
     """The county matrix: rows (country, county, municipalities) × indicators, each cell coloured by its class
     against the country, with the value and the class symbol as text; the municipality cells link to the
     profile. Column headers are links that sort by that column (aria-sort on the sorted one).
 
-    Sent as one pre-rendered, escaped HTML string (components.tables.to_html) in a dcc.Markdown, whose links
-    are real dcc.Links: a county has up to ~2 000 cells, links and spans, and Dash's renderer takes seconds per
-    thousand components (its cost grows with the square of their number), against one component here."""
+    Up to ~2 000 cells, links and spans: the page sends it pre-rendered (components.htmlblock), not as Dash
+    components."""
     if not columns or not rows:
         return no_data()
 
@@ -386,9 +385,8 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
             cells.append(html.Td(content, className=f"num rug-cell bm-{b.key}", style={"background": bg, "color": fg},
                                  title=f"{r['name']} – {c['name']}: {cell['text']}{sr}"))
         body.append(html.Tr(cells, className=f"rug-{r['level']}"))
-    table = html.Table([
+    return html.Table([
         html.Caption(_("Alle kommuner i fylket × indikatorer. Fargen og symbolet viser forskjellen fra landet, "
                        "testet med 95 %-intervall; uten intervall viser de femtedelen blant alle kommunene "
                        "(fylkesraden: blant fylkene). Klikk på en celle for kommuneprofilen.")),
         html.Thead(html.Tr(head)), html.Tbody(body)], className="table table-sm data-table rug", id=table_id)
-    return dcc.Markdown(to_html(table, spa_links=True), dangerously_allow_html=True, className="static-table")

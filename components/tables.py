@@ -17,7 +17,8 @@ LEVEL_NB = {"country": N_("land"), "county": N_("fylke"), "municipality": N_("ko
 
 
 _ATTRS = {"className": "class", "htmlFor": "for", "colSpan": "colspan", "rowSpan": "rowspan"}
-_PLAIN_ATTRS = ("id", "href", "scope", "title", "target", "rel", "lang")
+_PLAIN_ATTRS = ("id", "href", "scope", "title", "target", "rel", "lang", "role", "tabIndex")
+_VOID = {"br", "hr", "img", "wbr"}  # written <br/>: valid HTML, and JSX for dcc.Markdown
 
 
 def _esc(value) -> str:
@@ -36,21 +37,19 @@ def _style(style: dict) -> str:
     return ";".join(out)
 
 
-def to_html(node, *, spa_links: bool = False) -> str:
-    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string for a
-    dcc.Markdown(dangerously_allow_html=True). A dcc.Link becomes a plain <a> (a full page load), or with
-    ``spa_links`` a <dccLink>, which dcc.Markdown renders as a real dcc.Link (in-app navigation)."""
+def to_html(node) -> str:
+    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
+    components.htmlblock or a dcc.Markdown(dangerously_allow_html=True). A dcc.Link becomes an <a> marked
+    ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
     if node is None:
         return ""
     if isinstance(node, (list, tuple)):
-        return "".join(to_html(n, spa_links=spa_links) for n in node)
+        return "".join(to_html(n) for n in node)
     if isinstance(node, dcc.Link):
         props = node.to_plotly_json()["props"]
-        attrs = {"href": props.get("href", "#"), "className": props.get("className"), "title": props.get("title")}
-        tag, children = ("dccLink" if spa_links else "a"), props.get("children")
-        if spa_links:  # dcc.Link takes className, not class
-            cls = attrs.pop("className")
-            attrs["className_"] = cls
+        attrs = {"href": props.get("href", "#"), "className": props.get("className"), "title": props.get("title"),
+                 "data-app-link": ""}
+        tag, children = "a", props.get("children")
     elif isinstance(node, Component) and type(node).__module__.startswith("dash.html"):
         props = dict(node.to_plotly_json()["props"])
         tag, children = type(node).__name__.lower(), props.pop("children", None)
@@ -65,11 +64,11 @@ def to_html(node, *, spa_links: bool = False) -> str:
             continue
         if k == "style":
             parts.append(f' style="{_esc(_style(v))}"')
-        elif k == "className_":
-            parts.append(f' className="{_esc(v)}"')
         elif k in _ATTRS or k in _PLAIN_ATTRS or k.startswith(("aria-", "data-")):
             parts.append(f' {_ATTRS.get(k, k)}="{_esc(v)}"')
-    return f"<{tag}{''.join(parts)}>{to_html(children, spa_links=spa_links)}</{tag}>"
+    if tag in _VOID:
+        return f"<{tag}{''.join(parts)}/>"
+    return f"<{tag}{''.join(parts)}>{to_html(children)}</{tag}>"
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,

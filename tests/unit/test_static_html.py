@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from dash import dcc, html
 
+from components.htmlblock import html_block, store_id
 from components.tables import html_table, to_html
 
 
@@ -13,13 +14,20 @@ def test_text_and_attributes_are_escaped_including_jsx_braces():
                    '&lt;b&gt;&#34;x&#34; &amp; &#123;y&#125;&lt;/b&gt;</td>')
 
 
-def test_links_plain_or_in_app():
-    link = dcc.Link(["Bergen", html.Span(" (lav)", className="visually-hidden")], href="/kommune?knr=4601&omrade=x",
-                    className="rug-link")
-    assert to_html(link) == ('<a href="/kommune?knr=4601&amp;omrade=x" class="rug-link">Bergen'
+def test_dcc_links_are_marked_as_in_app_links_and_void_elements_close():
+    link = dcc.Link(["Bergen", html.Br(), html.Span(" (lav)", className="visually-hidden")],
+                    href="/kommune?knr=4601&omrade=x", className="rug-link")
+    assert to_html(link) == ('<a href="/kommune?knr=4601&amp;omrade=x" class="rug-link" data-app-link="">Bergen<br/>'
                              '<span class="visually-hidden"> (lav)</span></a>')
-    assert to_html(link, spa_links=True) == ('<dccLink href="/kommune?knr=4601&amp;omrade=x" className="rug-link">'
-                                             'Bergen<span class="visually-hidden"> (lav)</span></dccLink>')
+    assert to_html(html.A("SSB", href="https://www.ssb.no", target="_blank")) == \
+        '<a href="https://www.ssb.no" target="_blank">SSB</a>'
+
+
+def test_html_block_is_an_empty_div_beside_the_store_of_its_markup():
+    div, store = html_block("x-table", html.P("Velg et fylke.", className="lead"), className="rug-inner")
+    assert div.id == "x-table" and getattr(div, "children", None) is None and div.className == "rug-inner"
+    assert store.id == store_id("x-table") == "x-table-html" and store.data == '<p class="lead">Velg et fylke.</p>'
+    assert html_block("y")[1].data == ""
 
 
 def test_style_aria_and_unknown_props():
