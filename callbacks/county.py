@@ -24,6 +24,14 @@ def wall_font_px(n_rows: int) -> float:
     return math.floor(max(10.0, min(28.0, (row_h - 1) / 1.28)) * 10) / 10
 
 
+def rug_min_height(n_rows: int, large: bool) -> dict:
+    """A style that reserves (a little less than) the matrix's height while its markup is on the way, so the
+    source line and share toolbar below do not jump (layout shift): ~24 px per body row plus the caption and the
+    two-line header; in large type the row height of wall_font_px."""
+    row = (1.28 * wall_font_px(n_rows) + 1) if large else 24
+    return {"minHeight": f"{int(0.95 * n_rows * row) + (60 if large else 150)}px"}
+
+
 @memoize()
 def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version: str,
          code_version: str = CODE_VERSION) -> dict:
@@ -37,7 +45,7 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
     sources = sorted({c["source"] for c in cols})
     licences = sorted({c["licence"] for c in cols})
     name = view.name
-    return plain({"rug": htmlblock.markup(table), "rug_style": style,
+    return plain({"rug": htmlblock.markup(table), "rug_style": style, "wrap_style": rug_min_height(len(rows), large),
                   "title": _("Fylkesbildet: {county}").format(county=name),
                   "source": controls.source_line("; ".join(sources), ", ".join(licences), None,
                                                  extra=_("Siste år med data (til og med {year})").format(
@@ -47,7 +55,8 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
 
 @callback(
     output=dict(rug=Output(htmlblock.store_id("county-rug-table"), "data"),
-                rug_style=Output("county-rug-table", "style"), title=Output("county-title", "children"),
+                rug_style=Output("county-rug-table", "style"), wrap_style=Output("county-rug", "style"),
+                title=Output("county-title", "children"),
                 source=Output("county-source", "children"), legend=Output("county-legend", "children"),
                 page_class=Output("county-page", "className")),
     inputs=dict(fnr=Input("county-select", "value"), area=Input("county-area", "value"),
@@ -62,6 +71,7 @@ def update_rug(fnr, area=None, sort=None, desc=None, large=None):
     code = cmp.valid_fnr(fnr)
     if code is None:
         return {"rug": htmlblock.markup(html.P(_("Velg et fylke."), className="lead mt-3")), "rug_style": {},
+                "wrap_style": {},
                 "title": _("Fylkesbildet"), "source": "",
                 "legend": None, "page_class": page_class}
     sort = sort if isinstance(sort, str) else "knr"
