@@ -1,5 +1,6 @@
 """The browser side of components/htmlblock.py: one clientside callback per page, without outputs, that writes
-each block's markup into its div (innerHTML; the markup is escaped on the server by components.tables.to_html),
+each block's markup into its div (innerHTML; the markup is escaped on the server by components.tables.to_html)
+- a block inside a closed <details> (the tables behind «Vis tabell») when the <details> is opened -,
 and makes the links marked ``data-app-link`` navigate within the app exactly as dcc.Link does (history.pushState
 and Dash's location event; a modified click or another target keeps the browser's default).
 
@@ -24,6 +25,10 @@ function() {
         window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
         window.scrollTo(0, 0);
     }
+    function write(el) {
+        el.removeAttribute('data-oa-lazy');
+        if (el.oaHtml !== el.oaWant) { el.oaHtml = el.oaWant; el.innerHTML = el.oaWant; }
+    }
     (window.dash_clientside.callback_context.inputs_list || []).forEach(function(inp) {
         var id = String(inp.id).replace(/-html$/, ''), html = inp.value || '', tries = 0;
         (function put() {
@@ -33,7 +38,20 @@ function() {
                 return;
             }
             if (!el.oaFollow) { el.oaFollow = true; el.addEventListener('click', follow); }
-            if (el.oaHtml !== html) { el.oaHtml = html; el.innerHTML = html; }
+            el.oaWant = html;
+            var closed = el.closest('details:not([open])');
+            if (closed) {  // a table behind a closed «Vis tabell»: written when it is opened
+                if (!closed.oaLazy) {
+                    closed.oaLazy = true;
+                    closed.addEventListener('toggle', function() {
+                        if (!closed.open) { return; }
+                        closed.querySelectorAll('[data-oa-lazy]').forEach(write);
+                    });
+                }
+                el.setAttribute('data-oa-lazy', '');
+                return;
+            }
+            write(el);
         })();
     });
 }
