@@ -128,7 +128,7 @@ def test_kostra_coverage_and_track_record(ui):
 
 def test_tables_behind_vis_tabell_are_written_when_opened_and_follow_the_controls(ui):
     """The tables arrive as pre-rendered HTML (components/htmlblock.py); one behind a closed «Vis tabell» is
-    written into the page only when it is opened, and afterwards follows the region like the chart."""
+    written into the page only when it is opened, and afterwards follows the controls like the chart."""
     ui.open("/befolkning?kommune=4601&ar=2035&aldersgrupper=5")
     ui.wait(lambda: "Bergen" in profile_title(ui), "profile never showed Bergen")
     ui.wait(lambda: ui.els("#pop-compare-table tbody tr"), "the comparison table (not behind «Vis tabell») is missing")
@@ -136,11 +136,9 @@ def test_tables_behind_vis_tabell_are_written_when_opened_and_follow_the_control
     summary = ui.el("#profile-table").find_element("xpath", "preceding-sibling::summary")
     ui.js("arguments[0].focus();", summary)
     summary.send_keys(Keys.ENTER)  # keyboard opens it
-    ui.wait(lambda: len(ui.els("#profile-table tbody tr")) == 21, "the age table never appeared (21 five-year groups)")
+    ui.wait(lambda: len(ui.els("#profile-table tbody tr")) == 22, "the age table never appeared (21 groups + total)")
     assert "2035" in ui.text("#profile-table caption")
-    groups = ui.el("#groups-table").find_element("xpath", "preceding-sibling::summary")
-    ui.js("arguments[0].click();", groups)
-    ui.wait(lambda: "Bergen" in ui.text("#groups-table caption"), "the groups table never appeared for Bergen")
-    ui.choose("pop-region", "Vestland (fylke)", search="Vestland")
-    ui.wait(lambda: "Vestland" in ui.text("#groups-table caption"), "the open table did not follow the region")
+    ui.el("#pop-year [role=slider]").send_keys(Keys.END)  # the open table follows the year like the chart
+    ui.wait(lambda: "2040" in ui.text("#profile-table caption"), "the open table did not follow the slider")
+    assert len(ui.els("#profile-table tbody tr")) == 22
     assert not ui.app_error_shown() and not ui.severe_console()
