@@ -8,8 +8,9 @@ from dash import Input, Output, State, callback, clientside_callback, html
 import store
 from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
+from callbacks.htmlblock import fill_blocks
 from callbacks.overview import plain
-from components import compare, controls, present
+from components import compare, controls, htmlblock, present
 from components.i18n import _
 
 WALL_HEIGHT = 1080
@@ -23,6 +24,14 @@ def wall_font_px(n_rows: int) -> float:
     return math.floor(max(10.0, min(28.0, (row_h - 1) / 1.28)) * 10) / 10
 
 
+def rug_min_height(n_rows: int, large: bool) -> dict:
+    """A style that reserves (a little less than) the matrix's height while its markup is on the way, so the
+    source line and share toolbar below do not jump (layout shift): ~24 px per body row plus the caption and the
+    two-line header; in large type the row height of wall_font_px."""
+    row = (1.28 * wall_font_px(n_rows) + 1) if large else 24
+    return {"minHeight": f"{int(0.95 * n_rows * row) + (60 if large else 150)}px"}
+
+
 @memoize()
 def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version: str,
          code_version: str = CODE_VERSION) -> dict:
@@ -32,11 +41,11 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
     if large:
         base[present.PARAM] = "1"  # the sort links keep the presentation mode
     table = compare.rug_table(cols, rows, area=area, sort=sort, descending=desc, base_query=base)
-    style = {"--rug-font": f"{wall_font_px(len(rows))}px"} if large else {}
+    style = {"--rug-font": f"{wall_font_px(len(rows))}px"} if large else {}  # on the block's div
     sources = sorted({c["source"] for c in cols})
     licences = sorted({c["licence"] for c in cols})
     name = view.name
-    return plain({"rug": html.Div(table, style=style, className="rug-inner"),
+    return plain({"rug": htmlblock.markup(table), "rug_style": style, "wrap_style": rug_min_height(len(rows), large),
                   "title": _("Fylkesbildet: {county}").format(county=name),
                   "source": controls.source_line("; ".join(sources), ", ".join(licences), None,
                                                  extra=_("Siste år med data (til og med {year})").format(
@@ -45,7 +54,9 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
 
 
 @callback(
-    output=dict(rug=Output("county-rug", "children"), title=Output("county-title", "children"),
+    output=dict(rug=Output(htmlblock.store_id("county-rug-table"), "data"),
+                rug_style=Output("county-rug-table", "style"), wrap_style=Output("county-rug", "style"),
+                title=Output("county-title", "children"),
                 source=Output("county-source", "children"), legend=Output("county-legend", "children"),
                 page_class=Output("county-page", "className")),
     inputs=dict(fnr=Input("county-select", "value"), area=Input("county-area", "value"),
@@ -53,12 +64,15 @@ def _rug(fnr: str, area: str | None, sort: str, desc: bool, large: bool, version
                 large=Input("county-large", "data")),
 )
 def update_rug(fnr, area=None, sort=None, desc=None, large=None):
-    """The county matrix for the selected county / service area / sort; large-type mode for wall screens."""
+    """The county matrix (as pre-rendered HTML) for the selected county / service area / sort; large-type mode
+    for wall screens."""
     is_large = isinstance(large, list) and "large" in large
     page_class = "page-county" + (" wall-mode" if is_large else "")
     code = cmp.valid_fnr(fnr)
     if code is None:
-        return {"rug": html.P(_("Velg et fylke."), className="lead mt-3"), "title": _("Fylkesbildet"), "source": "",
+        return {"rug": htmlblock.markup(html.P(_("Velg et fylke."), className="lead mt-3")), "rug_style": {},
+                "wrap_style": {},
+                "title": _("Fylkesbildet"), "source": "",
                 "legend": None, "page_class": page_class}
     sort = sort if isinstance(sort, str) else "knr"
     is_desc = isinstance(desc, list) and "desc" in desc
@@ -106,3 +120,6 @@ clientside_callback(
     Input("present-mode", "data"),
     State("county-large", "data"),
 )
+
+
+fill_blocks("county-rug-table")  # the matrix's markup -> its div (callbacks/htmlblock.py)

@@ -22,11 +22,13 @@ from plotly.io.json import to_json_plotly
 import store
 from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
+from callbacks.htmlblock import fill_blocks
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
 from components import track as trackc
 from components.format import format_number, format_percent
+from components.htmlblock import markup, store_id
 from components.mapfig import empty_figure
 from components.popstate import COUNTRY
 from components.tables import html_table, no_data
@@ -208,16 +210,16 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
                                                                      target=TARGET_YEAR),
         "cards": html.Div([dbc.Row(cards), headline_note(code)]) if cards else no_data(),
         "rank": rank_text(code, base),
-        "compare": comparison_table(codes, base),
-        "care_figure": care_fig, "care_table": pyr.care_table(series), "care_label": label,
+        "compare": markup(comparison_table(codes, base)),
+        "care_figure": care_fig, "care_table": markup(pyr.care_table(series)), "care_label": label,
         "source": source_line(code),
     })
 
 
 @callback(
     output=dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
-                rank=Output("pop-rank", "children"), compare=Output("pop-compare", "children"),
-                care_figure=Output("care-graph", "figure"), care_table=Output("care-table", "children"),
+                rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
+                care_figure=Output("care-graph", "figure"), care_table=Output(store_id("care-table"), "data"),
                 care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children")),
     inputs=dict(region=Input("pop-region", "value")),
 )
@@ -228,7 +230,7 @@ def update_summary(region):
 
 
 @callback(
-    output=dict(figure=Output("groups-graph", "figure"), table=Output("groups-table", "children"),
+    output=dict(figure=Output("groups-graph", "figure"), table=Output(store_id("groups-table"), "data"),
                 label=Output("groups-container", "aria-label")),
     inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
 )
@@ -248,7 +250,7 @@ def update_groups(region, mode="count"):
                 region=g, first=format_number(v[d.last_observed]), base=d.last_observed,
                 last=format_number(v[TARGET_YEAR]), target=TARGET_YEAR))
     label = _("Linjediagram: antall eldre, {region}.").format(region=name) + " " + "; ".join(parts)
-    return {"figure": fig, "table": pyr.groups_table(s, region_name=name), "label": label}
+    return {"figure": fig, "table": markup(pyr.groups_table(s, region_name=name)), "label": label}
 
 
 # --------------------------------------------------------------------------- age profile (Patch on year change)
@@ -258,7 +260,7 @@ def profile_key(code: str, width: int) -> str:
 
 @callback(
     output=dict(figure=Output("profile-graph", "figure"), key=Output("profile-key", "data"),
-                table=Output("profile-table", "children"), label=Output("profile-container", "aria-label"),
+                table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
                 status=Output("pop-year-status", "children"), source=Output("profile-source", "children")),
     inputs=dict(region=Input("pop-region", "value"), year=Input("pop-year", "value"),
                 width=Input("pop-width", "value")),
@@ -276,8 +278,8 @@ def update_profile(region, year, width, key=None):
     variant = popstate.variant_label(d.variant.get(code))
     status = (f"{y}: " + _("framskrevet ({variant})").format(variant=variant) if projected
               else f"{y}: " + _("registrert"))
-    table = pyr.profile_table(values, reference, year=y, reference_year=d.last_observed, projected=projected,
-                              width=w)
+    table = markup(pyr.profile_table(values, reference, year=y, reference_year=d.last_observed,
+                                     projected=projected, width=w))
     label = pyr.profile_summary(values, region_name=name, year=y, projected=projected)
     if values is None:
         msg = _("Ingen befolkningstall for {region} i {year}").format(region=name, year=y)
@@ -402,7 +404,7 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
 
 
 @callback(
-    output=dict(message=Output("need-message", "children"), table=Output("need-table", "children"),
+    output=dict(message=Output("need-message", "children"), table=Output(store_id("need-table"), "data"),
                 assumptions=Output("need-assumptions", "children"), source=Output("need-source", "children"),
                 button=Output("need-download-button", "disabled"), unit_disabled=Output("need-unit", "disabled"),
                 age_disabled=Output("need-age", "disabled"), value_disabled=Output("need-value", "disabled"),
@@ -418,13 +420,13 @@ def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+")
     flags = {"unit_disabled": not own, "age_disabled": not own, "value_disabled": not own, "what_disabled": not own}
     if r["error"] or r["info"]:
         msg = dbc.Alert(r["error"] or r["info"], color="danger" if r["error"] else "info", className="py-2 mb-2")
-        return {"message": msg, "table": None, "assumptions": None, "source": "", "button": True, **flags}
+        return {"message": msg, "table": "", "assumptions": None, "source": "", "button": True, **flags}
     headers, cells = needc.table_cells(r["rows"], r["what"], r["age"])
     table = html_table(headers, [[html.Th(c[0], scope="row")] + c[1:] for c in cells], numeric=range(1, len(headers)),
                        table_id="need-table-table",
                        caption=_("Behov for {what} hvis dagens dekning holder, {region} (framskr. = framskrevet)").format(
                            what=needc.what_noun(r["what"]), region=r["region_name"]))
-    return {"message": None, "table": table, "assumptions": [html.Li(a) for a in r["assumptions"]],
+    return {"message": None, "table": markup(table), "assumptions": [html.Li(a) for a in r["assumptions"]],
             "source": r["source"], "button": False, **flags}
 
 
@@ -548,7 +550,8 @@ def compute_kostra_need(region, basis) -> dict:
 
 @callback(
     output=dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
-                message=Output("need-kostra-message", "children"), table=Output("need-kostra-table", "children"),
+                message=Output("need-kostra-message", "children"),
+                table=Output(store_id("need-kostra-table"), "data"),
                 assumptions=Output("need-kostra-assumptions", "children"),
                 source=Output("need-kostra-source", "children")),
     inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
@@ -559,7 +562,7 @@ def update_kostra_need(region, basis):
     if not any(s.share_pct is not None for s in r["services"]):
         msg = dbc.Alert(_("Ingen dekningsgrad fra KOSTRA kan brukes for {region}.").format(region=r["region_name"]),
                         color="info", className="py-2 mb-2")
-        return {"options": r["options"], "value": r["basis"], "message": msg, "table": None,
+        return {"options": r["options"], "value": r["basis"], "message": msg, "table": "",
                 "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
     msg = dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(r["notes"])], color="warning",
                     className="py-2 mb-2") if r["notes"] else None
@@ -567,7 +570,7 @@ def update_kostra_need(region, basis):
                        numeric=range(1, len(r["headers"])), table_id="need-kostra-table-table",
                        caption=_("Mottakere og beboere 80 år og over som trengs med dagens dekning, {region} "
                                  "(framskr. = framskrevet)").format(region=r["region_name"]))
-    return {"options": r["options"], "value": r["basis"], "message": msg, "table": table,
+    return {"options": r["options"], "value": r["basis"], "message": msg, "table": markup(table),
             "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
 
 
@@ -585,8 +588,8 @@ def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
 
 
 @callback(
-    output=dict(figure=Output("track-graph", "figure"), table=Output("track-table", "children"),
-                horizon=Output("track-horizon", "children"), summary=Output("track-summary", "children"),
+    output=dict(figure=Output("track-graph", "figure"), table=Output(store_id("track-table"), "data"),
+                horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
                 label=Output("track-container", "aria-label")),
     inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
 )
@@ -597,15 +600,15 @@ def update_track(age, vintage):
         view = dem.track_view(age)
     except store.StoreError as exc:
         msg = _("Sammenligningen kan ikke vises:") + " " + str(exc).split(": ", 1)[-1]
-        return {"figure": empty_figure(msg, height=460), "table": no_data(), "horizon": no_data(),
+        return {"figure": empty_figure(msg, height=460), "table": markup(no_data()), "horizon": markup(no_data()),
                 "summary": msg, "label": msg}
     summary = dem.track_by_horizon(age)
     text = trackc.summary_text(summary, age_group=age)
     label = _("Linjediagram: avvik fra registrert befolkning etter antall år fram, {age}.").format(
         age=trackc.age_label(age).lower()) + " " + text
     return {"figure": trackc.figure(view, age_group=age, vintage=vintage),
-            "table": trackc.detail_table(view, age_group=age, vintage=vintage),
-            "horizon": trackc.horizon_table(summary, age_group=age), "summary": text, "label": label}
+            "table": markup(trackc.detail_table(view, age_group=age, vintage=vintage)),
+            "horizon": markup(trackc.horizon_table(summary, age_group=age)), "summary": text, "label": label}
 
 
 # --------------------------------------------------------------------------- URL sync (browser side)
@@ -642,3 +645,8 @@ clientside_callback(
     Input("track-age", "value"),
     Input("track-vintage", "value"),
 )
+
+
+# the page's tables (pre-rendered HTML, components/htmlblock.py) -> their divs
+fill_blocks("pop-backtest", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
+            "need-kostra-table", "track-table", "track-horizon")

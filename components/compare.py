@@ -336,7 +336,10 @@ def rug_table(columns: Sequence[dict], rows: Sequence[dict], *, area: str | None
               descending: bool, base_query: dict, table_id: str = "rug-table") -> html.Table | html.P:
     """The county matrix: rows (country, county, municipalities) × indicators, each cell coloured by its class
     against the country, with the value and the class symbol as text; the municipality cells link to the
-    profile. Column headers are links that sort by that column (aria-sort on the sorted one)."""
+    profile. Column headers are links that sort by that column (aria-sort on the sorted one).
+
+    Up to ~2 000 cells, links and spans: the page sends it pre-rendered (components.htmlblock), not as Dash
+    components."""
     if not columns or not rows:
         return no_data()
 

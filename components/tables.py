@@ -17,17 +17,38 @@ LEVEL_NB = {"country": N_("land"), "county": N_("fylke"), "municipality": N_("ko
 
 
 _ATTRS = {"className": "class", "htmlFor": "for", "colSpan": "colspan", "rowSpan": "rowspan"}
+_PLAIN_ATTRS = ("id", "href", "scope", "title", "target", "rel", "lang", "role", "tabIndex")
+_VOID = {"br", "hr", "img", "wbr"}  # written <br/>: valid HTML, and JSX for dcc.Markdown
+
+
+def _esc(value) -> str:
+    """HTML-escaped text that is also inert JSX (dcc.Markdown parses raw HTML as JSX, where { } would start an
+    expression): the braces as numeric character references, which the parser decodes back to text."""
+    return str(escape(str(value))).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def _style(style: dict) -> str:
+    """A Dash style dict ({"background": …, "fontWeight": …}) as a CSS declaration list."""
+    out = []
+    for key, value in style.items():
+        if key.startswith("--"):
+            raise TypeError("egendefinerte CSS-egenskaper kan ikke sendes som statisk HTML")  # the parser renames them
+        out.append("".join("-" + c.lower() if c.isupper() else c for c in key) + f":{value}")
+    return ";".join(out)
 
 
 def to_html(node) -> str:
-    """Serialise text and static Dash html components (and dcc.Link, as <a>) to an escaped HTML string."""
+    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
+    components.htmlblock or a dcc.Markdown(dangerously_allow_html=True). A dcc.Link becomes an <a> marked
+    ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
     if node is None:
         return ""
     if isinstance(node, (list, tuple)):
         return "".join(to_html(n) for n in node)
     if isinstance(node, dcc.Link):
         props = node.to_plotly_json()["props"]
-        attrs = {"href": props.get("href", "#"), "className": props.get("className")}
+        attrs = {"href": props.get("href", "#"), "className": props.get("className"), "title": props.get("title"),
+                 "data-app-link": ""}
         tag, children = "a", props.get("children")
     elif isinstance(node, Component) and type(node).__module__.startswith("dash.html"):
         props = dict(node.to_plotly_json()["props"])
@@ -36,12 +57,18 @@ def to_html(node) -> str:
     elif hasattr(node, "to_plotly_json"):
         raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
     else:
-        return str(escape(str(node)))
-    parts = "".join(f' {_ATTRS.get(k, k)}="{escape(str(v))}"' for k, v in attrs.items()
-                    if v is not None and v is not False and (k in _ATTRS or k in ("id", "href", "scope", "title",
-                                                                                  "target", "rel", "lang")
-                                                            or k.startswith(("aria-", "data-"))))
-    return f"<{tag}{parts}>{to_html(children)}</{tag}>"
+        return _esc(node)
+    parts = []
+    for k, v in attrs.items():
+        if v is None or v is False:
+            continue
+        if k == "style":
+            parts.append(f' style="{_esc(_style(v))}"')
+        elif k in _ATTRS or k in _PLAIN_ATTRS or k.startswith(("aria-", "data-")):
+            parts.append(f' {_ATTRS.get(k, k)}="{_esc(v)}"')
+    if tag in _VOID:
+        return f"<{tag}{''.join(parts)}/>"
+    return f"<{tag}{''.join(parts)}>{to_html(children)}</{tag}>"
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,

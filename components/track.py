@@ -143,7 +143,7 @@ def detail_table(view: pd.DataFrame, *, age_group: str, vintage: str = ALL):
                      f"{_signed(r.ssb_error_low)} / {_signed(r.ssb_error_high)}",
                      format_number(r.ours_projected) if _num(r.ours_projected) is not None else "–",
                      _signed(r.ours_error)])
-    return html_table(headers, rows, numeric=range(1, len(headers)), table_id="track-table-table", static=True,
+    return html_table(headers, rows, numeric=range(1, len(headers)), table_id="track-table-table",
                       caption=_("Framskrevet mot registrert befolkning 1. januar, {age}, hele landet").format(
                           age=age_label(age_group).lower()))
 

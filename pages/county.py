@@ -12,7 +12,9 @@ from dash import dcc, html
 
 import store
 from callbacks.comparison import ALL, valid_area, valid_fnr
-from components import controls, present
+from callbacks.county import rug_min_height
+from components import compare, controls, present
+from components.htmlblock import html_block
 from components.share import share_toolbar
 from components.urlstate import first_value, shown
 from components.i18n import N_, _, lazy, page_title, pick
@@ -76,11 +78,14 @@ def layout(fnr=None, omrade=None, sorter=None, rekkefolge=None, storskjerm=None,
                               value=["desc"] if desc else [], switch=True, className="mt-md-4"),
             ], md=3, className="mb-2"),
         ], className="county-controls oa-controls"),
-        html.Div(id="county-legend"),
+        html.Div(id="county-legend", children=compare.legend() if code else None),  # in place at once: no shift
         # a wide matrix scrolls inside this focusable, labelled region (first column stays in view)
+        # the matrix itself arrives as one pre-rendered HTML block (components/htmlblock.py, ~2 000 cells)
         html.Div(id="county-rug", className="rug-wrap", tabIndex="0", role="region",
+                 style=rug_min_height(2 + len(store.municipalities(code)), large) if code else {},
                  **{"aria-live": "polite", "aria-label": _("Tabell: kommuner × indikatorer")},
-                 children=html.P(_("Velg et fylke."), className="lead mt-3") if not code else None),
+                 children=html_block("county-rug-table", html.P(_("Velg et fylke."), className="lead mt-3")
+                                     if not code else None, className="rug-inner")),
         html.P(id="county-source", className="source-line small mt-1"),
         share_toolbar("fylke"),
         dcc.Store(id="county-url-sync"),

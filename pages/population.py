@@ -1,5 +1,6 @@
 """«Befolkning og behov» – age structure, ageing, care ratio, projection to 2040 and «Hva kreves».
-Layout only (callbacks/population.py wires it).
+Layout only (callbacks/population.py wires it). The tables arrive as pre-rendered HTML blocks
+(components/htmlblock.py): as Dash components they were ~1 000 of the page's ~1 400 and cost seconds.
 
 URL: /befolkning?kommune=4601 | ?fylke=46 (default: the whole country), &ar=2035, &aldersgrupper=1|5;
 validated by components.popstate; anything unusable falls back to the default with a visible note.
@@ -15,6 +16,7 @@ import store
 from components import need as needc
 from components import track as trackc
 from components.format import format_number
+from components.htmlblock import html_block
 from components.popstate import parse_population_query
 from components.tables import html_table
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
@@ -131,8 +133,8 @@ def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height
                            config=graph_config(f"omsorgsatlas-{prefix}")),
                  id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
         html.Details([html.Summary(_("Vis tabell")),
-                      html.Div(id=f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
-                               **{"aria-label": table_label})], className="mt-2"),
+                      *html_block(f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
+                                  **{"aria-label": table_label})], className="mt-2"),
         share_toolbar(SHARE_CHARTS[prefix]),
     ]
 
@@ -164,8 +166,8 @@ def track_section(age: str, vintage: str, vintages: list[int]):
         *_figure_block("track", _("Treffsikkerhet"), _("Linjediagram: avvik fra registrert befolkning"),
                        _("Tabell: framskrevet mot registrert befolkning"), height=460),
         html.H3(_("Gjennomsnittlig avvik etter antall år fram"), className="h6 mt-3"),
-        html.Div(id="track-horizon", className="table-scroll", tabIndex="0", role="region",
-                 **{"aria-label": _("Tabell: gjennomsnittlig avvik etter antall år fram")}),
+        *html_block("track-horizon", className="table-scroll", tabIndex="0", role="region",
+                    **{"aria-label": _("Tabell: gjennomsnittlig avvik etter antall år fram")}),
         html.P(_("Kilde: SSB, nasjonale befolkningsframskrivinger 2005–2022 (tabell 05904 til 13600) og "
                  "befolkning 1. januar (tabell 07459), NLOD 2.0. Beregning: Omsorgsatlas."),
                className="source-line small mt-1"),
@@ -194,8 +196,8 @@ def _need_section(indicators: list[dict]):
             ]), md=12, lg=3, className="oa-controls"),
             dbc.Col([
                 html.Div(id="need-kostra-message", role="status", **{"aria-live": "polite"}),
-                html.Div(id="need-kostra-table", className="table-scroll mb-2", tabIndex="0", role="region",
-                         **{"aria-label": _("Tabell: mottakere og beboere 80+ med dagens dekning")}),
+                *html_block("need-kostra-table", className="table-scroll mb-2", tabIndex="0", role="region",
+                            **{"aria-label": _("Tabell: mottakere og beboere 80+ med dagens dekning")}),
                 html.H4(_("Metode og forutsetninger"), className="h6 mt-2"),
                 html.Ul(id="need-kostra-assumptions", className="small"),
                 html.P(id="need-kostra-source", className="source-line small"),
@@ -238,8 +240,8 @@ def _need_section(indicators: list[dict]):
             ], md=6, lg=3, className="oa-controls"),
             dbc.Col([
                 html.Div(id="need-message", role="alert", **{"aria-live": "assertive"}),
-                html.Div(id="need-table", className="table-scroll mb-2", tabIndex="0", role="region",
-                         **{"aria-label": _("Tabell: framskrevet behov")}),
+                *html_block("need-table", className="table-scroll mb-2", tabIndex="0", role="region",
+                            **{"aria-label": _("Tabell: framskrevet behov")}),
                 html.H3(_("Forutsetninger"), className="h6 mt-2"),
                 html.Ul(id="need-assumptions", className="small"),
                 html.P(id="need-source", className="source-line small"),
@@ -301,8 +303,8 @@ def layout(**query):
             *([html.P(_("Til sammenligning finnes også: {names}.").format(
                 names="; ".join(popstate.variant_label(v) for v in others)), className="small")] if others else []),
             *[html.P(pick(m, "reason"), className="small") for m in missing],
-            html.Div(backtest_table(manifest), className="table-scroll", tabIndex="0", role="region",
-                     **{"aria-label": _("Tabell: tilbaketest av framskrivingen")}),
+            *html_block("pop-backtest", backtest_table(manifest), className="table-scroll", tabIndex="0",
+                        role="region", **{"aria-label": _("Tabell: tilbaketest av framskrivingen")}),
         ], className="mb-3", id="pop-method"),
 
         html.Section([
@@ -362,9 +364,9 @@ def layout(**query):
         ]),
         html.Section([
             html.H2(_("Sammenligning med fylket og landet"), className="h5", id="compare-heading"),
-            html.Div(id="pop-compare", className="table-scroll", tabIndex="0", role="region",
-                     # not the section's name again (axe: landmark-unique)
-                     **{"aria-label": _("Tabell: {title}").format(title=_("Sammenligning med fylket og landet"))}),
+            *html_block("pop-compare", className="table-scroll", tabIndex="0", role="region",
+                        # not the section's name again (axe: landmark-unique)
+                        **{"aria-label": _("Tabell: {title}").format(title=_("Sammenligning med fylket og landet"))}),
             html.P(id="pop-source", className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
         _need_section(coverage_indicators()),

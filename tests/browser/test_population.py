@@ -124,3 +124,21 @@ def test_kostra_coverage_and_track_record(ui):
             "the country's coverage was not applied")
     assert not ui.app_error_shown()
     assert not [m for m in ui.severe_console() if "favicon" not in m]
+
+
+def test_tables_behind_vis_tabell_are_written_when_opened_and_follow_the_controls(ui):
+    """The tables arrive as pre-rendered HTML (components/htmlblock.py); one behind a closed «Vis tabell» is
+    written into the page only when it is opened, and afterwards follows the controls like the chart."""
+    ui.open("/befolkning?kommune=4601&ar=2035&aldersgrupper=5")
+    ui.wait(lambda: "Bergen" in profile_title(ui), "profile never showed Bergen")
+    ui.wait(lambda: ui.els("#pop-compare-table tbody tr"), "the comparison table (not behind «Vis tabell») is missing")
+    assert not ui.els("#profile-table table")  # closed: not in the document yet
+    summary = ui.el("#profile-table").find_element("xpath", "preceding-sibling::summary")
+    ui.js("arguments[0].focus();", summary)
+    summary.send_keys(Keys.ENTER)  # keyboard opens it
+    ui.wait(lambda: len(ui.els("#profile-table tbody tr")) == 22, "the age table never appeared (21 groups + total)")
+    assert "2035" in ui.text("#profile-table caption")
+    ui.el("#pop-year [role=slider]").send_keys(Keys.END)  # the open table follows the year like the chart
+    ui.wait(lambda: "2040" in ui.text("#profile-table caption"), "the open table did not follow the slider")
+    assert len(ui.els("#profile-table tbody tr")) == 22
+    assert not ui.app_error_shown() and not ui.severe_console()

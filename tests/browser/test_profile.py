@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 
 pytestmark = pytest.mark.browser
 
@@ -49,17 +50,27 @@ def test_matrix_cell_opens_the_profile(ui):
     assert rows[0].text == "Norge" and rows[1].text == "Vestland"
     cell = ui.wait(lambda: next((a for a in ui.els("#rug-table a.rug-link")
                                  if "knr=4601" in (a.get_attribute("href") or "")), None), "Bergen cell")
+    ui.js("window.oaSamePage = true;")  # gone after a full page load
     cell.click()
     ui.wait(lambda: urlsplit(ui.d.current_url).path == "/kommune", "did not navigate to the profile")
     ui.wait(lambda: _profile_name(ui) == "Bergen", "Bergen's profile did not load")
     assert _query(ui).get("omrade") == "befolkning"
+    # the matrix is pre-rendered HTML (components/htmlblock.py), yet its links navigate within the app as
+    # dcc.Link does, without reloading the page; Back returns to the matrix
+    assert ui.js("return window.oaSamePage === true;")
+    ui.d.back()
+    ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 45, "Back did not bring the matrix again")
+    assert ui.js("return window.oaSamePage === true;") and not ui.app_error_shown()
 
 
 def test_matrix_sorts_by_a_column_header(ui):
     ui.open("/fylke?fnr=46&omrade=befolkning")
     ui.wait(lambda: len(ui.els("#rug-table tbody tr")) == 45, "matrix")
     link = next(a for a in ui.els("#rug-table thead a.rug-sort") if "sorter=share_80plus" in a.get_attribute("href"))
-    link.click()
+    # keyboard: the sort links are real links in the tab order (Enter follows them)
+    ui.js("arguments[0].focus();", link)
+    assert ui.js("return document.activeElement === arguments[0];", link)
+    link.send_keys(Keys.ENTER)
     ui.wait(lambda: _query(ui).get("sorter") == "share_80plus", "URL did not get sorter")
     ui.wait(lambda: ui.els("#rug-table thead th[aria-sort=descending]"), "no aria-sort")
     col = [th.text for th in ui.els("#rug-table thead th")].index(

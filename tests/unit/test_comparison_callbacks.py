@@ -110,8 +110,14 @@ def test_rug_rows_and_sorting():
 def test_update_rug_links_cells_to_profiles_and_large_mode():
     out = update_rug("46", "befolkning", "knr", [], ["large"])
     assert "wall-mode" in out["page_class"]
-    txt = _text(out["rug"])
-    assert "/kommune?knr=4601&omrade=befolkning" in txt and "--rug-font" in txt
+    assert "--rug-font" in out["rug_style"]
+    # the matrix is one pre-rendered HTML string (components/htmlblock.py) whose cells link to the profile,
+    # as in-app links
+    markup = out["rug"]
+    assert isinstance(markup, str) and markup.startswith('<table id="rug-table" ')
+    assert '<a href="/kommune?knr=4601&amp;omrade=befolkning" class="rug-link" data-app-link="">' in markup
+    assert markup.count("<tr") == 1 + 2 + len(store.municipalities("46"))  # header, country, county, municipalities
+    assert update_rug("46", "befolkning", "knr", [], [])["rug_style"] == {}
     assert update_rug("99", "befolkning", "knr", [], [])["title"] == "Fylkesbildet"
 
 

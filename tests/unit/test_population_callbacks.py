@@ -248,7 +248,7 @@ def test_need_valid_value_matches_projected_population():
                                                  ("201", "per100", "rimelig")])
 def test_need_invalid_values_give_messages(value, unit, fragment):
     out = cb.update_need("4601", "egen", value, unit, "arsverk", "80+")
-    assert fragment in _text(out["message"]) and out["table"] is None and out["button"] is True
+    assert fragment in _text(out["message"]) and out["table"] == "" and out["button"] is True
 
 
 def test_need_empty_is_a_prompt_and_unknown_catalogue_basis_an_error():
@@ -381,7 +381,7 @@ def test_kostra_need_without_the_indicators_is_a_message_not_numbers(monkeypatch
     real = store.indicator
     monkeypatch.setattr(store, "indicator", lambda iid: None if iid.startswith("kostra_") else real(iid))
     out = cb.update_kostra_need("4601", "egen")
-    assert "Ingen dekningsgrad fra KOSTRA" in _text(out["message"]) and out["table"] is None
+    assert "Ingen dekningsgrad fra KOSTRA" in _text(out["message"]) and out["table"] == ""
     assert "finnes ikke i denne databyggingen" in _text(out["assumptions"])
 
 

@@ -1,0 +1,46 @@
+"""components.tables.to_html: Dash components as one escaped HTML/JSX string for dcc.Markdown."""
+from __future__ import annotations
+
+import pytest
+from dash import dcc, html
+
+from components.htmlblock import html_block, store_id
+from components.tables import html_table, to_html
+
+
+def test_text_and_attributes_are_escaped_including_jsx_braces():
+    out = to_html(html.Td(['<b>"x" & {y}</b>'], title="a{b}<c>", className="num"))
+    assert out == ('<td class="num" title="a&#123;b&#125;&lt;c&gt;">'
+                   '&lt;b&gt;&#34;x&#34; &amp; &#123;y&#125;&lt;/b&gt;</td>')
+
+
+def test_dcc_links_are_marked_as_in_app_links_and_void_elements_close():
+    link = dcc.Link(["Bergen", html.Br(), html.Span(" (lav)", className="visually-hidden")],
+                    href="/kommune?knr=4601&omrade=x", className="rug-link")
+    assert to_html(link) == ('<a href="/kommune?knr=4601&amp;omrade=x" class="rug-link" data-app-link="">Bergen<br/>'
+                             '<span class="visually-hidden"> (lav)</span></a>')
+    assert to_html(html.A("SSB", href="https://www.ssb.no", target="_blank")) == \
+        '<a href="https://www.ssb.no" target="_blank">SSB</a>'
+
+
+def test_html_block_is_an_empty_div_beside_the_store_of_its_markup():
+    div, store = html_block("x-table", html.P("Velg et fylke.", className="lead"), className="rug-inner")
+    assert div.id == "x-table" and getattr(div, "children", None) is None and div.className == "rug-inner"
+    assert store.id == store_id("x-table") == "x-table-html" and store.data == '<p class="lead">Velg et fylke.</p>'
+    assert html_block("y")[1].data == ""
+
+
+def test_style_aria_and_unknown_props():
+    out = to_html(html.Th("x", style={"background": "#1f5f99", "fontWeight": 700}, scope="col",
+                          **{"aria-sort": "ascending"}, n_clicks=3))
+    assert out == '<th scope="col" style="background:#1f5f99;font-weight:700" aria-sort="ascending">x</th>'
+    with pytest.raises(TypeError):
+        to_html(html.Div("x", style={"--rug-font": "12px"}))
+    with pytest.raises(TypeError):
+        to_html(dcc.Dropdown(id="x"))
+
+
+def test_static_table_is_one_markdown_component():
+    t = html_table(["A", "B"], [["1", "2"]], static=True, table_id="t")
+    assert isinstance(t, dcc.Markdown) and t.dangerously_allow_html is True
+    assert t.children.startswith('<table id="t" ') and "<tbody><tr><td>1</td><td>2</td></tr></tbody>" in t.children
