@@ -79,8 +79,8 @@ def child(sessions: int, seed: int) -> dict:
     t0 = time.process_time()
     sys.path.insert(0, str(REPO))
     os.environ["LOAD_SEED"] = str(seed)
+    from tests.load import locustfile as lf  # first: locust's gevent patches ssl, before anything imports it
     import app as appmod
-    from tests.load import locustfile as lf
     start_cpu = time.process_time() - t0
     records: list = []
     flask_client = appmod.server.test_client()
