@@ -36,7 +36,7 @@ WAYS = ("cache", "nocache")
 class _Resp:
     def __init__(self, r):
         self.status_code = r.status_code
-        self.text = r.get_data(as_text=True)
+        self.text = "" if r.headers.get("Content-Encoding") else r.get_data(as_text=True)
         self.headers = r.headers
         self.error = None
 
