@@ -431,5 +431,24 @@ def serve_layout():
 app.layout = serve_layout
 
 
+def _prepare() -> None:
+    """Work Dash and the store would otherwise do on the first requests, done once here. Dash sets itself up
+    in before_request hooks guarded by plain flags (``_setup_server``, the pages router): two threads of a
+    fresh worker race through them (one iterates the callback map while the other fills it: «dictionary
+    changed size during iteration», HTTP 500 on the first /_dash-dependencies or bundle). Run at import, they
+    are done before any thread serves. The store's look-up index for the views is built too, so with gunicorn's
+    preload_app (gunicorn.conf.py) the workers share it copy-on-write instead of each building it."""
+    with server.test_request_context("/"):
+        # the before_request hooks: Dash's _setup_server and the pages router's registration (same race: it adds
+        # the router callback to the map); ours do nothing for a GET of "/"
+        server.preprocess_request()
+    content_security_policy("/")  # after every clientside callback (the router's title callback) is registered
+    from store import views
+    views.warm()
+
+
+_prepare()
+
+
 if __name__ == "__main__":
     app.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("PORT", "8050")), debug=DEBUG)

@@ -13,17 +13,56 @@ import functools
 import hashlib
 import logging
 import os
+import struct
 import tempfile
+import time
 from pathlib import Path
 
 from flask import current_app, has_app_context
 from flask_caching import Cache
+from flask_caching.backends.filesystemcache import FileSystemCache
 
 from components.i18n import current_lang
 
 log = logging.getLogger("omsorgsatlas.cache")
 
 cache = Cache()
+
+FILE_CACHE = "callbacks._cache.FileCache"
+
+
+class FileCache(FileSystemCache):
+    """flask-caching's FileSystemCache with pruning that does not run on every write. cachelib prunes only
+    down to the threshold, so once the folder is full *every* set reads every file's header (measured: the
+    load test's p95 tripled against Redis). Here one pass removes the expired entries, then the ones
+    closest to expiry until a quarter of the threshold is free; the next prune comes thousands of writes later.
+    The count file is shared by the workers and approximate under races; the pass resets it to what is on disk."""
+
+    FREE = 0.25
+
+    def _prune(self) -> None:
+        if not self._over_threshold():
+            return
+        now = time.time()
+        entries = []
+        for fname in self._list_dir():
+            try:
+                with open(fname, "rb") as f:
+                    expires = struct.unpack("I", f.read(4))[0]
+            except (OSError, struct.error):
+                continue
+            entries.append((expires or float("inf"), fname))
+        entries.sort()
+        keep = int(self._threshold * (1 - self.FREE))
+        n_remove = max(len(entries) - keep, sum(1 for e, _ in entries if e < now))
+        removed = 0
+        for _expires, fname in entries[:n_remove]:
+            try:
+                os.remove(fname)
+                removed += 1
+            except OSError:
+                pass
+        self._update_count(value=max(len(entries) - removed, 0))
 
 
 def _code_version() -> str:
@@ -59,8 +98,10 @@ def cache_config(env=None) -> dict:
             return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_DEFAULT_TIMEOUT": timeout,
                     "CACHE_KEY_PREFIX": "omsorgsatlas:"}
     ctype = env.get("CACHE_TYPE", "FileSystemCache")
-    cfg = {"CACHE_TYPE": ctype, "CACHE_DEFAULT_TIMEOUT": timeout}
     if ctype in ("FileSystemCache", "filesystem", "flask_caching.backends.FileSystemCache"):
+        ctype = FILE_CACHE
+    cfg = {"CACHE_TYPE": ctype, "CACHE_DEFAULT_TIMEOUT": timeout}
+    if ctype == FILE_CACHE:
         cfg["CACHE_DIR"] = env.get("CACHE_DIR", str(Path(tempfile.gettempdir()) / "omsorgsatlas-cache"))
         cfg["CACHE_THRESHOLD"] = 2000
     return cfg

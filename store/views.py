@@ -25,7 +25,7 @@ from store.benchmark import Benchmark, classify
 from store.errors import QueryError
 
 __all__ = ["ProfileRow", "ProfileView", "TrendView", "CountyView", "MapView", "profile_view", "profile_trend_view",
-           "county_view", "map_view", "area_indicators", "clear"]
+           "county_view", "map_view", "area_indicators", "clear", "warm"]
 
 FACT_INDICATORS = ("population", "share_80plus", "median_age")
 FACT_FEATURES = ("growth_10y", "log_density")
@@ -54,18 +54,29 @@ class _Index:
     medians: Mapping        # (region_code, indicator_id) -> {year: (geo_median, stat_median)}
 
 
+def _col(df: pd.DataFrame, name: str, kind: str = "f") -> list:
+    """A column as a Python list in one pass (Arrow/numpy -> list), NaN/NA as None; ``kind`` "f" float,
+    "i" int, "s" as stored. Element-wise access to Arrow-backed columns is ~10x slower."""
+    if name not in df.columns:
+        return [None] * len(df)
+    col = df[name]
+    if kind == "s":
+        return [v if isinstance(v, str) else None for v in col.tolist()]
+    vals = col.to_numpy(dtype=float, na_value=np.nan).tolist()
+    if kind == "i":
+        return [int(v) if v == v else None for v in vals]
+    return [v if v == v else None for v in vals]
+
+
 @functools.lru_cache(maxsize=2)
 def _index(_version: str) -> _Index:
     d = store._d()
     ind = d.indicators
-    ci_lo = ind["ci_low"] if "ci_low" in ind.columns else pd.Series(np.nan, index=ind.index)
-    ci_hi = ind["ci_high"] if "ci_high" in ind.columns else pd.Series(np.nan, index=ind.index)
-    cells = {(i, int(y), c): (_f(v), _f(lo), _f(hi)) for i, y, c, v, lo, hi in zip(
-        ind["indicator_id"], ind["year"], ind["region_code"], ind["value"], ci_lo, ci_hi)}
+    keys = list(zip(_col(ind, "indicator_id", "s"), _col(ind, "year", "i"), _col(ind, "region_code", "s")))
+    cells = dict(zip(keys, zip(_col(ind, "value"), _col(ind, "ci_low"), _col(ind, "ci_high"))))
     r = d.view_ranks
-    ranks = {(i, int(y), c): (_i(a), _i(n), _i(rc), _i(nc), _i(q)) for i, y, c, a, n, rc, nc, q in zip(
-        r["indicator_id"], r["year"], r["region_code"], r["rank_all"], r["n_all"], r["rank_county"], r["n_county"],
-        r["quintile"])}
+    ranks = dict(zip(zip(_col(r, "indicator_id", "s"), _col(r, "year", "i"), _col(r, "region_code", "s")),
+                     zip(*(_col(r, c, "i") for c in ("rank_all", "n_all", "rank_county", "n_county", "quintile")))))
     s = d.view_spread
     spread = {}
     for row in s.to_dict("records"):
@@ -74,10 +85,16 @@ def _index(_version: str) -> _Index:
             {k: (_f(v) if k not in ("indicator_id", "level", "county_code") else v) for k, v in row.items()})
     m = d.view_neighbour_medians
     medians: dict = {}
-    for c, i, y, g, st in zip(m["region_code"], m["indicator_id"], m["year"], m["geo_median"], m["stat_median"]):
-        medians.setdefault((c, i), {})[int(y)] = (_f(g), _f(st))
+    for c, i, y, g, st in zip(_col(m, "region_code", "s"), _col(m, "indicator_id", "s"), _col(m, "year", "i"),
+                              _col(m, "geo_median"), _col(m, "stat_median")):
+        medians.setdefault((c, i), {})[y] = (g, st)
     return _Index(MappingProxyType(cells), MappingProxyType(ranks), MappingProxyType(spread),
                   MappingProxyType({k: MappingProxyType(v) for k, v in medians.items()}))
+
+
+def warm() -> None:
+    """Build the look-up index now (a server calls it before forking its workers)."""
+    _index(store.version())
 
 
 def _edges(ix: _Index, indicator_id: str, level: str, year: int):

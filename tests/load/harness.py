@@ -91,14 +91,14 @@ def summarise(records: list, seconds: float, backend: str, workers: int, users: 
 
 def run(backend: str = "filesystem", users: int = 32, seconds: int = 60, workers: int = 4,
         spawn_rate: float | None = None, think: str = "0.2,1.0", tmp: Path | None = None,
-        warmup: bool = True, profile_to: Path | None = None) -> Figures:
+        warmup: bool = True, profile_to: Path | None = None, extra_env: dict | None = None) -> Figures:
     """Start the servers, run locust for ``seconds`` with ``users``, stop everything, return the figures.
     ``profile_to``: also sample the gunicorn workers with py-spy during the run (raw collapsed stacks)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}")
     tmp = Path(tmp or tempfile.mkdtemp(prefix=f"oa-load-{backend}-"))
     with ExitStack() as stack:
-        env = {}
+        env = dict(extra_env or {})
         if backend == "redis":
             env["REDIS_URL"] = stack.enter_context(servers.redis_server(tmp / "redis"))
         base, _proc = stack.enter_context(
