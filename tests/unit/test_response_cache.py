@@ -166,7 +166,8 @@ def _files(path) -> int:
     return sum(1 for f in os.listdir(path) if not probe._is_mgmt(f))
 
 
-def test_file_cache_prunes_a_quarter_at_once(tmp_path):
+def test_file_cache_prunes_a_quarter_at_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(FileCache, "CHECK_EVERY", 1)
     fc = FileCache(str(tmp_path), threshold=40, default_timeout=300)
     for i in range(41):
         fc.set(f"k{i}", i)
@@ -177,9 +178,21 @@ def test_file_cache_prunes_a_quarter_at_once(tmp_path):
         fc.set(f"k{i}", i)
     assert _files(tmp_path) == 40  # no prune until the threshold is passed again
     assert fc.get("k50") == 50
+    assert not any(f.endswith(fc._fs_transaction_suffix) for f in os.listdir(tmp_path))
 
 
-def test_file_cache_removes_every_expired_entry(tmp_path):
+def test_file_cache_counts_only_every_few_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(FileCache, "CHECK_EVERY", 8)
+    fc = FileCache(str(tmp_path), threshold=4, default_timeout=300)
+    for i in range(7):
+        fc.set(f"k{i}", i)
+    assert _files(tmp_path) == 7  # not checked yet
+    fc.set("k7", 7)  # 8th write: 7 > 4, keep 3, + this one
+    assert _files(tmp_path) == 4
+
+
+def test_file_cache_removes_every_expired_entry(tmp_path, monkeypatch):
+    monkeypatch.setattr(FileCache, "CHECK_EVERY", 1)
     fc = FileCache(str(tmp_path), threshold=10, default_timeout=300)
     for i in range(5):
         fc.set(f"short{i}", i, timeout=1)
