@@ -67,7 +67,7 @@ def init(path: str | Path | None = None, *, reload: bool = False,
 
 def _clear_memos() -> None:
     for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _indicator_dict, _gap_index,
-                 _stat_neighbour_groups):
+                 _stat_neighbour_groups, _default_indicator):
         memo.cache_clear()
     _GEO_SUBSETS.clear()
     _GEO_BYTES.clear()
@@ -195,6 +195,11 @@ def indicators_for(service_area: str | None = None, *, map_levels: bool = False)
 
 
 def default_indicator() -> str | None:
+    return _default_indicator(version())
+
+
+@functools.lru_cache(maxsize=2)
+def _default_indicator(_version: str) -> str | None:
     cat = indicators_for(map_levels=True)
     if cat.empty:
         cat = _d().catalog
