@@ -219,7 +219,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
 @callback(
     output=dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
                 rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
-                care_figure=Output("care-graph", "figure"), care_table=Output(store_id("care-table"), "data"),
+                care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
                 care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children")),
     inputs=dict(region=Input("pop-region", "value")),
 )
@@ -230,7 +230,7 @@ def update_summary(region):
 
 
 @callback(
-    output=dict(figure=Output("groups-graph", "figure"), table=Output(store_id("groups-table"), "data"),
+    output=dict(figure=Output("groups-figure", "data"), table=Output(store_id("groups-table"), "data"),
                 label=Output("groups-container", "aria-label")),
     inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
 )
@@ -259,7 +259,7 @@ def profile_key(code: str, width: int) -> str:
 
 
 @callback(
-    output=dict(figure=Output("profile-graph", "figure"), key=Output("profile-key", "data"),
+    output=dict(figure=Output("profile-figure", "data"), key=Output("profile-key", "data"),
                 table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
                 status=Output("pop-year-status", "children"), source=Output("profile-source", "children")),
     inputs=dict(region=Input("pop-region", "value"), year=Input("pop-year", "value"),
@@ -588,7 +588,7 @@ def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
 
 
 @callback(
-    output=dict(figure=Output("track-graph", "figure"), table=Output(store_id("track-table"), "data"),
+    output=dict(figure=Output("track-figure", "data"), table=Output(store_id("track-table"), "data"),
                 horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
                 label=Output("track-container", "aria-label")),
     inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
@@ -645,6 +645,87 @@ clientside_callback(
     Input("track-age", "value"),
     Input("track-vintage", "value"),
 )
+
+
+# --------------------------------------------------------------------------- drawing (browser side)
+# A chart is drawn when it comes into view (or is within 300 px of it), not on load: the server callbacks write
+# the figure (or a Patch of it) into the chart's dcc.Store, and this callback hands it to the dcc.Graph at once
+# when the chart has been seen, else keeps it and lets an IntersectionObserver hand over the latest one
+# (dash_clientside.set_props). Four charts drawing at once cost ~1 s of main thread on a slow phone; below the
+# fold they now cost nothing until the reader gets there. Printing draws whatever is still waiting.
+DRAW_WHEN_SEEN_JS = """
+function(fig) {
+    var dc = window.dash_clientside, out = dc.callback_context.outputs_list;
+    var gid = (Array.isArray(out) ? out[0] : out).id;
+    if (!fig) { return dc.no_update; }
+    // the chart's container (an html.Div of the page) is watched: the dcc.Graph's own element is replaced
+    // when its code has loaded
+    var box = document.getElementById(gid.replace(/-graph$/, '-container'));
+    var charts = window.oaCharts = window.oaCharts || {};
+    var c = charts[gid];
+    if (!c || c.box !== box) {
+        if (c && c.observer) { c.observer.disconnect(); }
+        c = charts[gid] = {box: box, seen: false, pending: null, observer: null};
+    }
+    if (!box || c.seen || !('IntersectionObserver' in window)) { return fig; }
+    c.pending = fig;
+    c.draw = function() {
+        c.seen = true;
+        if (c.observer) { c.observer.disconnect(); }
+        var f = c.pending;
+        c.pending = null;
+        if (f) { dc.set_props(gid, {figure: f}); }
+    };
+    if (!c.observer) {
+        c.observer = new IntersectionObserver(function(entries) {
+            if (entries.some(function(e) { return e.isIntersecting; })) { c.draw(); }
+        }, {rootMargin: '300px 0px'});
+        c.observer.observe(box);
+    }
+    if (!window.oaPrintHook) {  // printing draws every chart still waiting
+        window.oaPrintHook = true;
+        window.addEventListener('beforeprint', function() {
+            Object.keys(window.oaCharts).forEach(function(k) {
+                var w = window.oaCharts[k];
+                if (w.pending) { w.draw(); }
+            });
+        });
+    }
+    return dc.no_update;
+}
+"""
+
+for _prefix in ("profile", "groups", "care", "track"):
+    clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-graph", "figure"), Input(f"{_prefix}-figure", "data"))
+
+# The region picker starts with the chosen region's option only (pages/population.py): all ~370 are put in
+# on first use - pointer, focus or a key on the picker -, before its list opens. (dcc.Dropdown builds a search
+# index over every option's substrings when it renders: ~0.4 s of main thread on each load, ~1.6 s on a slow
+# phone, for a list most visits never open.)
+LAZY_OPTIONS_JS = """
+function(options) {
+    // listeners on the document (capture): the dropdown's own element is replaced when its code has loaded
+    var lazy = window.oaLazyOptions = window.oaLazyOptions || {};
+    lazy['pop-region'] = options;
+    if (lazy.hooked) { return window.dash_clientside.no_update; }
+    lazy.hooked = true;
+    function load(e) {
+        var t = e.target && e.target.closest ? e.target.closest('#pop-region') : null;
+        if (!t || !lazy['pop-region']) { return; }
+        var all = lazy['pop-region'];
+        lazy['pop-region'] = null;
+        window.dash_clientside.set_props('pop-region', {options: all});
+    }
+    ['pointerdown', 'focusin', 'keydown', 'touchstart'].forEach(function(k) {
+        document.addEventListener(k, load, true);
+    });
+    return window.dash_clientside.no_update;  // now: the chosen region's option stays
+}
+"""
+
+# (an output, though it always answers no_update: a callback without outputs is not called when a page's layout
+# arrives, only on the app's first load)
+clientside_callback(LAZY_OPTIONS_JS, Output("pop-region", "options"), Input("pop-region-options", "data"))
 
 
 # the page's tables (pre-rendered HTML, components/htmlblock.py) -> their divs

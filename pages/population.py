@@ -129,9 +129,12 @@ def _label(text, html_for):
 def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
     from components.mapfig import empty_figure
     return [
+        # the callbacks write the figure into the store; the chart draws it when it comes into view
+        # (callbacks/population.py: DRAW_WHEN_SEEN_JS), its height reserved by the placeholder meanwhile
         html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure(_("Laster …"), height=height),
                            config=graph_config(f"omsorgsatlas-{prefix}")),
                  id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
+        dcc.Store(id=f"{prefix}-figure"),
         html.Details([html.Summary(_("Vis tabell")),
                       *html_block(f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
                                   **{"aria-label": table_label})], className="mt-2"),
@@ -266,6 +269,10 @@ def layout(**query):
     parsed = parse_population_query(query, counties=counties, municipalities=munis, years=years,
                                     default_year=d.last_observed)
     st = parsed.state
+    # the picker starts with the chosen region's option only: indexing ~370 options for its search took ~0.4 s
+    # of main thread on every load; all of them are put in on first use (callbacks/population.py: LAZY_OPTIONS_JS)
+    regions = region_options()
+    chosen = [o for o in regions if o["value"] == st.region] or regions[:1]
     url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
                          color="warning", is_open=bool(parsed.notes), dismissable=True, className="mt-3")
     manifest = store.manifest()
@@ -294,8 +301,9 @@ def layout(**query):
         url_note,
         dbc.Row([
             dbc.Col([_label(_("Kommune, fylke eller hele landet"), "pop-region"),
-                     dcc.Dropdown(id="pop-region", options=region_options(), value=st.region, clearable=False,
-                                  placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420)], lg=5, md=7),
+                     dcc.Dropdown(id="pop-region", options=chosen, value=st.region, clearable=False,
+                                  placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420),
+                     dcc.Store(id="pop-region-options", data=regions)], lg=5, md=7),
         ], className="mb-3 oa-controls"),
         html.Details([
             html.Summary(_("Om framskrivingen og tilbaketesten")),
