@@ -648,33 +648,41 @@ clientside_callback(
 
 
 # --------------------------------------------------------------------------- drawing (browser side)
-# A chart is drawn when it comes into view (or is within 300 px of it), not on load: the server callbacks write
-# the figure (or a Patch of it) into the chart's dcc.Store, and this callback hands it to the dcc.Graph at once
-# when the chart has been seen, else keeps it and lets an IntersectionObserver hand over the latest one
-# (dash_clientside.set_props). Four charts drawing at once cost ~1 s of main thread on a slow phone; below the
-# fold they now cost nothing until the reader gets there. Printing draws whatever is still waiting.
+# A chart is drawn when it comes into view (or within 300 px of it), not on load: the server callbacks write the
+# figure (or a Patch of it) into the chart's dcc.Store; this callback puts the dcc.Graph (config from the
+# container's data-oa-graph-config) into the chart's container the first time the container is seen, and
+# afterwards hands each new figure to the graph. Until then a placeholder of the chart's height keeps its place
+# (no layout shift), and with no chart in view plotly.js is not even loaded (dcc.Graph loads it when the first
+# graph mounts): four charts drawing at once cost ~1 s of main thread on a slow phone, plotly.js' evaluation
+# ~0.4 s more. Printing puts in every chart still waiting.
 DRAW_WHEN_SEEN_JS = """
 function(fig) {
     var dc = window.dash_clientside, out = dc.callback_context.outputs_list;
-    var gid = (Array.isArray(out) ? out[0] : out).id;
+    var cid = (Array.isArray(out) ? out[0] : out).id, gid = cid.replace(/-container$/, '-graph');
     if (!fig) { return dc.no_update; }
-    // the chart's container (an html.Div of the page) is watched: the dcc.Graph's own element is replaced
-    // when its code has loaded
-    var box = document.getElementById(gid.replace(/-graph$/, '-container'));
+    var box = document.getElementById(cid);
     var charts = window.oaCharts = window.oaCharts || {};
-    var c = charts[gid];
-    if (!c || c.box !== box) {
+    var c = charts[cid];
+    if (!c || c.box !== box) {  // a new page (or first use)
         if (c && c.observer) { c.observer.disconnect(); }
-        c = charts[gid] = {box: box, seen: false, pending: null, observer: null};
+        c = charts[cid] = {box: box, drawn: false, pending: null, observer: null};
     }
-    if (!box || c.seen || !('IntersectionObserver' in window)) { return fig; }
+    function graph(f) {
+        var config = {};
+        try { config = JSON.parse(box.getAttribute('data-oa-graph-config') || '{}'); } catch (e) { config = {}; }
+        return {type: 'Graph', namespace: 'dash_core_components', props: {id: gid, figure: f, config: config}};
+    }
+    if (c.drawn) {  // the graph is there (or on its way: set_props knows its id at once)
+        dc.set_props(gid, {figure: fig});
+        return dc.no_update;
+    }
+    if (!box || !('IntersectionObserver' in window)) { c.drawn = true; return box ? graph(fig) : dc.no_update; }
     c.pending = fig;
     c.draw = function() {
-        c.seen = true;
-        if (c.observer) { c.observer.disconnect(); }
+        if (c.observer) { c.observer.disconnect(); c.observer = null; }
         var f = c.pending;
         c.pending = null;
-        if (f) { dc.set_props(gid, {figure: f}); }
+        if (f && !c.drawn) { c.drawn = true; dc.set_props(cid, {children: graph(f)}); }
     };
     if (!c.observer) {
         c.observer = new IntersectionObserver(function(entries) {
@@ -682,12 +690,11 @@ function(fig) {
         }, {rootMargin: '300px 0px'});
         c.observer.observe(box);
     }
-    if (!window.oaPrintHook) {  // printing draws every chart still waiting
+    if (!window.oaPrintHook) {
         window.oaPrintHook = true;
         window.addEventListener('beforeprint', function() {
             Object.keys(window.oaCharts).forEach(function(k) {
-                var w = window.oaCharts[k];
-                if (w.pending) { w.draw(); }
+                if (window.oaCharts[k].pending) { window.oaCharts[k].draw(); }
             });
         });
     }
@@ -696,7 +703,8 @@ function(fig) {
 """
 
 for _prefix in ("profile", "groups", "care", "track"):
-    clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-graph", "figure"), Input(f"{_prefix}-figure", "data"))
+    clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-container", "children"),
+                        Input(f"{_prefix}-figure", "data"))
 
 # The region picker starts with the chosen region's option only (pages/population.py): all ~370 are put in
 # on first use - pointer, focus or a key on the picker -, before its list opens. (dcc.Dropdown builds a search

@@ -8,6 +8,8 @@ validated by components.popstate; anything unusable falls back to the default wi
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -127,13 +129,14 @@ def _label(text, html_for):
 
 
 def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
-    from components.mapfig import empty_figure
     return [
-        # the callbacks write the figure into the store; the chart draws it when it comes into view
-        # (callbacks/population.py: DRAW_WHEN_SEEN_JS), its height reserved by the placeholder meanwhile
-        html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure(_("Laster …"), height=height),
-                           config=graph_config(f"omsorgsatlas-{prefix}")),
-                 id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
+        # the callbacks write the figure into the store; the dcc.Graph is put into the container when the chart
+        # comes into view (callbacks/population.py: DRAW_WHEN_SEEN_JS, with the config of data-oa-graph-config),
+        # a placeholder of the chart's height holding its place meanwhile. No chart in view: plotly.js is not
+        # even loaded.
+        html.Div(html.Div(_("Laster …"), className="oa-chart-placeholder", style={"height": f"{height}px"}),
+                 id=f"{prefix}-container", role="figure",
+                 **{"aria-label": aria, "data-oa-graph-config": json.dumps(graph_config(f"omsorgsatlas-{prefix}"))}),
         dcc.Store(id=f"{prefix}-figure"),
         html.Details([html.Summary(_("Vis tabell")),
                       *html_block(f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
