@@ -216,24 +216,25 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     })
 
 
-@callback(
-    output=dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
-                rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
-                care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
-                care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children")),
-    inputs=dict(region=Input("pop-region", "value")),
-)
+SUMMARY_OUT = dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
+                   rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
+                   care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
+                   care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children"))
+
+
+@callback(output=SUMMARY_OUT, inputs=dict(region=Input("pop-region", "value")), prevent_initial_call=True)
 def update_summary(region):
     """Key figures, rank of 80+ growth, comparison table and the care-ratio chart for the region."""
     code = valid_region(region)
     return _summary(code, store.version(), CODE_VERSION)
 
 
-@callback(
-    output=dict(figure=Output("groups-figure", "data"), table=Output(store_id("groups-table"), "data"),
-                label=Output("groups-container", "aria-label")),
-    inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
-)
+GROUPS_OUT = dict(figure=Output("groups-figure", "data"), table=Output(store_id("groups-table"), "data"),
+                  label=Output("groups-container", "aria-label"))
+
+
+@callback(output=GROUPS_OUT, inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
+          prevent_initial_call=True)
 def update_groups(region, mode="count"):
     """67+, 80+ and 90+ over 2005–2040, as counts or as an index (last observed year = 100)."""
     code = valid_region(region)
@@ -258,13 +259,17 @@ def profile_key(code: str, width: int) -> str:
     return f"{code}|{width}|{store.version()}"
 
 
+PROFILE_OUT = dict(figure=Output("profile-figure", "data"), key=Output("profile-key", "data"),
+                   table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
+                   status=Output("pop-year-status", "children"), source=Output("profile-source", "children"))
+
+
 @callback(
-    output=dict(figure=Output("profile-figure", "data"), key=Output("profile-key", "data"),
-                table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
-                status=Output("pop-year-status", "children"), source=Output("profile-source", "children")),
+    output=PROFILE_OUT,
     inputs=dict(region=Input("pop-region", "value"), year=Input("pop-year", "value"),
                 width=Input("pop-width", "value")),
     state=dict(key=State("profile-key", "data")),
+    prevent_initial_call=True,
 )
 def update_profile(region, year, width, key=None):
     """Age profile for the year. Full figure when the region or grouping changed; a dash.Patch (bars, title,
@@ -403,15 +408,19 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     return out
 
 
-@callback(
-    output=dict(message=Output("need-message", "children"), table=Output(store_id("need-table"), "data"),
+NEED_OUT = dict(message=Output("need-message", "children"), table=Output(store_id("need-table"), "data"),
                 assumptions=Output("need-assumptions", "children"), source=Output("need-source", "children"),
                 button=Output("need-download-button", "disabled"), unit_disabled=Output("need-unit", "disabled"),
                 age_disabled=Output("need-age", "disabled"), value_disabled=Output("need-value", "disabled"),
-                what_disabled=Output("need-what", "disabled")),
+                what_disabled=Output("need-what", "disabled"))
+
+
+@callback(
+    output=NEED_OUT,
     inputs=dict(region=Input("pop-region", "value"), basis=Input("need-basis", "value"),
                 value=Input("need-value", "value"), unit=Input("need-unit", "value"),
                 what=Input("need-what", "value"), age=Input("need-age", "value")),
+    prevent_initial_call=True,
 )
 def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+"):
     """Projected need in 2030/2035/2040 for the chosen coverage, or a message saying what is wrong."""
@@ -548,14 +557,16 @@ def compute_kostra_need(region, basis) -> dict:
     }
 
 
-@callback(
-    output=dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
-                message=Output("need-kostra-message", "children"),
-                table=Output(store_id("need-kostra-table"), "data"),
-                assumptions=Output("need-kostra-assumptions", "children"),
-                source=Output("need-kostra-source", "children")),
-    inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
-)
+KOSTRA_OUT = dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
+                  message=Output("need-kostra-message", "children"),
+                  table=Output(store_id("need-kostra-table"), "data"),
+                  assumptions=Output("need-kostra-assumptions", "children"),
+                  source=Output("need-kostra-source", "children"))
+
+
+@callback(output=KOSTRA_OUT,
+          inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
+          prevent_initial_call=True)
 def update_kostra_need(region, basis):
     """Residents and recipients 80+ needed in 2030/2035/2040 with today's coverage (own, county's or country's)."""
     r = compute_kostra_need(region, basis)
@@ -572,6 +583,20 @@ def update_kostra_need(region, basis):
                                  "(framskr. = framskrevet)").format(region=r["region_name"]))
     return {"options": r["options"], "value": r["basis"], "message": msg, "table": markup(table),
             "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
+
+
+# --------------------------------------------------------------------------- the first view
+def first_view(region, year, width, mode, need_basis) -> dict[tuple[str, str], Any]:
+    """{(component id, prop): value}: what the callbacks above answer for the page's first view, which
+    pages/population.py writes into the layout itself, so the page arrives complete: no callback round trip
+    and no re-rendering of the page per answer on load (those callbacks are prevent_initial_call), and no
+    layout shift when the key figures arrive. The same functions, so the first view is what they would answer."""
+    answers = ((SUMMARY_OUT, update_summary(region)), (GROUPS_OUT, update_groups(region, mode)),
+               (PROFILE_OUT, update_profile(region, year, width, None)),
+               (KOSTRA_OUT, update_kostra_need(region, "egen")),
+               (NEED_OUT, update_need(region, need_basis, "", "per1000", "arsverk", "80+")))
+    return {(o.component_id, o.component_property): answer[key]
+            for outputs, answer in answers for key, o in outputs.items()}
 
 
 # --------------------------------------------------------------------------- Hvor godt traff framskrivingene?

@@ -135,7 +135,8 @@ def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height
         # a placeholder of the chart's height holding its place meanwhile. No chart in view: plotly.js is not
         # even loaded.
         html.Div(html.Div(_("Laster …"), className="oa-chart-placeholder", style={"height": f"{height}px"}),
-                 id=f"{prefix}-container", role="figure",
+                 # min-height: the place stays while the graph mounts and plotly.js loads
+                 id=f"{prefix}-container", role="figure", style={"minHeight": f"{height}px"},
                  **{"aria-label": aria, "data-oa-graph-config": json.dumps(graph_config(f"omsorgsatlas-{prefix}"))}),
         dcc.Store(id=f"{prefix}-figure"),
         html.Details([html.Summary(_("Vis tabell")),
@@ -290,7 +291,9 @@ def layout(**query):
     except store.StoreError:
         vintages = []
     track_vintage = str(query.get("argang")) if str(query.get("argang")) in {str(v) for v in vintages} else trackc.ALL
-    return dbc.Container([
+    groups_mode = "index" if query.get("visning") == "indeks" else "count"
+    indicators = coverage_indicators()
+    page = dbc.Container([
         html.H1(_("Befolkning og behov"), className="h3 mt-3 mb-1"),
         html.P([_("Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med") + " ",
                 html.Strong(str(d.last_observed)), " " + _("er registrert (SSB, 1. januar);") + " ",
@@ -359,7 +362,7 @@ def layout(**query):
                     html.H2(_("Eldre over tid"), className="h5", id="groups-heading"),
                     dbc.RadioItems(id="pop-groups-mode", options=[{"label": _("Antall"), "value": "count"},
                                                                   {"label": _("Indeks (2026 = 100)"), "value": "index"}],
-                                   value="index" if query.get("visning") == "indeks" else "count", inline=True,
+                                   value=groups_mode, inline=True,
                                    name="pop-groups-mode", className="mb-1 oa-controls"),
                     *_figure_block("groups", _("Eldre over tid"), _("Linjediagram: antall eldre"),
                                    _("Tabell: antall eldre og omsorgsressurs")),
@@ -380,8 +383,27 @@ def layout(**query):
                         **{"aria-label": _("Tabell: {title}").format(title=_("Sammenligning med fylket og landet"))}),
             html.P(id="pop-source", className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
-        _need_section(coverage_indicators()),
+        _need_section(indicators),
         track_section(track_age, track_vintage, vintages),
         dcc.Store(id="profile-key", data=None),
         dcc.Store(id="pop-url-sync", data=None),
     ], fluid=True, className="page-population")
+    # the first view as the callbacks would answer it, written into the layout (callbacks/population.py:
+    # first_view): the page arrives complete, without a round of callbacks on load
+    from callbacks import population as callbacks  # the page's own wiring; it imports nothing from pages/
+    _fill(page, callbacks.first_view(st.region, st.year, st.width, groups_mode,
+                                     indicators[0]["id"] if indicators else OWN_BASIS))
+    return page
+
+
+def _fill(node, values: dict) -> None:
+    """Set the props of ``values`` ({(id, prop): value}) on the components of the tree with those ids."""
+    cid = getattr(node, "id", None)
+    if isinstance(cid, str):
+        for (vid, prop), value in values.items():
+            if vid == cid:
+                setattr(node, prop, value)
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            _fill(child, values)
