@@ -323,7 +323,7 @@ def layout(**query):
 
         html.Section([
             html.H2(id="pop-heading", className="h4"),
-            html.Div(id="pop-cards"),
+            *html_block("pop-cards"),  # the key figures (callbacks/population.py: _summary)
             html.P(id="pop-rank", className="mt-2 mb-0"),
         ], className="mb-4", **{"aria-labelledby": "pop-heading"}),
 
@@ -386,6 +386,7 @@ def layout(**query):
         _need_section(indicators),
         track_section(track_age, track_vintage, vintages),
         dcc.Store(id="profile-key", data=None),
+        dcc.Store(id="pop-blocks"),  # the output of the blocks' writer (callbacks/population.py: FILL_ON_LOAD_JS)
         dcc.Store(id="pop-url-sync", data=None),
     ], fluid=True, className="page-population")
     # the first view as the callbacks would answer it, written into the layout (callbacks/population.py:
