@@ -589,7 +589,7 @@ def update_kostra_need(region, basis):
 
 
 # --------------------------------------------------------------------------- the first view
-def first_view(region, year, width, mode, need_basis) -> dict[tuple[str, str], Any]:
+def first_view(region, year, width, mode, need_basis, track_age, track_vintage) -> dict[tuple[str, str], Any]:
     """{(component id, prop): value}: what the callbacks above answer for the page's first view, which
     pages/population.py writes into the layout itself, so the page arrives complete: no callback round trip
     and no re-rendering of the page per answer on load (those callbacks are prevent_initial_call), and no
@@ -597,7 +597,8 @@ def first_view(region, year, width, mode, need_basis) -> dict[tuple[str, str], A
     answers = ((SUMMARY_OUT, update_summary(region)), (GROUPS_OUT, update_groups(region, mode)),
                (PROFILE_OUT, update_profile(region, year, width, None)),
                (KOSTRA_OUT, update_kostra_need(region, "egen")),
-               (NEED_OUT, update_need(region, need_basis, "", "per1000", "arsverk", "80+")))
+               (NEED_OUT, update_need(region, need_basis, "", "per1000", "arsverk", "80+")),
+               (TRACK_OUT, update_track(track_age, track_vintage)))
     return {(o.component_id, o.component_property): answer[key]
             for outputs, answer in answers for key, o in outputs.items()}
 
@@ -615,15 +616,13 @@ def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
     return age, vintage
 
 
-@callback(
-    output=dict(figure=Output("track-figure", "data"), table=Output(store_id("track-table"), "data"),
-                horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
-                label=Output("track-container", "aria-label")),
-    inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
-)
-def update_track(age, vintage):
-    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
-    age, vintage = valid_track(age, vintage)
+TRACK_OUT = dict(figure=Output("track-figure", "data"), table=Output(store_id("track-table"), "data"),
+                 horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
+                 label=Output("track-container", "aria-label"))
+
+
+@memoize()
+def _track(age: str, vintage: str, version: str, code_version: str = CODE_VERSION) -> dict:
     try:
         view = dem.track_view(age)
     except store.StoreError as exc:
@@ -634,9 +633,17 @@ def update_track(age, vintage):
     text = trackc.summary_text(summary, age_group=age)
     label = _("Linjediagram: avvik fra registrert befolkning etter antall år fram, {age}.").format(
         age=trackc.age_label(age).lower()) + " " + text
-    return {"figure": trackc.figure(view, age_group=age, vintage=vintage),
-            "table": markup(trackc.detail_table(view, age_group=age, vintage=vintage)),
-            "horizon": markup(trackc.horizon_table(summary, age_group=age)), "summary": text, "label": label}
+    return plain({"figure": trackc.figure(view, age_group=age, vintage=vintage),
+                  "table": markup(trackc.detail_table(view, age_group=age, vintage=vintage)),
+                  "horizon": markup(trackc.horizon_table(summary, age_group=age)), "summary": text, "label": label})
+
+
+@callback(output=TRACK_OUT, inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
+          prevent_initial_call=True)
+def update_track(age, vintage):
+    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
+    age, vintage = valid_track(age, vintage)
+    return _track(age, vintage, store.version(), CODE_VERSION)
 
 
 # --------------------------------------------------------------------------- URL sync (browser side)

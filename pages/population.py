@@ -393,7 +393,7 @@ def layout(**query):
     # first_view): the page arrives complete, without a round of callbacks on load
     from callbacks import population as callbacks  # the page's own wiring; it imports nothing from pages/
     _fill(page, callbacks.first_view(st.region, st.year, st.width, groups_mode,
-                                     indicators[0]["id"] if indicators else OWN_BASIS))
+                                     indicators[0]["id"] if indicators else OWN_BASIS, track_age, track_vintage))
     return page
 
 
