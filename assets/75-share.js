@@ -1,5 +1,4 @@
-/* omsorgsatlas – share toolbar (components/share.py): writes each .oa-share toolbar's markup (its escaped
- * data-oa-html, one Dash component instead of ~23) into it as soon as it is in the document, fills the
+/* omsorgsatlas – share toolbar (components/share.py; its markup is written by 65-markup.js): fills the
  * permalink, the iframe snippet and the export links from the address bar (every page keeps its view in the
  * URL) right before they are used, so they always match the view on screen, and copies with the toolbar's
  * buttons ([data-oa-copy]). No inline script (the CSP forbids it). */
@@ -40,15 +39,6 @@
       var href = base + "eksport/" + path + (s ? "?" + s : "");
       if (a.getAttribute("href") !== href) { a.setAttribute("href", href); }
     });
-  }
-  // the toolbars' markup: written before the next paint (MutationObserver callbacks run as microtasks), and
-  // again if Dash gives the div other markup (language switch); the div has no Dash children to clash with
-  var bars = document.getElementsByClassName("oa-share");
-  function render() {
-    for (var i = 0; i < bars.length; i++) {
-      var bar = bars[i], want = bar.getAttribute("data-oa-html");
-      if (want !== null && bar.oaHtml !== want) { bar.oaHtml = want; bar.innerHTML = want; }
-    }
   }
   // «Kopier lenke» / «Kopier kode»: the target's text (the link span, the snippet's textarea) to the clipboard
   function copyText(text) {
@@ -115,9 +105,7 @@
     if (!scheduled) { scheduled = true; window.setTimeout(fillAll, 250); }
   }
   function start() {
-    new MutationObserver(function () { render(); schedule(); }).observe(document.body, {
-      childList: true, subtree: true, attributes: true, attributeFilter: ["data-oa-html"] });
-    render();
+    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
     schedule();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }

@@ -115,7 +115,8 @@ def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0
         body.append(html.P(_("Lav–høy alternativ: {band}").format(band=pyr.band_text(band[0], band[1], decimals)),
                            className="mb-0 small band-line"))
     # Bootstrap's grid and card as plain html (the same markup dbc.Col/Card/CardBody give): the cards travel as
-    # an HTML block (components/htmlblock.py), ~45 Dash components fewer on the page
+    # markup in #pop-cards' data-oa-html (assets/65-markup.js writes it before the next paint), ~45 Dash
+    # components fewer on the page
     return html.Div(html.Div(html.Div(body, className="card-body"), className="h-100 key-card card"),
                     className="mb-2 col-6 col-md-3")
 
@@ -219,7 +220,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     })
 
 
-SUMMARY_OUT = dict(heading=Output("pop-heading", "children"), cards=Output(store_id("pop-cards"), "data"),
+SUMMARY_OUT = dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "data-oa-html"),
                    rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
                    care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
                    care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children"))
@@ -775,7 +776,7 @@ clientside_callback(LAZY_OPTIONS_JS, Output("pop-region", "options"), Input("pop
 # script (callbacks/htmlblock.py), registered with an output it never changes: the stores arrive filled in the
 # page's layout (first_view), and Dash runs a callback for a page's new layout by its outputs only (one without
 # outputs would wait for the first store to change)
-BLOCKS = ("pop-backtest", "pop-cards", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
+BLOCKS = ("pop-backtest", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
           "need-kostra-table", "track-table", "track-horizon")
 FILL_ON_LOAD_JS = ("function() {\n    (" + FILL_JS.strip() + ").apply(this, arguments);\n"
                    "    return window.dash_clientside.no_update;\n}")

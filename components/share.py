@@ -3,8 +3,8 @@
     share_toolbar("kart")            # chart id of components/chartmeta.CHARTS (= callbacks.charts.REGISTRY)
 
 No callbacks, and ONE Dash component: the toolbar is an html.Div whose content is static markup, escaped here
-and carried in its ``data-oa-html`` attribute; assets/75-share.js writes it into the div as soon as the div is
-in the document (a MutationObserver, before the next paint) and fills it from the address bar when it is used
+and carried in its ``data-oa-html`` attribute; assets/65-markup.js writes it into the div as soon as the div is
+in the document (a MutationObserver, before the next paint), and assets/75-share.js fills it from the address bar when it is used
 (every page keeps its view in the URL), so the link, the iframe snippet and the export links always match what
 is on screen. (As ~23 Dash components per toolbar, a page's toolbars were a third of its components, and
 Dash's renderer cost grows steeply with their number: issue 13.)
@@ -69,7 +69,7 @@ def _copy_button(target_id: str, text: str, copied: str, title: str, cls: str) -
 
 
 def toolbar_markup(chart_id: str, *, name: str | None = None, jsonstat: bool | None = None) -> str:
-    """The toolbar's content as escaped HTML (what assets/75-share.js writes into the toolbar's div)."""
+    """The toolbar's content as escaped HTML (what assets/65-markup.js writes into the toolbar's div)."""
     spec = CHARTS[chart_id]
     title = name or _(spec.name)
     if jsonstat is None:
@@ -121,7 +121,7 @@ def share_toolbar(chart_id: str, *, name: str | None = None, jsonstat: bool | No
     title = name or _(spec.name)
     base = _base()
     return html.Div(
-        className="oa-share d-flex flex-wrap align-items-start gap-2 my-2",
+        className="oa-share oa-html d-flex flex-wrap align-items-start gap-2 my-2",
         role="group",
         **{"aria-label": _("Del og last ned: {title}").format(title=title), "data-oa-chart": chart_id,
            "data-oa-anchor": spec.anchor, "data-oa-params": ",".join(spec.params), "data-oa-base": base,

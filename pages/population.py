@@ -323,7 +323,8 @@ def layout(**query):
 
         html.Section([
             html.H2(id="pop-heading", className="h4"),
-            *html_block("pop-cards"),  # the key figures (callbacks/population.py: _summary)
+            # the key figures as markup (callbacks/population.py: _summary; written by assets/65-markup.js)
+            html.Div(id="pop-cards", className="oa-html"),
             html.P(id="pop-rank", className="mt-2 mb-0"),
         ], className="mb-4", **{"aria-labelledby": "pop-heading"}),
 
