@@ -1,6 +1,7 @@
-/* omsorgsatlas – share toolbar (components/share.py): fills the permalink, the iframe snippet and the export
- * links of a .oa-share toolbar from the address bar (every page keeps its view in the URL) right before
- * they are used, so they always match the view on screen. No inline script (the CSP forbids it). */
+/* omsorgsatlas – share toolbar (components/share.py; its markup is written by 65-markup.js): fills the
+ * permalink, the iframe snippet and the export links from the address bar (every page keeps its view in the
+ * URL) right before they are used, so they always match the view on screen, and copies with the toolbar's
+ * buttons ([data-oa-copy]). No inline script (the CSP forbids it). */
 (function () {
   "use strict";
   function esc(s) {
@@ -17,13 +18,16 @@
     var keys = (d.oaParams || "").split(",").filter(Boolean);
     var base = d.oaBase || "/";
     var link = bar.querySelector(".oa-share-link");
-    if (link) { link.textContent = loc.origin + loc.pathname + loc.search + "#" + (d.oaAnchor || ""); }
+    var url = loc.origin + loc.pathname + loc.search + "#" + (d.oaAnchor || "");
+    // only when it changed: a write is a DOM mutation, which would schedule the next fill (a loop)
+    if (link && link.textContent !== url) { link.textContent = url; }
     var q = params(keys), qs = q.toString();
     var embed = bar.querySelector(".oa-share-embed");
     if (embed) {
       var src = loc.origin + base + "embed/" + d.oaChart + (qs ? "?" + qs : "");
-      embed.value = '<iframe src="' + esc(src) + '" title="' + esc(d.oaTitle) + ' – Omsorgsatlas" width="100%" height="'
+      var snippet = '<iframe src="' + esc(src) + '" title="' + esc(d.oaTitle) + ' – Omsorgsatlas" width="100%" height="'
         + esc(d.oaHeight || "520") + '" style="border:0" loading="lazy"></iframe>';
+      if (embed.value !== snippet) { embed.value = snippet; }
     }
     bar.querySelectorAll("a[data-oa-export]").forEach(function (a) {
       var spec = a.getAttribute("data-oa-export"), i = spec.indexOf("?");
@@ -32,9 +36,46 @@
       var all = new URLSearchParams(q.toString());
       own.forEach(function (v, k) { all.set(k, v); });
       var s = all.toString();
-      a.setAttribute("href", base + "eksport/" + path + (s ? "?" + s : ""));
+      var href = base + "eksport/" + path + (s ? "?" + s : "");
+      if (a.getAttribute("href") !== href) { a.setAttribute("href", href); }
     });
   }
+  // «Kopier lenke» / «Kopier kode»: the target's text (the link span, the snippet's textarea) to the clipboard
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var ta = document.createElement("textarea");
+      ta.value = text; ta.setAttribute("readonly", ""); ta.className = "visually-hidden";
+      document.body.appendChild(ta); ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      ta.remove();
+      if (ok) { resolve(); } else { reject(new Error("copy failed")); }
+    });
+  }
+  function onCopy(ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest("button[data-oa-copy]") : null;
+    var bar = btn ? btn.closest(".oa-share") : null;
+    if (!bar) { return; }
+    fill(bar);
+    var target = document.getElementById(btn.getAttribute("data-oa-copy"));
+    if (!target) { return; }
+    var text = target.value !== undefined && target.tagName === "TEXTAREA" ? target.value : target.textContent;
+    copyText(text || "").then(function () {
+      if (btn.oaTimer) { window.clearTimeout(btn.oaTimer); } else { btn.oaText = btn.textContent; }
+      btn.oaLabel = btn.oaLabel !== undefined ? btn.oaLabel : btn.getAttribute("aria-label");
+      btn.removeAttribute("aria-label");  // the name follows the visible «Kopiert ✓» meanwhile
+      btn.textContent = btn.getAttribute("data-oa-copied") || btn.oaText;
+      btn.oaTimer = window.setTimeout(function () {
+        btn.oaTimer = null;
+        btn.textContent = btn.oaText;
+        if (btn.oaLabel) { btn.setAttribute("aria-label", btn.oaLabel); }
+      }, 1500);
+    }, function () { /* no clipboard access: the text stays selectable in the panel */ });
+  }
+  document.addEventListener("click", onCopy);
   function onUse(ev) {
     var el = ev.target;
     var bar = el && el.closest ? el.closest(".oa-share") : null;

@@ -22,7 +22,7 @@ from plotly.io.json import to_json_plotly
 import store
 from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
-from callbacks.htmlblock import fill_blocks
+from callbacks.htmlblock import FILL_JS
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
@@ -114,7 +114,11 @@ def _card(title: str, now: float, then: float, base_year: int, decimals: int = 0
     if band is not None:
         body.append(html.P(_("Lav–høy alternativ: {band}").format(band=pyr.band_text(band[0], band[1], decimals)),
                            className="mb-0 small band-line"))
-    return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 key-card"), xs=6, md=3, className="mb-2")
+    # Bootstrap's grid and card as plain html (the same markup dbc.Col/Card/CardBody give): the cards travel as
+    # markup in #pop-cards' data-oa-html (assets/65-markup.js writes it before the next paint), ~45 Dash
+    # components fewer on the page
+    return html.Div(html.Div(html.Div(body, className="card-body"), className="h-100 key-card card"),
+                    className="mb-2 col-6 col-md-3")
 
 
 def headline_note(code: str):
@@ -208,7 +212,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     return plain({
         "heading": _("{region}: eldre i {base} og {target}").format(region=_title_name(code), base=base,
                                                                      target=TARGET_YEAR),
-        "cards": html.Div([dbc.Row(cards), headline_note(code)]) if cards else no_data(),
+        "cards": markup(html.Div([html.Div(cards, className="row"), headline_note(code)]) if cards else no_data()),
         "rank": rank_text(code, base),
         "compare": markup(comparison_table(codes, base)),
         "care_figure": care_fig, "care_table": markup(pyr.care_table(series)), "care_label": label,
@@ -216,24 +220,25 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
     })
 
 
-@callback(
-    output=dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "children"),
-                rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
-                care_figure=Output("care-graph", "figure"), care_table=Output(store_id("care-table"), "data"),
-                care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children")),
-    inputs=dict(region=Input("pop-region", "value")),
-)
+SUMMARY_OUT = dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "data-oa-html"),
+                   rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
+                   care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
+                   care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children"))
+
+
+@callback(output=SUMMARY_OUT, inputs=dict(region=Input("pop-region", "value")), prevent_initial_call=True)
 def update_summary(region):
     """Key figures, rank of 80+ growth, comparison table and the care-ratio chart for the region."""
     code = valid_region(region)
     return _summary(code, store.version(), CODE_VERSION)
 
 
-@callback(
-    output=dict(figure=Output("groups-graph", "figure"), table=Output(store_id("groups-table"), "data"),
-                label=Output("groups-container", "aria-label")),
-    inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
-)
+GROUPS_OUT = dict(figure=Output("groups-figure", "data"), table=Output(store_id("groups-table"), "data"),
+                  label=Output("groups-container", "aria-label"))
+
+
+@callback(output=GROUPS_OUT, inputs=dict(region=Input("pop-region", "value"), mode=Input("pop-groups-mode", "value")),
+          prevent_initial_call=True)
 def update_groups(region, mode="count"):
     """67+, 80+ and 90+ over 2005–2040, as counts or as an index (last observed year = 100)."""
     code = valid_region(region)
@@ -258,13 +263,17 @@ def profile_key(code: str, width: int) -> str:
     return f"{code}|{width}|{store.version()}"
 
 
+PROFILE_OUT = dict(figure=Output("profile-figure", "data"), key=Output("profile-key", "data"),
+                   table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
+                   status=Output("pop-year-status", "children"), source=Output("profile-source", "children"))
+
+
 @callback(
-    output=dict(figure=Output("profile-graph", "figure"), key=Output("profile-key", "data"),
-                table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
-                status=Output("pop-year-status", "children"), source=Output("profile-source", "children")),
+    output=PROFILE_OUT,
     inputs=dict(region=Input("pop-region", "value"), year=Input("pop-year", "value"),
                 width=Input("pop-width", "value")),
     state=dict(key=State("profile-key", "data")),
+    prevent_initial_call=True,
 )
 def update_profile(region, year, width, key=None):
     """Age profile for the year. Full figure when the region or grouping changed; a dash.Patch (bars, title,
@@ -403,15 +412,19 @@ def compute_need(region, basis, value, unit, what, age) -> dict:
     return out
 
 
-@callback(
-    output=dict(message=Output("need-message", "children"), table=Output(store_id("need-table"), "data"),
+NEED_OUT = dict(message=Output("need-message", "children"), table=Output(store_id("need-table"), "data"),
                 assumptions=Output("need-assumptions", "children"), source=Output("need-source", "children"),
                 button=Output("need-download-button", "disabled"), unit_disabled=Output("need-unit", "disabled"),
                 age_disabled=Output("need-age", "disabled"), value_disabled=Output("need-value", "disabled"),
-                what_disabled=Output("need-what", "disabled")),
+                what_disabled=Output("need-what", "disabled"))
+
+
+@callback(
+    output=NEED_OUT,
     inputs=dict(region=Input("pop-region", "value"), basis=Input("need-basis", "value"),
                 value=Input("need-value", "value"), unit=Input("need-unit", "value"),
                 what=Input("need-what", "value"), age=Input("need-age", "value")),
+    prevent_initial_call=True,
 )
 def update_need(region, basis, value, unit="per1000", what="arsverk", age="80+"):
     """Projected need in 2030/2035/2040 for the chosen coverage, or a message saying what is wrong."""
@@ -548,14 +561,16 @@ def compute_kostra_need(region, basis) -> dict:
     }
 
 
-@callback(
-    output=dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
-                message=Output("need-kostra-message", "children"),
-                table=Output(store_id("need-kostra-table"), "data"),
-                assumptions=Output("need-kostra-assumptions", "children"),
-                source=Output("need-kostra-source", "children")),
-    inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
-)
+KOSTRA_OUT = dict(options=Output("need-kostra-basis", "options"), value=Output("need-kostra-basis", "value"),
+                  message=Output("need-kostra-message", "children"),
+                  table=Output(store_id("need-kostra-table"), "data"),
+                  assumptions=Output("need-kostra-assumptions", "children"),
+                  source=Output("need-kostra-source", "children"))
+
+
+@callback(output=KOSTRA_OUT,
+          inputs=dict(region=Input("pop-region", "value"), basis=Input("need-kostra-basis", "value")),
+          prevent_initial_call=True)
 def update_kostra_need(region, basis):
     """Residents and recipients 80+ needed in 2030/2035/2040 with today's coverage (own, county's or country's)."""
     r = compute_kostra_need(region, basis)
@@ -574,6 +589,21 @@ def update_kostra_need(region, basis):
             "assumptions": [html.Li(a) for a in r["assumptions"]], "source": r["source"]}
 
 
+# --------------------------------------------------------------------------- the first view
+def first_view(region, year, width, mode, need_basis, track_age, track_vintage) -> dict[tuple[str, str], Any]:
+    """{(component id, prop): value}: what the callbacks above answer for the page's first view, which
+    pages/population.py writes into the layout itself, so the page arrives complete: no callback round trip
+    and no re-rendering of the page per answer on load (those callbacks are prevent_initial_call), and no
+    layout shift when the key figures arrive. The same functions, so the first view is what they would answer."""
+    answers = ((SUMMARY_OUT, update_summary(region)), (GROUPS_OUT, update_groups(region, mode)),
+               (PROFILE_OUT, update_profile(region, year, width, None)),
+               (KOSTRA_OUT, update_kostra_need(region, "egen")),
+               (NEED_OUT, update_need(region, need_basis, "", "per1000", "arsverk", "80+")),
+               (TRACK_OUT, update_track(track_age, track_vintage)))
+    return {(o.component_id, o.component_property): answer[key]
+            for outputs, answer in answers for key, o in outputs.items()}
+
+
 # --------------------------------------------------------------------------- Hvor godt traff framskrivingene?
 def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
     """A known age group (else 80+) and a vintage present in the track record or «alle»."""
@@ -587,15 +617,13 @@ def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
     return age, vintage
 
 
-@callback(
-    output=dict(figure=Output("track-graph", "figure"), table=Output(store_id("track-table"), "data"),
-                horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
-                label=Output("track-container", "aria-label")),
-    inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
-)
-def update_track(age, vintage):
-    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
-    age, vintage = valid_track(age, vintage)
+TRACK_OUT = dict(figure=Output("track-figure", "data"), table=Output(store_id("track-table"), "data"),
+                 horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
+                 label=Output("track-container", "aria-label"))
+
+
+@memoize()
+def _track(age: str, vintage: str, version: str, code_version: str = CODE_VERSION) -> dict:
     try:
         view = dem.track_view(age)
     except store.StoreError as exc:
@@ -606,9 +634,17 @@ def update_track(age, vintage):
     text = trackc.summary_text(summary, age_group=age)
     label = _("Linjediagram: avvik fra registrert befolkning etter antall år fram, {age}.").format(
         age=trackc.age_label(age).lower()) + " " + text
-    return {"figure": trackc.figure(view, age_group=age, vintage=vintage),
-            "table": markup(trackc.detail_table(view, age_group=age, vintage=vintage)),
-            "horizon": markup(trackc.horizon_table(summary, age_group=age)), "summary": text, "label": label}
+    return plain({"figure": trackc.figure(view, age_group=age, vintage=vintage),
+                  "table": markup(trackc.detail_table(view, age_group=age, vintage=vintage)),
+                  "horizon": markup(trackc.horizon_table(summary, age_group=age)), "summary": text, "label": label})
+
+
+@callback(output=TRACK_OUT, inputs=dict(age=Input("track-age", "value"), vintage=Input("track-vintage", "value")),
+          prevent_initial_call=True)
+def update_track(age, vintage):
+    """Projected against observed: SSB's vintages 2005–2022 and ours, for one age group (and one vintage)."""
+    age, vintage = valid_track(age, vintage)
+    return _track(age, vintage, store.version(), CODE_VERSION)
 
 
 # --------------------------------------------------------------------------- URL sync (browser side)
@@ -647,6 +683,101 @@ clientside_callback(
 )
 
 
-# the page's tables (pre-rendered HTML, components/htmlblock.py) -> their divs
-fill_blocks("pop-backtest", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
-            "need-kostra-table", "track-table", "track-horizon")
+# --------------------------------------------------------------------------- drawing (browser side)
+# A chart is drawn when it comes into view (or within 300 px of it), not on load: the server callbacks write the
+# figure (or a Patch of it) into the chart's dcc.Store; this callback puts the dcc.Graph (config from the
+# container's data-oa-graph-config) into the chart's container the first time the container is seen, and
+# afterwards hands each new figure to the graph. Until then a placeholder of the chart's height keeps its place
+# (no layout shift), and with no chart in view plotly.js is not even loaded (dcc.Graph loads it when the first
+# graph mounts): four charts drawing at once cost ~1 s of main thread on a slow phone, plotly.js' evaluation
+# ~0.4 s more. Printing puts in every chart still waiting.
+DRAW_WHEN_SEEN_JS = """
+function(fig) {
+    var dc = window.dash_clientside, out = dc.callback_context.outputs_list;
+    var cid = (Array.isArray(out) ? out[0] : out).id, gid = cid.replace(/-container$/, '-graph');
+    if (!fig) { return dc.no_update; }
+    var box = document.getElementById(cid);
+    var charts = window.oaCharts = window.oaCharts || {};
+    var c = charts[cid];
+    if (!c || c.box !== box) {  // a new page (or first use)
+        if (c && c.observer) { c.observer.disconnect(); }
+        c = charts[cid] = {box: box, drawn: false, pending: null, observer: null};
+    }
+    function graph(f) {
+        var config = {};
+        try { config = JSON.parse(box.getAttribute('data-oa-graph-config') || '{}'); } catch (e) { config = {}; }
+        return {type: 'Graph', namespace: 'dash_core_components', props: {id: gid, figure: f, config: config}};
+    }
+    if (c.drawn) {  // the graph is there (or on its way: set_props knows its id at once)
+        dc.set_props(gid, {figure: fig});
+        return dc.no_update;
+    }
+    if (!box || !('IntersectionObserver' in window)) { c.drawn = true; return box ? graph(fig) : dc.no_update; }
+    c.pending = fig;
+    c.draw = function() {
+        if (c.observer) { c.observer.disconnect(); c.observer = null; }
+        var f = c.pending;
+        c.pending = null;
+        if (f && !c.drawn) { c.drawn = true; dc.set_props(cid, {children: graph(f)}); }
+    };
+    if (!c.observer) {
+        c.observer = new IntersectionObserver(function(entries) {
+            if (entries.some(function(e) { return e.isIntersecting; })) { c.draw(); }
+        }, {rootMargin: '300px 0px'});
+        c.observer.observe(box);
+    }
+    if (!window.oaPrintHook) {
+        window.oaPrintHook = true;
+        window.addEventListener('beforeprint', function() {
+            Object.keys(window.oaCharts).forEach(function(k) {
+                if (window.oaCharts[k].pending) { window.oaCharts[k].draw(); }
+            });
+        });
+    }
+    return dc.no_update;
+}
+"""
+
+for _prefix in ("profile", "groups", "care", "track"):
+    clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-container", "children"),
+                        Input(f"{_prefix}-figure", "data"))
+
+# The region picker starts with the chosen region's option only (pages/population.py): all ~370 are put in
+# on first use - pointer, focus or a key on the picker -, before its list opens. (dcc.Dropdown builds a search
+# index over every option's substrings when it renders: ~0.4 s of main thread on each load, ~1.6 s on a slow
+# phone, for a list most visits never open.)
+LAZY_OPTIONS_JS = """
+function(options) {
+    // listeners on the document (capture): the dropdown's own element is replaced when its code has loaded
+    var lazy = window.oaLazyOptions = window.oaLazyOptions || {};
+    lazy['pop-region'] = options;
+    if (lazy.hooked) { return window.dash_clientside.no_update; }
+    lazy.hooked = true;
+    function load(e) {
+        var t = e.target && e.target.closest ? e.target.closest('#pop-region') : null;
+        if (!t || !lazy['pop-region']) { return; }
+        var all = lazy['pop-region'];
+        lazy['pop-region'] = null;
+        window.dash_clientside.set_props('pop-region', {options: all});
+    }
+    ['pointerdown', 'focusin', 'keydown', 'touchstart'].forEach(function(k) {
+        document.addEventListener(k, load, true);
+    });
+    return window.dash_clientside.no_update;  // now: the chosen region's option stays
+}
+"""
+
+# (an output, though it always answers no_update: a callback without outputs is not called when a page's layout
+# arrives, only on the app's first load)
+clientside_callback(LAZY_OPTIONS_JS, Output("pop-region", "options"), Input("pop-region-options", "data"))
+
+
+# the page's tables and key figures (pre-rendered HTML, components/htmlblock.py) -> their divs: fill_blocks'
+# script (callbacks/htmlblock.py), registered with an output it never changes: the stores arrive filled in the
+# page's layout (first_view), and Dash runs a callback for a page's new layout by its outputs only (one without
+# outputs would wait for the first store to change)
+BLOCKS = ("pop-backtest", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
+          "need-kostra-table", "track-table", "track-horizon")
+FILL_ON_LOAD_JS = ("function() {\n    (" + FILL_JS.strip() + ").apply(this, arguments);\n"
+                   "    return window.dash_clientside.no_update;\n}")
+clientside_callback(FILL_ON_LOAD_JS, Output("pop-blocks", "data"), *[Input(store_id(b), "data") for b in BLOCKS])

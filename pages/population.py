@@ -8,6 +8,8 @@ validated by components.popstate; anything unusable falls back to the default wi
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -127,11 +129,16 @@ def _label(text, html_for):
 
 
 def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
-    from components.mapfig import empty_figure
     return [
-        html.Div(dcc.Graph(id=f"{prefix}-graph", figure=empty_figure(_("Laster …"), height=height),
-                           config=graph_config(f"omsorgsatlas-{prefix}")),
-                 id=f"{prefix}-container", role="figure", **{"aria-label": aria}),
+        # the callbacks write the figure into the store; the dcc.Graph is put into the container when the chart
+        # comes into view (callbacks/population.py: DRAW_WHEN_SEEN_JS, with the config of data-oa-graph-config),
+        # a placeholder of the chart's height holding its place meanwhile. No chart in view: plotly.js is not
+        # even loaded.
+        html.Div(html.Div(_("Laster …"), className="oa-chart-placeholder", style={"height": f"{height}px"}),
+                 # min-height: the place stays while the graph mounts and plotly.js loads
+                 id=f"{prefix}-container", role="figure", style={"minHeight": f"{height}px"},
+                 **{"aria-label": aria, "data-oa-graph-config": json.dumps(graph_config(f"omsorgsatlas-{prefix}"))}),
+        dcc.Store(id=f"{prefix}-figure"),
         html.Details([html.Summary(_("Vis tabell")),
                       *html_block(f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
                                   **{"aria-label": table_label})], className="mt-2"),
@@ -266,6 +273,10 @@ def layout(**query):
     parsed = parse_population_query(query, counties=counties, municipalities=munis, years=years,
                                     default_year=d.last_observed)
     st = parsed.state
+    # the picker starts with the chosen region's option only: indexing ~370 options for its search took ~0.4 s
+    # of main thread on every load; all of them are put in on first use (callbacks/population.py: LAZY_OPTIONS_JS)
+    regions = region_options()
+    chosen = [o for o in regions if o["value"] == st.region] or regions[:1]
     url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
                          color="warning", is_open=bool(parsed.notes), dismissable=True, className="mt-3")
     manifest = store.manifest()
@@ -280,7 +291,9 @@ def layout(**query):
     except store.StoreError:
         vintages = []
     track_vintage = str(query.get("argang")) if str(query.get("argang")) in {str(v) for v in vintages} else trackc.ALL
-    return dbc.Container([
+    groups_mode = "index" if query.get("visning") == "indeks" else "count"
+    indicators = coverage_indicators()
+    page = dbc.Container([
         html.H1(_("Befolkning og behov"), className="h3 mt-3 mb-1"),
         html.P([_("Aldersprofil, eldrebølgen og omsorgsressurs 2005–2040. Tall til og med") + " ",
                 html.Strong(str(d.last_observed)), " " + _("er registrert (SSB, 1. januar);") + " ",
@@ -294,8 +307,9 @@ def layout(**query):
         url_note,
         dbc.Row([
             dbc.Col([_label(_("Kommune, fylke eller hele landet"), "pop-region"),
-                     dcc.Dropdown(id="pop-region", options=region_options(), value=st.region, clearable=False,
-                                  placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420)], lg=5, md=7),
+                     dcc.Dropdown(id="pop-region", options=chosen, value=st.region, clearable=False,
+                                  placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420),
+                     dcc.Store(id="pop-region-options", data=regions)], lg=5, md=7),
         ], className="mb-3 oa-controls"),
         html.Details([
             html.Summary(_("Om framskrivingen og tilbaketesten")),
@@ -309,7 +323,8 @@ def layout(**query):
 
         html.Section([
             html.H2(id="pop-heading", className="h4"),
-            html.Div(id="pop-cards"),
+            # the key figures as markup (callbacks/population.py: _summary; written by assets/65-markup.js)
+            html.Div(id="pop-cards", className="oa-html"),
             html.P(id="pop-rank", className="mt-2 mb-0"),
         ], className="mb-4", **{"aria-labelledby": "pop-heading"}),
 
@@ -348,7 +363,7 @@ def layout(**query):
                     html.H2(_("Eldre over tid"), className="h5", id="groups-heading"),
                     dbc.RadioItems(id="pop-groups-mode", options=[{"label": _("Antall"), "value": "count"},
                                                                   {"label": _("Indeks (2026 = 100)"), "value": "index"}],
-                                   value="index" if query.get("visning") == "indeks" else "count", inline=True,
+                                   value=groups_mode, inline=True,
                                    name="pop-groups-mode", className="mb-1 oa-controls"),
                     *_figure_block("groups", _("Eldre over tid"), _("Linjediagram: antall eldre"),
                                    _("Tabell: antall eldre og omsorgsressurs")),
@@ -369,8 +384,28 @@ def layout(**query):
                         **{"aria-label": _("Tabell: {title}").format(title=_("Sammenligning med fylket og landet"))}),
             html.P(id="pop-source", className="source-line small mt-1"),
         ], className="mb-4", **{"aria-labelledby": "compare-heading"}),
-        _need_section(coverage_indicators()),
+        _need_section(indicators),
         track_section(track_age, track_vintage, vintages),
         dcc.Store(id="profile-key", data=None),
+        dcc.Store(id="pop-blocks"),  # the output of the blocks' writer (callbacks/population.py: FILL_ON_LOAD_JS)
         dcc.Store(id="pop-url-sync", data=None),
     ], fluid=True, className="page-population")
+    # the first view as the callbacks would answer it, written into the layout (callbacks/population.py:
+    # first_view): the page arrives complete, without a round of callbacks on load
+    from callbacks import population as callbacks  # the page's own wiring; it imports nothing from pages/
+    _fill(page, callbacks.first_view(st.region, st.year, st.width, groups_mode,
+                                     indicators[0]["id"] if indicators else OWN_BASIS, track_age, track_vintage))
+    return page
+
+
+def _fill(node, values: dict) -> None:
+    """Set the props of ``values`` ({(id, prop): value}) on the components of the tree with those ids."""
+    cid = getattr(node, "id", None)
+    if isinstance(cid, str):
+        for (vid, prop), value in values.items():
+            if vid == cid:
+                setattr(node, prop, value)
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            _fill(child, values)

@@ -169,6 +169,11 @@ def test_county_states(ui, axe):
 # ------------------------------------------------------------------------------------------------ other pages
 def test_population_personnel_pages(ui, axe):
     ui.open("/befolkning?kommune=4601&ar=2035")
+    # charts are drawn when they come into view: bring the last one in (and the ones on the way)
+    ui.wait(lambda: ui.els("#track-container"), "the population page never rendered")
+    ui.js("document.getElementById('care-container').scrollIntoView({block: 'center'});")
+    time.sleep(0.3)
+    ui.js("document.getElementById('track-container').scrollIntoView({block: 'center'});")
     axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle") and ui.els("#need-basis input:checked")
                and ui.els("#need-kostra-table table") and ui.els("#track-graph .main-svg"),
                "the population page never rendered Bergen (with «Hva kreves» and the track record)")

@@ -112,6 +112,9 @@ def test_kostra_coverage_and_track_record(ui):
     ui.wait(lambda: "2040 (framskr.)" in ui.text("#need-kostra-table"), "KOSTRA need table never appeared")
     assert "har ikke eget tall" in ui.text("#need-kostra-message") and "fylkets dekning" in ui.text("#need-kostra-message")
     assert ui.el("#need-kostra-basis input[value='egen']").is_selected()
+    # the chart is drawn when it comes into view (callbacks/population.py: DRAW_WHEN_SEEN_JS), not before
+    assert not ui.els("#track-graph") and ui.els("#track-container .oa-chart-placeholder")
+    ui.js("document.getElementById('track-container').scrollIntoView({block: 'center'});")
     ui.wait(lambda: "90 år og over" in ui.text_content("#track-graph .gtitle")
             and "2014" in ui.text_content("#track-graph .gtitle"), "track chart never rendered 90+ from 2014")
     assert "Ti år fram" in ui.text("#track-summary")

@@ -5,6 +5,7 @@ expected values come from data/*.parquet directly."""
 from __future__ import annotations
 
 import io
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -60,10 +61,33 @@ def _walk(node):
             yield from _walk(child)
 
 
+class _Markup(HTMLParser):
+    """Texts and link targets of a share toolbar's markup (components/share.py: one div carrying its content as
+    escaped HTML in data-oa-html, written into the page by assets/75-share.js)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.texts, self.hrefs = [], []
+        self.feed(markup)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "oa-share-download" in (attrs.get("class") or "").split():
+            self.hrefs.append(attrs["href"])
+
+    def handle_data(self, data):
+        if data.strip():
+            self.texts.append(data)
+
+
+def _toolbar_markup(node) -> list[_Markup]:
+    return [_Markup(m) for n in _walk(node) if (m := n.to_plotly_json()["props"].get("data-oa-html"))]
+
+
 def _texts(node) -> list[str]:
     return [c for n in _walk(node) for c in
             (n.children if isinstance(getattr(n, "children", None), (list, tuple)) else [getattr(n, "children", None)])
-            if isinstance(c, str)]
+            if isinstance(c, str)] + [t for m in _toolbar_markup(node) for t in m.texts]
 
 
 def test_overview_has_one_share_toolbar_per_chart_and_no_other_share_or_download_control():
@@ -80,7 +104,7 @@ def test_overview_has_one_share_toolbar_per_chart_and_no_other_share_or_download
     ids = {getattr(n, "id", None) for n in _walk(page)}
     assert not ids & {"share-permalink", "embed-modal", "map-csv-button", "trend-xlsx-button"}
     # the toolbar's «Last ned» offers CSV and Excel for both charts
-    hrefs = [n.href for n in _walk(page) if "oa-share-download" in (getattr(n, "className", "") or "")]
+    hrefs = [h for m in _toolbar_markup(page) for h in m.hrefs]
     for chart in ("kart", "utvikling"):
         assert f"/eksport/{chart}.csv" in hrefs and f"/eksport/{chart}.xlsx" in hrefs
 
