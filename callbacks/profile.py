@@ -91,7 +91,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                                config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
                                        "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                 "filename": f"omsorgsatlas-profil-{knr}"}}),
-                     role="figure", id="profile-spine-container",
+                     role="figure", id="profile-spine-container", style={"--oa-graph-h": f"{fig['layout']['height']}px"},
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=view.name, summary=summary)}),
             html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
@@ -124,6 +124,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
 @callback(
     output=dict(body=Output("profile-body", "children"), trend_hidden=Output("profile-trend-section", "hidden")),
     inputs=dict(knr=Input("profile-muni", "value"), area=Input("profile-area", "value")),
+    prevent_initial_call=True,  # pages/profile.py puts the first answer in the layout
 )
 def update_profile(knr, area=None):
     """Header, spine chart + table, neighbour tables for the selected municipality and service area."""
@@ -158,6 +159,7 @@ def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_V
                 source=Output("profile-trend-source", "children"),
                 label=Output("profile-trend-container", "aria-label")),
     inputs=dict(knr=Input("profile-muni", "value"), indicator=Input("profile-indicator", "value")),
+    prevent_initial_call=True,  # pages/profile.py puts the first answer in the layout
 )
 def update_profile_trend(knr, indicator):
     """Trend of one indicator: municipality, county, country, median of geographic and statistical neighbours."""

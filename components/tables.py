@@ -39,7 +39,7 @@ def _style(style: dict) -> str:
 
 def to_html(node) -> str:
     """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
-    components.htmlblock or a dcc.Markdown(dangerously_allow_html=True). A dcc.Link becomes an <a> marked
+    components.htmlblock. A dcc.Link becomes an <a> marked
     ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
     if node is None:
         return ""
@@ -74,7 +74,7 @@ def to_html(node) -> str:
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
                numeric: Sequence[int] = (), table_id: str | None = None, row_classes: Sequence[str] | None = None,
                class_name: str = "table table-sm data-table", static: bool = False,
-               wrap: Sequence[int] = ()) -> html.Table | dcc.Markdown:
+               wrap: Sequence[int] = ()) -> html.Table | Component:
     """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes
     (kept on one line), ``wrap`` = numeric columns whose cells may wrap (a value with its interval), so the
     table fits its card.
@@ -83,8 +83,9 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     callers pass it as an html.Th themselves if they need it.
 
     ``static=True`` (for long tables without callbacks inside, e.g. 357 ranked municipalities) sends the
-    same table as one pre-rendered, escaped HTML string in a dcc.Markdown: the browser then renders one
-    component instead of thousands, which otherwise stalls Dash's renderer for seconds on every update.
+    same table as one pre-rendered, escaped HTML string (components.htmlblock.HtmlBlock): the browser then
+    renders one component instead of thousands, which otherwise stalls Dash's renderer for seconds on every
+    update.
     """
     numeric, wrap = set(numeric), set(wrap)
 
@@ -110,7 +111,8 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     kwargs = {"id": table_id} if table_id else {}
     table = html.Table(children, className=class_name, **kwargs)
     if static:
-        return dcc.Markdown(to_html(table), dangerously_allow_html=True, className="static-table")
+        from components.htmlblock import static_html  # (htmlblock imports to_html from here)
+        return static_html(table, className="static-table")
     return table
 
 
@@ -171,7 +173,7 @@ def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: i
         ])
     headers = [_("År")] + [names.get(c, c) for c in codes]
     return html_table(headers, rows, caption=_("{indicator} over tid").format(indicator=indicator_name), numeric=range(1, len(headers)),
-                      table_id=table_id)
+                      table_id=table_id, static=True)
 
 
 def _fallback(text: str, lang: str):
