@@ -36,6 +36,7 @@ from callbacks._cache import cache, cache_config
 from callbacks.response_cache import ResponseCache, mark_error as _mark_uncacheable
 from components.i18n import N_, _
 from components.a11y import widget_texts
+from components.firstpaint import first_paint
 from components.shell import footer, navbar, skip_link
 from markupsafe import escape
 from plotly.io.json import to_json_plotly
@@ -122,10 +123,13 @@ def _interpolate_index(**kwargs):
     if PLOTLY_URL:
         kwargs["config"] = _config_with_plotly_url(kwargs.get("config", ""))
     kwargs["scripts"] = _without_unused_scripts(kwargs.get("scripts", ""))
+    embed = is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:])
+    if not embed:
+        kwargs["app_entry"] = _first_paint() + kwargs.get("app_entry", "")
     page = _dash_interpolate_index(**kwargs)
     lang = i18n.current_lang()
     classes = []
-    if is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:]):
+    if embed:
         classes.append("oa-embed")
     elif present.requested(request.args):  # ?presentasjon=1 / ?storskjerm=1: right from the first paint
         classes.append(present.CSS_CLASS)
@@ -133,6 +137,17 @@ def _interpolate_index(**kwargs):
     page = page.replace(f"<noscript>{NOSCRIPT_TEXT}</noscript>", f"<noscript>{escape(_(NOSCRIPT_TEXT))}</noscript>", 1)
     page = page.replace(f'content="{APP_DESCRIPTION}"', f'content="{escape(_(APP_DESCRIPTION))}"', 1)
     return page.replace('<html lang="nb">', f"<html {attrs}>", 1)
+
+
+def _first_paint() -> str:
+    """The page's layout as plain HTML (components/firstpaint.py), shown until the renderer has drawn it; empty
+    when it cannot be built (the page then starts as Dash's does)."""
+    try:
+        return ('<div id="oa-first" class="oa-first">'
+                + first_paint(json.loads(to_json_plotly(serve_layout(url=request.url)))) + "</div>")
+    except Exception:  # noqa: BLE001  (the first paint is an extra: never a reason for an error page)
+        log.exception("Første visning kunne ikke lages for %s", request.path)
+        return ""
 
 
 # Script delivery. Dash's scripts already sit at the end of <body> (nothing blocks the first paint). Dash also
@@ -439,13 +454,15 @@ _MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.valu
 _LAYOUT_PATH = "_dash-layout"
 
 
-def first_page() -> tuple[str, str, object, str] | None:
-    """(pathname, search, page layout, title) of the page whose renderer asks for /_dash-layout, or None."""
+def first_page(url: str | None = None) -> tuple[str, str, object, str] | None:
+    """(pathname, search, page layout, title) of the page whose renderer asks for /_dash-layout (or of the
+    page at ``url``, for the first paint below), or None."""
     prefix = app.config.requests_pathname_prefix
-    referer = request.headers.get("Referer")
-    if request.path != prefix + _LAYOUT_PATH or not referer:
-        return None
-    url = urlsplit(referer)
+    if url is None:
+        url = request.headers.get("Referer")
+        if request.path != prefix + _LAYOUT_PATH or not url:
+            return None
+    url = urlsplit(url)
     if url.netloc != request.host or not url.path.startswith(prefix):
         return None
     search = f"?{url.query}" if url.query else ""
@@ -460,9 +477,9 @@ def first_page() -> tuple[str, str, object, str] | None:
     return url.path, search, layout, title
 
 
-def page_container():
+def page_container(url: str | None = None):
     """dash.page_container, with the first page in it when first_page() knows it (same ids as Dash's)."""
-    first = first_page()
+    first = first_page(url)
     if first is None:
         return dash.page_container
     pathname, search, layout, title = first
@@ -474,17 +491,18 @@ def page_container():
     ])
 
 
-def serve_layout():
+def serve_layout(url: str | None = None):
     """The shell, built per request (Dash calls a function layout on every page load), so the navbar, the
     footer and the skip link are in the request's language (the page names in _MENU are bokmål msgids,
-    translated by components.shell.navbar), with the requested page inside (page_container)."""
+    translated by components.shell.navbar), with the requested page inside (page_container; ``url``: the
+    page's address when it is not the Referer of a /_dash-layout request)."""
     return html.Div(
         [
             skip_link(),
             navbar(_MENU),
             dbc.Container(dbc.Alert(id="app-error", color="danger", is_open=False, dismissable=True,
                                     className="mt-2"), fluid=True),
-            html.Main(page_container(), id="main", tabIndex="-1"),
+            html.Main(page_container(url), id="main", tabIndex="-1"),
             footer(),
             widget_texts(),  # translated texts for dcc.Dropdown's own buttons (assets/20-a11y.js)
         ],

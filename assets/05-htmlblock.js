@@ -69,3 +69,16 @@
     window.scrollTo(0, 0);
   });
 })();
+
+/* The first paint (components/firstpaint.py): the server's plain-HTML copy of the page, shown until the renderer
+ * has drawn the live page (the shell's .app-shell), then removed in the same frame (a mutation observer runs
+ * before the browser paints). Dash's own «Loading...» is not shown meanwhile (assets/15-layout.css). */
+(function () {
+  "use strict";
+  var first = document.getElementById("oa-first"), entry = document.getElementById("react-entry-point");
+  if (!first || !entry) { return; }
+  var obs = new MutationObserver(function () {
+    if (entry.querySelector(".app-shell")) { obs.disconnect(); first.remove(); }
+  });
+  obs.observe(entry, { childList: true });
+})();

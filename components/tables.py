@@ -54,6 +54,10 @@ def to_html(node) -> str:
         props = dict(node.to_plotly_json()["props"])
         tag, children = type(node).__name__.lower(), props.pop("children", None)
         attrs = props
+    elif getattr(node, "_type", None) == "HtmlBlock" and not getattr(node, "target", None):
+        props = dict(node.to_plotly_json()["props"])  # components.htmlblock.HtmlBlock: its markup is escaped already
+        return to_html(html.Div(**{k: v for k, v in props.items() if k != "data"}))[:-len("</div>")] + \
+            props.get("data", "") + "</div>"
     elif hasattr(node, "to_plotly_json"):
         raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
     else:
