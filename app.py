@@ -37,6 +37,7 @@ from callbacks.response_cache import ResponseCache, mark_error as _mark_uncachea
 from components.i18n import N_, _
 from components.a11y import widget_texts
 from components.firstpaint import first_paint
+from components.htmlblock import compact
 from components.shell import footer, navbar, skip_link
 from markupsafe import escape
 from plotly.io.json import to_json_plotly
@@ -491,12 +492,28 @@ def page_container(url: str | None = None):
     ])
 
 
+_KEEP: list[frozenset] = []
+
+
+def callback_ids() -> frozenset:
+    """Every component id a callback names (output, input or state): those stay Dash components in compact()."""
+    if not _KEEP:
+        ids = set()
+        for cb in app._callback_list:
+            outs = cb["output"].strip(".").split("...") if cb["output"].startswith("..") else [cb["output"]]
+            ids.update(o.split("@")[0].rsplit(".", 1)[0] for o in outs)
+            ids.update(str(d["id"]) for d in [*cb.get("inputs", []), *cb.get("state", [])])
+        _KEEP.append(frozenset(ids))
+    return _KEEP[0]
+
+
 def serve_layout(url: str | None = None):
     """The shell, built per request (Dash calls a function layout on every page load), so the navbar, the
     footer and the skip link are in the request's language (the page names in _MENU are bokmål msgids,
     translated by components.shell.navbar), with the requested page inside (page_container; ``url``: the
     page's address when it is not the Referer of a /_dash-layout request)."""
-    return html.Div(
+    # static parts (footer, share toolbars' menus, labels, ...) as one HtmlBlock each (components/htmlblock.py)
+    return compact(html.Div(
         [
             skip_link(),
             navbar(_MENU),
@@ -507,7 +524,7 @@ def serve_layout(url: str | None = None):
             widget_texts(),  # translated texts for dcc.Dropdown's own buttons (assets/20-a11y.js)
         ],
         className="app-shell",
-    )
+    ), callback_ids())
 
 
 app.layout = serve_layout

@@ -13,9 +13,24 @@
   "use strict";
   var React = window.React;
 
+  /* the menu (components/shell.py navbar): the current page's link is active, aria-current="page" */
+  function markNav() {
+    document.querySelectorAll("#main-nav a.nav-link[data-app-link]").forEach(function (a) {
+      var on = new URL(a.href, window.location.href).pathname === window.location.pathname;
+      a.classList.toggle("active", on);
+      if (on) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+  }
+  window.addEventListener("popstate", markNav);
+  window.addEventListener("_dashprivate_pushstate", markNav);
+
   function write(el) {
     el.removeAttribute("data-oa-lazy");
-    if (el.oaHtml !== el.oaWant) { el.oaHtml = el.oaWant; el.innerHTML = el.oaWant; }
+    if (el.oaHtml !== el.oaWant) {
+      el.oaHtml = el.oaWant;
+      el.innerHTML = el.oaWant;
+      if (el.id === "main-nav") { markNav(); }
+    }
   }
 
   function openDetails() {
@@ -24,7 +39,7 @@
 
   function place(el, html) {
     el.oaWant = html;
-    var closed = el.closest("details:not([open])");
+    var closed = el.parentElement && el.parentElement.closest("details:not([open])");
     if (closed) {  // written when it is opened
       if (!closed.oaLazy) { closed.oaLazy = true; closed.addEventListener("toggle", openDetails); }
       el.setAttribute("data-oa-lazy", "");
@@ -36,16 +51,28 @@
   function HtmlBlock(props) {
     var ref = React.useRef(null);
     var html = props.data || "", target = props.target;
+    var attributes = props.attributes;
     React.useLayoutEffect(function () {
-      if (!target) { if (ref.current) { place(ref.current, html); } return undefined; }
+      if (!target) {
+        var el = ref.current;
+        if (!el) { return undefined; }
+        if (attributes) {  // compact(): the root element's own attributes (React does not manage them)
+          Object.keys(attributes).forEach(function (k) {
+            el.setAttribute(k, attributes[k] === null ? "" : attributes[k]);
+          });
+        }
+        place(el, html);
+        return undefined;
+      }
       var tries = 0, frame = null;
       (function put() {
         var el = document.getElementById(target);
         if (el) { place(el, html); } else if (tries++ < 300) { frame = window.requestAnimationFrame(put); }
       })();
       return function () { if (frame !== null) { window.cancelAnimationFrame(frame); } };
-    }, [html, target]);
+    }, [html, target, attributes]);
     if (target) { return null; }
+    if (attributes) { return React.createElement(props.tag || "div", { ref: ref }); }
     var attrs = { ref: ref, id: props.id, className: props.className, style: props.style, role: props.role,
                   tabIndex: props.tabIndex };
     Object.keys(props).forEach(function (k) {

@@ -86,7 +86,14 @@ class _Writer:
         if ns == OWN_NS and kind == "HtmlBlock":
             if props.get("target"):
                 return ""
-            return f"<div{_attrs(props)}>{'' if closed else props.get('data') or ''}</div>"
+            tag, attributes = props.get("tag") or "div", props.get("attributes")
+            if attributes:  # compact(): the root element's own HTML attributes
+                attrs = "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attributes.items()
+                                if k not in ("id", "for") and not k.startswith("data-") and k not in _ID_REFS)
+            else:
+                attrs = _attrs(props)
+            inner = "" if closed and tag != "details" else props.get("data") or ""
+            return f"<{tag}{attrs}>{inner}</{tag}>"
         if ns == DCC_NS:
             return self.dcc(kind, props)
         if ns == DBC_NS:

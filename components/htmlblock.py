@@ -25,7 +25,7 @@ from __future__ import annotations
 from dash import html
 from dash.development.base_component import Component
 
-from components.tables import to_html
+from components.tables import _INERT_PROPS, _parts, to_html
 
 SUFFIX = "-html"
 NAMESPACE = "omsorgsatlas"  # window.omsorgsatlas.HtmlBlock (assets/05-htmlblock.js)
@@ -33,14 +33,15 @@ NAMESPACE = "omsorgsatlas"  # window.omsorgsatlas.HtmlBlock (assets/05-htmlblock
 
 class HtmlBlock(Component):
     """``data``: escaped markup (``markup()``). Without ``target``: renders <div id class style role tabIndex
-    aria-* data-*> with the markup inside. With ``target`` (the id of a div elsewhere in the layout): renders
-    nothing and writes the markup into that div."""
+    aria-* data-*> with the markup inside (or ``tag`` with the HTML ``attributes`` {name: value, None for a
+    boolean attribute}: compact()). With ``target`` (the id of a div elsewhere in the layout): renders nothing
+    and writes the markup into that div."""
 
     _children_props: list = []
     _base_nodes = ["children"]
     _namespace = NAMESPACE
     _type = "HtmlBlock"
-    _prop_names = ["id", "data", "target", "className", "style", "role", "tabIndex"]
+    _prop_names = ["id", "data", "target", "className", "style", "role", "tabIndex", "tag", "attributes"]
     _valid_wildcard_attributes = ["data-", "aria-"]
     available_properties = _prop_names
     available_wildcard_properties = _valid_wildcard_attributes
@@ -70,3 +71,68 @@ def html_block(block_id: str, content=None, **props) -> list:
     the first render (or None); ``props``: the div's own (className, role, aria-*, ...)."""
     return [html.Div(id=block_id, **props),
             HtmlBlock(id=store_id(block_id), data=markup(content) if content else "", target=block_id)]
+
+
+# ------------------------------------------------------------------------------------------ compact()
+MIN_COMPONENTS = 4  # a smaller static subtree is left as it is
+
+
+def _static_size(node, keep: frozenset) -> int:
+    """The number of components in ``node`` when it is static (html components, dcc.Links and HtmlBlocks with
+    markup only, no id that a callback names, only props plain HTML carries), else -1. Text counts 0."""
+    if node is None or isinstance(node, (str, int, float)):
+        return 0
+    if isinstance(node, (list, tuple)):
+        total = 0
+        for n in node:
+            k = _static_size(n, keep)
+            if k < 0:
+                return -1
+            total += k
+        return total
+    if isinstance(node, HtmlBlock):
+        return -1 if getattr(node, "target", None) or getattr(node, "id", None) in keep else 1
+    try:
+        parts = _parts(node)
+    except TypeError:
+        return -1
+    if parts is None:
+        return -1  # a dict (a callback's plain JSON) or anything unknown: left alone
+    ident = getattr(node, "id", None)
+    if ident is not None and (not isinstance(ident, str) or ident in keep):
+        return -1
+    props = node.to_plotly_json()["props"]
+    written = {name for name, _v in parts[1]}
+    for k, v in props.items():
+        if k in ("children", *_INERT_PROPS) or v is None or v is False:
+            continue
+        if k == "style" and not any(str(key).startswith("--") for key in v):
+            continue
+        if k in ("className", "htmlFor", "colSpan", "rowSpan", "tabIndex", "hrefLang", "readOnly") or \
+                k.lower() in written or k in written:
+            continue
+        return -1  # a prop plain HTML would drop
+    inner = _static_size(parts[2], keep)
+    return -1 if inner < 0 else 1 + inner
+
+
+def _as_block(node) -> HtmlBlock:
+    tag, attrs, children = _parts(node)
+    return HtmlBlock(data=to_html(children), tag=tag, attributes=dict(attrs))
+
+
+def compact(node, keep: frozenset, min_components: int = MIN_COMPONENTS):
+    """``node`` with every static subtree of at least ``min_components`` components (see _static_size) replaced
+    by ONE HtmlBlock with the same root element, attributes and content: the page looks and works the same,
+    Dash's renderer tracks a fraction of the components. ``keep``: the ids that callbacks name (they stay
+    components). Only ``children`` is walked; the tree is changed in place and returned."""
+    size = _static_size(node, keep)
+    if size >= min_components and not isinstance(node, (list, tuple, HtmlBlock)) and _parts(node) is not None:
+        return _as_block(node)
+    if isinstance(node, (list, tuple)):
+        return [compact(n, keep, min_components) for n in node]
+    if isinstance(node, Component) and not isinstance(node, HtmlBlock):
+        children = getattr(node, "children", None)
+        if isinstance(children, (list, tuple, Component)):
+            node.children = compact(children, keep, min_components)
+    return node
