@@ -492,19 +492,24 @@ def page_container(url: str | None = None):
     ])
 
 
-_KEEP: list[frozenset] = []
+_KEEP: dict[int, frozenset] = {}
 
 
 def callback_ids() -> frozenset:
-    """Every component id a callback names (output, input or state): those stay Dash components in compact()."""
-    if not _KEEP:
+    """Every component id a callback names (output, input or state): those stay Dash components in compact().
+    Dash moves the registered callbacks into its list on its first request (_prepare below does that request
+    at import), so the set is built from the list as it is, once per length."""
+    from dash._callback import GLOBAL_CALLBACK_LIST
+    callbacks = [*app._callback_list, *GLOBAL_CALLBACK_LIST]
+    if len(callbacks) not in _KEEP:
         ids = set()
-        for cb in app._callback_list:
+        for cb in callbacks:
             outs = cb["output"].strip(".").split("...") if cb["output"].startswith("..") else [cb["output"]]
             ids.update(o.split("@")[0].rsplit(".", 1)[0] for o in outs)
             ids.update(str(d["id"]) for d in [*cb.get("inputs", []), *cb.get("state", [])])
-        _KEEP.append(frozenset(ids))
-    return _KEEP[0]
+        _KEEP.clear()
+        _KEEP[len(callbacks)] = frozenset(ids)
+    return _KEEP[len(callbacks)]
 
 
 def serve_layout(url: str | None = None):
