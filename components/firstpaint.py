@@ -11,6 +11,7 @@ live page or be picked up by its scripts, and it is removed from the document on
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from components.tables import _esc, _style
@@ -24,6 +25,9 @@ _BOOL = {"hidden", "open", "disabled"}
 _ID_REFS = {"aria-labelledby", "aria-describedby", "aria-controls", "aria-details", "aria-owns",
             "aria-activedescendant", "aria-flowto"}
 _VOID = {"br", "hr", "img", "wbr", "input"}
+# the same attributes inside pre-rendered markup (components.tables.to_html writes name="escaped value")
+_MARKUP_ATTRS = re.compile(r' (?:id|for|data-[\w-]+|aria-(?:labelledby|describedby|controls|details|owns|'
+                           r'activedescendant|flowto))="[^"]*"')
 _SKIP = {"Store", "Location", "Interval", "Download", "Clipboard", "Tooltip", "Modal", "Popover", "Toast"}
 _COL_SIZES = ("xs", "sm", "md", "lg", "xl", "xxl")
 
@@ -81,7 +85,7 @@ class _Writer:
             inner = self.node(children, inner_closed)
             block = self.blocks.get(props.get("id")) if isinstance(props.get("id"), str) else None
             if block is not None and not inner and not closed:
-                inner = block  # an html_block's div, written by its HtmlBlock in the live page
+                inner = _MARKUP_ATTRS.sub("", block)  # an html_block's div, written by its HtmlBlock in the live page
             return f"<{tag}{_attrs(props)}>{inner}</{tag}>"
         if ns == OWN_NS and kind == "HtmlBlock":
             if props.get("target"):
@@ -92,7 +96,7 @@ class _Writer:
                                 if k not in ("id", "for") and not k.startswith("data-") and k not in _ID_REFS)
             else:
                 attrs = _attrs(props)
-            inner = "" if closed and tag != "details" else props.get("data") or ""
+            inner = "" if closed and tag != "details" else _MARKUP_ATTRS.sub("", props.get("data") or "")
             return f"<{tag}{attrs}>{inner}</{tag}>"
         if ns == DCC_NS:
             return self.dcc(kind, props)

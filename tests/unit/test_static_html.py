@@ -9,7 +9,7 @@ import pytest
 from dash import dcc, html
 from plotly.io.json import to_json_plotly
 
-from components.htmlblock import NAMESPACE, HtmlBlock, html_block, static_html, store_id
+from components.htmlblock import NAMESPACE, HtmlBlock, compact, html_block, static_html, store_id
 from components.tables import html_table, to_html
 
 
@@ -70,3 +70,25 @@ def test_the_browser_side_is_one_asset():
     js = (Path(__file__).resolve().parents[2] / "assets" / "05-htmlblock.js").read_text(encoding="utf-8")
     assert f"window.{NAMESPACE}.HtmlBlock" in js and "data-app-link" in js and "_dashprivate_pushstate" in js
     assert "details:not([open])" in js  # «Vis tabell» tables written when opened
+
+
+def test_compact_replaces_static_subtrees_by_one_block_with_the_same_root():
+    menu = html.Ul([html.Li(dcc.Link("Kart", href="/", className="nav-link"), className="nav-item"),
+                    html.Li(html.A("Om", href="/om", download=""), className="nav-item")],
+                   id="main-nav", className="navbar-nav")
+    live = html.Div(id="kept")  # a callback names it
+    tree = html.Div([menu, html.Section([html.H2("x"), live]), dcc.Dropdown(id="d")])
+    out = compact(tree, frozenset({"kept", "d"}))
+    block = out.children[0]
+    assert isinstance(block, HtmlBlock) and block.tag == "ul"
+    assert block.attributes == {"id": "main-nav", "class": "navbar-nav"}
+    assert block.data == ('<li class="nav-item"><a href="/" class="nav-link" data-app-link="">Kart</a></li>'
+                          '<li class="nav-item"><a download="" href="/om">Om</a></li>')
+    # a subtree with a callback's id, a dcc component or too few components stays as it is
+    assert out.children[1].children[1] is live and isinstance(out.children[1].children[0], html.H2)
+    assert isinstance(out.children[2], dcc.Dropdown)
+    # a prop plain HTML would drop keeps the component
+    area = html.Div([html.Textarea("x", rows=3), html.P("a"), html.P("b"), html.P("c")])
+    assert not isinstance(compact(area, frozenset()), HtmlBlock)
+    # and to_html writes a compacted block back as the same markup
+    assert to_html(block) == to_html(menu)
