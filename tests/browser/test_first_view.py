@@ -49,3 +49,24 @@ def test_profile_shows_without_callbacks_and_its_links_stay_in_the_app(ui):
     assert urlsplit(ui.d.current_url).query.startswith("knr=4628")
     assert ui.js("return window.__sameDocument === true")  # no page reload: dcc.Link's way
     assert not ui.app_error_shown() and not ui.severe_console()
+
+
+def test_the_first_paint_gives_way_and_the_menu_navigates_in_the_app(ui):
+    """The server's first paint (components/firstpaint.py) is gone once the live page is drawn; the menu is plain
+    markup whose links navigate inside the app, the current page's link active with aria-current="page"."""
+    ui.open("/")
+    ui.wait(lambda: ui.els("#rank-table tbody tr"), "the overview never rendered")
+    ui.wait(lambda: ui.js("return document.getElementById('oa-first') === null;"), "the first paint stayed")
+    active = ui.js("return Array.from(document.querySelectorAll('#main-nav a[aria-current=page]'))"
+                   ".map(function (a) { return a.textContent + '|' + a.className; });")
+    assert active == ["Kart og trender|nav-link active"], active
+    ui.js("window.__sameDocument = true;")
+    link = next(a for a in ui.els("#main-nav a.nav-link") if a.text.strip() == "Min kommune")
+    link.click()
+    ui.wait(lambda: urlsplit(ui.d.current_url).path == "/kommune", "the menu did not navigate")
+    ui.wait(lambda: ui.els("#profile-muni"), "«Min kommune» did not render")
+    assert ui.js("return window.__sameDocument === true")  # in the app, no reload
+    active = ui.js("return Array.from(document.querySelectorAll('#main-nav a.active')).map(function (a) "
+                   "{ return a.textContent; });")
+    assert active == ["Min kommune"], active
+    assert not ui.app_error_shown() and not ui.severe_console()
