@@ -16,5 +16,6 @@ timeout = 120  # a cold image render starts Chromium (several seconds on a busy 
 graceful_timeout = 20
 # The app (data, the store's view index, Dash's callback map) is loaded once in the master and shared by the
 # forked workers copy-on-write: no per-worker warm-up under load, less memory. app.py's _prepare() does the
-# work the first requests would otherwise race through. Code changes need a restart (not HUP) to load.
+# work the first requests would otherwise race through. Code changes need a full restart of gunicorn (HUP
+# re-forks workers from the master, which still holds the old code).
 preload_app = True

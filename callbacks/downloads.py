@@ -26,7 +26,6 @@ import logging
 import os
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from dash import Input, Output, callback
 from flask import Response, jsonify, send_file
 
 import store
+from store._memo import OncePerKey
 from callbacks._cache import CODE_VERSION
 from components import downloads as dl
 from components.i18n import _, pick, use_lang
@@ -55,8 +55,7 @@ class Bundle:
     by_path: dict
 
 
-_LOCK = threading.Lock()
-_BUNDLES: dict[str, Bundle] = {}
+_BUNDLES: OncePerKey[Bundle] = OncePerKey(latest_only=True)
 
 
 def cache_root() -> Path:
@@ -189,30 +188,24 @@ def _remove_stale(keep: Path) -> None:
 
 def bundle() -> Bundle:
     """The file set of the loaded data version (built on first use, shared by the worker processes)."""
+    return _BUNDLES.get(bundle_key(), _open_bundle)
+
+
+def _open_bundle() -> Bundle:
     key = bundle_key()
-    b = _BUNDLES.get(key)
-    if b is not None:
-        return b
-    with _LOCK:
-        b = _BUNDLES.get(key)
-        if b is not None:
-            return b
-        parent = cache_root()
-        parent.mkdir(parents=True, exist_ok=True)
-        root = parent / key
-        if not (root / dl.INDEX_NAME).is_file():
-            with open(parent / ".lock", "a+") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building the same set
-                try:
-                    if not (root / dl.INDEX_NAME).is_file():
-                        _write(root)
-                finally:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-        entries = tuple(json.loads((root / dl.INDEX_NAME).read_bytes())["files"])
-        b = Bundle(key=key, root=root, entries=entries, by_path={e["path"]: e for e in entries})
-        _BUNDLES.clear()
-        _BUNDLES[key] = b
-        return b
+    parent = cache_root()
+    parent.mkdir(parents=True, exist_ok=True)
+    root = parent / key
+    if not (root / dl.INDEX_NAME).is_file():
+        with open(parent / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building the same set
+            try:
+                if not (root / dl.INDEX_NAME).is_file():
+                    _write(root)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    entries = tuple(json.loads((root / dl.INDEX_NAME).read_bytes())["files"])
+    return Bundle(key=key, root=root, entries=entries, by_path={e["path"]: e for e in entries})
 
 
 # ------------------------------------------------------------------------------------------------ routes

@@ -12,6 +12,10 @@ Two levels: a small per-process LRU (no I/O at all for the hottest answers), the
 update), not when a callback raised (``mark_error``; the app's generic error note), not above ``MAX_BYTES``.
 A callback that must never be answered from the cache is decorated with ``@uncached`` (none is today).
 
+Dash's GET answers that are built per request are kept the same way (app.py names them): the index page of every
+page path, /_dash-layout (the app shell, in the request's language) and /_dash-dependencies; the key is then the
+URL with its query and the Referer (a layout may depend on the page that asks) instead of the body.
+
 The answer is stored after compression (the store hook runs after flask-compress's), keyed by the request's
 Accept-Encoding, so a hit also skips the compression. Env: OMSORGSATLAS_RESPONSE_CACHE=0 switches it off.
 """
@@ -102,6 +106,7 @@ class ResponseCache:
         self.enabled = os.environ.get("OMSORGSATLAS_RESPONSE_CACHE", "1") != "0"
         self._uncached_outputs: set[str] | None = None
         self._callback_map: Callable[[], dict] = dict
+        self._get_endpoints: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------------------------------ wiring
     def register_store(self, server: Flask) -> None:
@@ -109,19 +114,29 @@ class ResponseCache:
         the compressed answer."""
         server.after_request(self._store)
 
-    def register_lookup(self, server: Flask, callback_map: Callable[[], dict]) -> None:
-        """Register after the request checks (malformed bodies are answered 400 before any look-up)."""
+    def register_lookup(self, server: Flask, callback_map: Callable[[], dict],
+                        get_endpoints: frozenset[str] = frozenset()) -> None:
+        """Register after the request checks (malformed bodies are answered 400 before any look-up).
+        ``get_endpoints``: Flask endpoints whose GET answers are kept too (Dash's index page, /_dash-layout,
+        /_dash-dependencies): they depend on the URL, and /_dash-layout also on the page that asks (Referer)."""
         self._callback_map = callback_map
+        self._get_endpoints = frozenset(get_endpoints)
         server.before_request(self._lookup)
 
     # ------------------------------------------------------------------------------------------ key
     def key(self) -> str | None:
-        """The cache key of this request, or None when it is not a cacheable callback request."""
-        if not self.enabled or request.method != "POST" or not request.path.endswith(ENDPOINT):
+        """The cache key of this request, or None when it is not a cacheable request."""
+        if not self.enabled:
             return None
-        body = request.get_data(cache=True)
-        parsed = request.get_json(silent=True)
-        if not isinstance(parsed, dict) or parsed.get("output") in self._uncached():
+        if request.method == "GET" and request.endpoint in self._get_endpoints:
+            body = b"GET\x00" + request.full_path.encode("utf-8", "replace") + b"\x00" + \
+                request.headers.get("Referer", "").encode("utf-8", "replace")
+        elif request.method == "POST" and request.path.endswith(ENDPOINT):
+            body = request.get_data(cache=True)
+            parsed = request.get_json(silent=True)
+            if not isinstance(parsed, dict) or parsed.get("output") in self._uncached():
+                return None
+        else:
             return None
         h = hashlib.sha256()
         for part in (CODE_VERSION, self.version(), current_lang(), request.host_url,

@@ -66,7 +66,8 @@ def init(path: str | Path | None = None, *, reload: bool = False,
 
 
 def _clear_memos() -> None:
-    for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _indicator_dict):
+    for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _indicator_dict, _gap_index,
+                 _stat_neighbour_groups, _default_indicator):
         memo.cache_clear()
     _GEO_SUBSETS.clear()
     _GEO_BYTES.clear()
@@ -157,14 +158,26 @@ def _areas_with_data(_version: str, level: str) -> frozenset:
 def gap_reasons(indicator_id: str, year: int) -> dict[str, tuple[str, str]]:
     """Municipality code -> (reason_nb, reason_en) for municipalities without a value for the indicator that
     year, where the pipeline knows why (data/gap_notes.parquet). Empty when nothing is recorded."""
-    g = _d().gap_notes
-    if g.empty:
-        return {}
     try:
-        sub = g.loc[(indicator_id, int(year))]
-    except (KeyError, TypeError, ValueError):
+        key = (indicator_id, int(year))
+    except (TypeError, ValueError):
         return {}
-    return {str(c): (r.reason_nb, r.reason_en) for c, r in zip(sub.index, sub.itertuples())}
+    return dict(_gap_index(version()).get(key, {}))
+
+
+@functools.lru_cache(maxsize=2)
+def _gap_index(_version: str) -> dict:
+    """(indicator_id, year) -> {code: (reason_nb, reason_en)}, built once per data version (a MultiIndex
+    look-up per call cost ~2 ms, and «Min kommune» asks once per indicator)."""
+    g = _d().gap_notes
+    out: dict = {}
+    if g.empty:
+        return out
+    flat = g.reset_index()  # index: indicator_id, year, region_code (store/_load.py)
+    for iid, y, c, nb, en in zip(*(flat[k].tolist() for k in ("indicator_id", "year", "region_code", "reason_nb",
+                                                               "reason_en"))):
+        out.setdefault((iid, int(y)), {})[str(c)] = (nb, en)
+    return out
 
 
 def indicators_for(service_area: str | None = None, *, map_levels: bool = False) -> pd.DataFrame:
@@ -182,6 +195,11 @@ def indicators_for(service_area: str | None = None, *, map_levels: bool = False)
 
 
 def default_indicator() -> str | None:
+    return _default_indicator(version())
+
+
+@functools.lru_cache(maxsize=2)
+def _default_indicator(_version: str) -> str | None:
     cat = indicators_for(map_levels=True)
     if cat.empty:
         cat = _d().catalog
@@ -471,16 +489,27 @@ def is_number(x) -> bool:
 def statistical_neighbours(code: str) -> pd.DataFrame:
     """The municipality's statistical neighbours in rank order: region_code, neighbour_code, rank, distance,
     share_<feature>..., name, county_code, county_name (of the neighbour). Empty when unknown/not built."""
+    groups = _stat_neighbour_groups(version())
+    if not isinstance(code, str) or code not in groups:
+        return groups[None].copy()
+    return groups[code].copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _stat_neighbour_groups(_version: str) -> dict:
+    """municipality code -> its statistical neighbours (the frame statistical_neighbours returns); None -> the
+    empty frame. Split once per data version instead of filtering 357 × k rows per call."""
     d = _d()
     sn = d.statistical_neighbours
-    if sn.empty or not isinstance(code, str):
-        return sn.iloc[0:0].copy()
-    out = sn[sn["region_code"] == code].sort_values("rank").copy()
     reg = d.regions
+    out = sn.sort_values(["region_code", "rank"]).copy()
     out["name"] = out["neighbour_code"].map(reg["name"])
     out["county_code"] = out["neighbour_code"].map(reg["county_code"])
     out["county_name"] = out["neighbour_code"].map(reg["county_name"])
-    return out.reset_index(drop=True)
+    groups = {None: out.iloc[0:0].reset_index(drop=True)}
+    for code, sub in out.groupby("region_code", sort=False):
+        groups[str(code)] = sub.reset_index(drop=True)
+    return groups
 
 
 def comparison_features(codes=None) -> pd.DataFrame:

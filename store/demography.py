@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 import store
 from store.errors import QueryError, StoreError
+from store._memo import OncePerKey
 
 MAX_AGE = 105
 N_AGES = MAX_AGE + 1
@@ -66,7 +67,7 @@ class Demography:
         return self.P[self.index[code]]
 
 
-_CACHE: dict[str, Demography] = {}
+_CACHE: OncePerKey[Demography] = OncePerKey(latest_only=True)
 _LOCK = threading.Lock()
 
 
@@ -95,66 +96,60 @@ def _read_projection(path) -> pd.DataFrame:
 def load() -> Demography:
     """Observed + projected population per region (cached per data version). Raises StoreError."""
     data = store.init()
+    return _CACHE.get(data.version, lambda: _build(data))
+
+
+def _build(data) -> Demography:
     version = data.version
-    got = _CACHE.get(version)
-    if got is not None:
-        return got
-    with _LOCK:
-        got = _CACHE.get(version)
-        if got is not None:
-            return got
-        path = data.data_dir / PROJECTION_FILE
-        proj = _read_projection(path)
-        reg = data.regions
-        codes = list(reg.index)
-        index = {c: i for i, c in enumerate(codes)}
-        unknown = {str(c) for c in proj["region_code"].unique()} - set(codes)
-        if unknown:
-            raise StoreError(f"ukjente regionkoder: {sorted(unknown)[:5]}", path)
-        obs = data.population
-        last_observed = int(obs["year"].max())
-        first = int(obs["year"].min())
-        if (proj["year"] <= last_observed).any():
-            proj = proj[proj["year"] > last_observed]
-        last = int(proj["year"].max()) if len(proj) else last_observed
-        years = np.arange(first, last + 1)
-        P = np.full((len(codes), len(years), N_AGES), np.nan)
-        code_index = pd.Index(codes)
-        ri = code_index.get_indexer(obs["region_code"])
-        P[ri, obs["year"].to_numpy(int) - first, obs["age"].to_numpy(int)] = obs["population"].to_numpy(float)
-        variant: dict[str, str] = {}
-        vcat = proj["variant"].astype("category").cat
-        vi, in_file = vcat.codes.to_numpy(), [str(v) for v in vcat.categories]
-        present = tuple(v for v in VARIANT_PREFERENCE if v in in_file)
-        rcat = proj["region_code"].astype("category").cat
-        ri_all = code_index.get_indexer(pd.Index([str(c) for c in rcat.categories]))[rcat.codes.to_numpy()]
-        yi_all = proj["year"].to_numpy(int) - (last_observed + 1)
-        ai_all = proj["age"].to_numpy(int)
-        pop_all = proj["population"].to_numpy(float)
-        n_proj = len(years) - (last_observed + 1 - first)
-        alt: dict[str, np.ndarray] = {}
-        for k, v in enumerate(in_file):
-            sel = vi == k
-            a = np.full((len(codes), n_proj, N_AGES), np.nan)
-            a[ri_all[sel], yi_all[sel], ai_all[sel]] = pop_all[sel]
-            alt[v] = a
-        off = last_observed + 1 - first
-        for v in reversed(present):  # preferred variant written last, so it wins where present
-            a = alt[v]
-            rows = ~np.isnan(a).all(axis=(1, 2))
-            P[rows, off:, :] = np.where(np.isnan(a[rows]), P[rows, off:, :], a[rows])
-            for i in np.flatnonzero(rows):
-                variant[codes[i]] = v
-        dem = Demography(version=version, codes=codes, index=index, years=years, last_observed=last_observed,
-                         P=P, variant=variant, variants=present, alt=alt)
-        _CACHE.clear()
-        _CACHE[version] = dem
-        return dem
+    path = data.data_dir / PROJECTION_FILE
+    proj = _read_projection(path)
+    reg = data.regions
+    codes = list(reg.index)
+    index = {c: i for i, c in enumerate(codes)}
+    unknown = {str(c) for c in proj["region_code"].unique()} - set(codes)
+    if unknown:
+        raise StoreError(f"ukjente regionkoder: {sorted(unknown)[:5]}", path)
+    obs = data.population
+    last_observed = int(obs["year"].max())
+    first = int(obs["year"].min())
+    if (proj["year"] <= last_observed).any():
+        proj = proj[proj["year"] > last_observed]
+    last = int(proj["year"].max()) if len(proj) else last_observed
+    years = np.arange(first, last + 1)
+    P = np.full((len(codes), len(years), N_AGES), np.nan)
+    code_index = pd.Index(codes)
+    ri = code_index.get_indexer(obs["region_code"])
+    P[ri, obs["year"].to_numpy(int) - first, obs["age"].to_numpy(int)] = obs["population"].to_numpy(float)
+    variant: dict[str, str] = {}
+    vcat = proj["variant"].astype("category").cat
+    vi, in_file = vcat.codes.to_numpy(), [str(v) for v in vcat.categories]
+    present = tuple(v for v in VARIANT_PREFERENCE if v in in_file)
+    rcat = proj["region_code"].astype("category").cat
+    ri_all = code_index.get_indexer(pd.Index([str(c) for c in rcat.categories]))[rcat.codes.to_numpy()]
+    yi_all = proj["year"].to_numpy(int) - (last_observed + 1)
+    ai_all = proj["age"].to_numpy(int)
+    pop_all = proj["population"].to_numpy(float)
+    n_proj = len(years) - (last_observed + 1 - first)
+    alt: dict[str, np.ndarray] = {}
+    for k, v in enumerate(in_file):
+        sel = vi == k
+        a = np.full((len(codes), n_proj, N_AGES), np.nan)
+        a[ri_all[sel], yi_all[sel], ai_all[sel]] = pop_all[sel]
+        alt[v] = a
+    off = last_observed + 1 - first
+    for v in reversed(present):  # preferred variant written last, so it wins where present
+        a = alt[v]
+        rows = ~np.isnan(a).all(axis=(1, 2))
+        P[rows, off:, :] = np.where(np.isnan(a[rows]), P[rows, off:, :], a[rows])
+        for i in np.flatnonzero(rows):
+            variant[codes[i]] = v
+    return Demography(version=version, codes=codes, index=index, years=years, last_observed=last_observed,
+                      P=P, variant=variant, variants=present, alt=alt)
 
 
 def reset() -> None:
+    _CACHE.clear()
     with _LOCK:
-        _CACHE.clear()
         _TRACK.clear()
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 import store
 from store.errors import QueryError, StoreError
+from store._memo import OncePerKey
 
 DIMENSIONS = ("occupation", "field", "contract", "target_group", "age_group", "need_level", "education")
 DIMENSION_NB = {
@@ -35,7 +36,7 @@ SEED_AREAS_FILE = "seed_areas.parquet"
 MEASURES_FILE = "measures.parquet"
 AREA_KIND_NB = {"county_2016": "fylker i 2016", "statsforvalter_2021": "statsforvalterområder i 2021"}
 
-_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+_CACHE: OncePerKey[pd.DataFrame] = OncePerKey()
 _LOCK = threading.Lock()
 
 
@@ -316,28 +317,21 @@ def licences(indicator_ids: Iterable[str]) -> list[str]:
 # ------------------------------------------------------------------------------------------ lazy files
 def _read(name: str) -> pd.DataFrame:
     data = store.init()
-    key = (data.version, name)
-    got = _CACHE.get(key)
-    if got is not None:
-        return got
-    with _LOCK:
-        got = _CACHE.get(key)
-        if got is not None:
-            return got
-        path = data.data_dir / name
-        if not path.is_file():
-            raise StoreError("filen mangler (kjør `python -m pipeline build`)", path)
-        try:
-            df = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many kinds
-            raise StoreError(f"kan ikke leses som parquet ({type(exc).__name__}: {exc})", path) from None
-        _CACHE[key] = df
-        return df
+    return _CACHE.get((data.version, name), lambda: _read_parquet(data.data_dir / name))
+
+
+def _read_parquet(path) -> pd.DataFrame:
+    if not path.is_file():
+        raise StoreError("filen mangler (kjør `python -m pipeline build`)", path)
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many kinds
+        raise StoreError(f"kan ikke leses som parquet ({type(exc).__name__}: {exc})", path) from None
 
 
 def reset() -> None:
+    _CACHE.clear()
     with _LOCK:
-        _CACHE.clear()
         _MEMO.clear()
 
 

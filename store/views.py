@@ -259,16 +259,27 @@ def _stat_neighbours(knr: str) -> tuple:
 
 def _why(knr: str) -> tuple:
     """Feature values of the municipality vs the median of its statistical neighbours and of all."""
-    cf = store._d().comparison_features
-    if cf.empty or knr not in set(cf["region_code"]):
+    wide, features, all_median = _features_wide(store.version())
+    if wide is None or knr not in wide.index:
         return ()
     nbs = list(store.statistical_neighbours(knr)["neighbour_code"])
     weights = {f["id"]: f["weight"] for f in store.manifest().get("comparison", {}).get("features", [])}
+    nb = wide.loc[nbs, features].to_numpy(dtype=float)
+    mine = wide.loc[knr, features].to_numpy(dtype=float)
+    return tuple(MappingProxyType({"feature": f, "value": float(mine[j]), "nb_median": float(np.median(nb[:, j])),
+                                   "all_median": all_median[f], "weight": float(weights.get(f, 1.0))})
+                 for j, f in enumerate(features))
+
+
+@functools.lru_cache(maxsize=2)
+def _features_wide(_version: str):
+    """The comparison features wide (municipality × feature), their order, and each one's median over all."""
+    cf = store._d().comparison_features
+    if cf.empty:
+        return None, (), {}
+    features = tuple(dict.fromkeys(cf["feature"]))
     wide = cf.pivot(index="region_code", columns="feature", values="value")
-    return tuple(MappingProxyType({"feature": f, "value": float(wide.at[knr, f]),
-                                   "nb_median": float(np.median(wide.loc[nbs, f])),
-                                   "all_median": float(wide[f].median()), "weight": float(weights.get(f, 1.0))})
-                 for f in dict.fromkeys(cf["feature"]))
+    return wide, features, {f: float(wide[f].median()) for f in features}
 
 
 def profile_view(knr: str, area: str | None = None) -> ProfileView:
@@ -469,5 +480,6 @@ def _map_view(_version: str, indicator_id: str, lvl: str, year: int | None, coun
 
 
 def clear() -> None:
-    for memo in (_index, _area_indicators, _profile_view, _profile_trend_view, _county_view, _map_view):
+    for memo in (_index, _area_indicators, _profile_view, _profile_trend_view, _county_view, _map_view,
+                 _features_wide):
         memo.cache_clear()

@@ -67,4 +67,7 @@ def test_debug_is_off_unless_asked_for():
     # the production entry points never turn debug on
     assert "--reload" not in (REPO / "Procfile").read_text() and "debug" not in (REPO / "Procfile").read_text()
     conf = (REPO / "gunicorn.conf.py").read_text()
-    assert "reload" not in conf and "debug" not in conf.lower()
+    settings = {}
+    exec(compile(conf, "gunicorn.conf.py", "exec"), settings)  # the settings gunicorn reads from it
+    assert not settings.get("reload") and "--reload" not in conf and "debug" not in conf.lower()
+    assert not any(k.startswith("reload") for k in settings if settings[k])

@@ -204,3 +204,28 @@ def test_file_cache_removes_every_expired_entry(tmp_path, monkeypatch):
     assert _files(tmp_path) == 7
     assert all(fc.get(f"short{i}") is None for i in range(5))
     assert all(fc.get(f"long{i}") == i for i in range(6)) and fc.get("new") == "n"
+
+
+# ------------------------------------------------------------------------------------------- GET answers
+def test_real_app_pages_layout_and_dependencies_are_kept():
+    from app import server
+    c = server.test_client()
+    for url in ("/kommune?knr=4601&x=test-response-cache", "/_dash-layout", "/_dash-dependencies"):
+        first = c.get(url, headers={"Referer": "http://localhost/kommune?knr=4601"})
+        second = c.get(url, headers={"Referer": "http://localhost/kommune?knr=4601"})
+        assert first.status_code == 200 and second.headers.get(rc.HEADER) == "hit", url
+        assert second.data == first.data
+        # security headers are added to a cached answer as to a fresh one
+        assert second.headers.get("Content-Security-Policy") == first.headers.get("Content-Security-Policy")
+    other_page = c.get("/_dash-layout", headers={"Referer": "http://localhost/fylke?fnr=46"})
+    assert other_page.headers.get(rc.HEADER) == "miss"  # the Referer is part of the key
+    english = c.get("/kommune?knr=4601&x=test-response-cache&lang=en")
+    assert english.headers.get(rc.HEADER) == "miss" and b'lang="en"' in english.data
+
+
+def test_static_files_and_downloads_are_not_in_the_response_cache():
+    from app import server
+    c = server.test_client()
+    for url in ("/assets/favicon.svg", "/geo/county.json", "/data/v1/"):
+        c.get(url)
+        assert rc.HEADER not in c.get(url).headers, url
