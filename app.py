@@ -125,7 +125,7 @@ def _interpolate_index(**kwargs):
         kwargs["config"] = _config_with_plotly_url(kwargs.get("config", ""))
     kwargs["scripts"] = _without_unused_scripts(kwargs.get("scripts", ""))
     embed = is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:])
-    if not embed:
+    if not embed and FIRST_PAINT:
         kwargs["app_entry"] = _first_paint() + kwargs.get("app_entry", "")
     page = _dash_interpolate_index(**kwargs)
     lang = i18n.current_lang()
@@ -138,6 +138,9 @@ def _interpolate_index(**kwargs):
     page = page.replace(f"<noscript>{NOSCRIPT_TEXT}</noscript>", f"<noscript>{escape(_(NOSCRIPT_TEXT))}</noscript>", 1)
     page = page.replace(f'content="{APP_DESCRIPTION}"', f'content="{escape(_(APP_DESCRIPTION))}"', 1)
     return page.replace('<html lang="nb">', f"<html {attrs}>", 1)
+
+
+FIRST_PAINT = os.environ.get("OMSORGSATLAS_FIRST_PAINT", "1") != "0"  # 0: Dash's own empty page («Loading...»)
 
 
 def _first_paint() -> str:
