@@ -19,6 +19,7 @@ import os
 import sys
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
 from dash import html, set_props
@@ -35,6 +36,8 @@ from callbacks._cache import cache, cache_config
 from callbacks.response_cache import ResponseCache, mark_error as _mark_uncacheable
 from components.i18n import N_, _
 from components.a11y import widget_texts
+from components.firstpaint import first_paint
+from components.htmlblock import compact
 from components.shell import footer, navbar, skip_link
 from markupsafe import escape
 from plotly.io.json import to_json_plotly
@@ -120,10 +123,14 @@ def _interpolate_index(**kwargs):
     config names the partial plotly.js bundle when it is built (see «plotly.js» below)."""
     if PLOTLY_URL:
         kwargs["config"] = _config_with_plotly_url(kwargs.get("config", ""))
+    kwargs["scripts"] = _without_unused_scripts(kwargs.get("scripts", ""))
+    embed = is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:])
+    if not embed and FIRST_PAINT:
+        kwargs["app_entry"] = _first_paint() + kwargs.get("app_entry", "")
     page = _dash_interpolate_index(**kwargs)
     lang = i18n.current_lang()
     classes = []
-    if is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:]):
+    if embed:
         classes.append("oa-embed")
     elif present.requested(request.args):  # ?presentasjon=1 / ?storskjerm=1: right from the first paint
         classes.append(present.CSS_CLASS)
@@ -131,6 +138,31 @@ def _interpolate_index(**kwargs):
     page = page.replace(f"<noscript>{NOSCRIPT_TEXT}</noscript>", f"<noscript>{escape(_(NOSCRIPT_TEXT))}</noscript>", 1)
     page = page.replace(f'content="{APP_DESCRIPTION}"', f'content="{escape(_(APP_DESCRIPTION))}"', 1)
     return page.replace('<html lang="nb">', f"<html {attrs}>", 1)
+
+
+FIRST_PAINT = os.environ.get("OMSORGSATLAS_FIRST_PAINT", "1") != "0"  # 0: Dash's own empty page («Loading...»)
+
+
+def _first_paint() -> str:
+    """The page's layout as plain HTML (components/firstpaint.py), shown until the renderer has drawn it; empty
+    when it cannot be built (the page then starts as Dash's does)."""
+    try:
+        return ('<div id="oa-first" class="oa-first">'
+                + first_paint(json.loads(to_json_plotly(serve_layout(url=request.url)))) + "</div>")
+    except Exception:  # noqa: BLE001  (the first paint is an extra: never a reason for an error page)
+        log.exception("Første visning kunne ikke lages for %s", request.path)
+        return ""
+
+
+# Script delivery. Dash's scripts already sit at the end of <body> (nothing blocks the first paint). Dash also
+# lists the DataTable bundle, a component this app never uses: left out. (Preloading /_dash-layout and
+# /_dash-dependencies with <link rel="preload" as="fetch"> was tried: the requests start with the page, but
+# Lighthouse's mobile runs then mostly ended in NO_FCP, so it is not done.)
+_UNUSED_SCRIPTS = ("/dash/dash_table/bundle.",)
+
+
+def _without_unused_scripts(scripts: str) -> str:
+    return "\n".join(line for line in scripts.split("\n") if not any(u in line for u in _UNUSED_SCRIPTS))
 
 
 app.interpolate_index = _interpolate_index
@@ -408,27 +440,102 @@ from callbacks import downloads as _downloads  # noqa: E402  (issue 14: /data/v1
 
 _downloads.register(server)
 import dash_bootstrap_components as dbc  # noqa: E402
+from dash import dcc  # noqa: E402
+from dash._pages import _parse_query_string, _path_to_page  # noqa: E402  (what Dash's own router uses)
+from dash.dash import _ID_CONTENT as _PAGES_CONTENT, _ID_DUMMY as _PAGES_DUMMY  # noqa: E402
+from dash.dash import _ID_LOCATION as _PAGES_LOCATION, _ID_STORE as _PAGES_STORE  # noqa: E402
 
 _MENU = [(p["name"], p["relative_path"]) for p in sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
          if not p["module"].endswith("not_found_404") and p.get("in_menu", True)]
 
 
-def serve_layout():
+# ------------------------------------------------------------------------------------- the first page
+# Dash's pages router fills the page only after start-up: dcc.Location reports the browser's path, the
+# router callback answers with the page's layout (one more round trip, then the page's own callbacks).
+# The renderer fetches /_dash-layout from the page itself, so its Referer names the page (same origin:
+# the Referrer-Policy above sends the full URL). The shell below then carries that page's layout already,
+# with the Location's pathname and search set to exactly what the browser has, so the router has nothing
+# to do at start (dcc.Location only reports values that differ). Without a usable Referer (stripped by a
+# privacy tool, another host, an unknown path) the page container is Dash's own and the router works as
+# before. Client-side navigation afterwards is unchanged: the router answers every later change.
+_LAYOUT_PATH = "_dash-layout"
+
+
+def first_page(url: str | None = None) -> tuple[str, str, object, str] | None:
+    """(pathname, search, page layout, title) of the page whose renderer asks for /_dash-layout (or of the
+    page at ``url``, for the first paint below), or None."""
+    prefix = app.config.requests_pathname_prefix
+    if url is None:
+        url = request.headers.get("Referer")
+        if request.path != prefix + _LAYOUT_PATH or not url:
+            return None
+    url = urlsplit(url)
+    if url.netloc != request.host or not url.path.startswith(prefix):
+        return None
+    search = f"?{url.query}" if url.query else ""
+    page, variables = _path_to_page(app.strip_relative_path(url.path))
+    if not page:
+        return None  # «Fant ikke siden»: the router shows it, as before
+    layout, title = page.get("layout", ""), page["title"]
+    if callable(layout):
+        layout = layout(**{**(variables or {}), **_parse_query_string(search)})
+    if callable(title):
+        title = title(**(variables or {}))
+    return url.path, search, layout, title
+
+
+def page_container(url: str | None = None):
+    """dash.page_container, with the first page in it when first_page() knows it (same ids as Dash's)."""
+    first = first_page(url)
+    if first is None:
+        return dash.page_container
+    pathname, search, layout, title = first
+    return html.Div([
+        dcc.Location(id=_PAGES_LOCATION, refresh="callback-nav", pathname=pathname, search=search),
+        html.Div(layout, id=_PAGES_CONTENT, disable_n_clicks=True),
+        dcc.Store(id=_PAGES_STORE, data={"title": title}),  # Dash's clientside callback sets document.title
+        html.Div(id=_PAGES_DUMMY, disable_n_clicks=True),
+    ])
+
+
+_KEEP: dict[int, frozenset] = {}
+
+
+def callback_ids() -> frozenset:
+    """Every component id a callback names (output, input or state): those stay Dash components in compact().
+    Dash moves the registered callbacks into its list on its first request (_prepare below does that request
+    at import), so the set is built from the list as it is, once per length."""
+    from dash._callback import GLOBAL_CALLBACK_LIST
+    callbacks = [*app._callback_list, *GLOBAL_CALLBACK_LIST]
+    if len(callbacks) not in _KEEP:
+        ids = set()
+        for cb in callbacks:
+            outs = cb["output"].strip(".").split("...") if cb["output"].startswith("..") else [cb["output"]]
+            ids.update(o.split("@")[0].rsplit(".", 1)[0] for o in outs)
+            ids.update(str(d["id"]) for d in [*cb.get("inputs", []), *cb.get("state", [])])
+        _KEEP.clear()
+        _KEEP[len(callbacks)] = frozenset(ids)
+    return _KEEP[len(callbacks)]
+
+
+def serve_layout(url: str | None = None):
     """The shell, built per request (Dash calls a function layout on every page load), so the navbar, the
     footer and the skip link are in the request's language (the page names in _MENU are bokmål msgids,
-    translated by components.shell.navbar)."""
-    return html.Div(
+    translated by components.shell.navbar), with the requested page inside (page_container; ``url``: the
+    page's address when it is not the Referer of a /_dash-layout request)."""
+    # static parts (footer, share toolbars' menus, labels, ...) as one HtmlBlock each (components/htmlblock.py)
+    return compact(html.Div(
         [
             skip_link(),
             navbar(_MENU),
             dbc.Container(dbc.Alert(id="app-error", color="danger", is_open=False, dismissable=True,
                                     className="mt-2"), fluid=True),
-            html.Main(dash.page_container, id="main", tabIndex="-1"),
+            html.Main(page_container(url), id="main", tabIndex="-1"),
             footer(),
             widget_texts(),  # translated texts for dcc.Dropdown's own buttons (assets/20-a11y.js)
         ],
         className="app-shell",
-    )
+    ), callback_ids())
 
 
 app.layout = serve_layout

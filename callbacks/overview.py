@@ -182,6 +182,7 @@ def update_region_options(county, region=None):
 @callback(
     output=dict(children=Output("indicator-definition", "children")),
     inputs=dict(indicator=Input("indicator-dropdown", "value")),
+    prevent_initial_call=True,  # the page's layout has the first answer (initial_view)
 )
 def describe_indicator(indicator):
     ind = valid_indicator(indicator)
@@ -289,6 +290,7 @@ def _assign(patch: Patch, path: tuple, value) -> None:
                 county=Input("county-dropdown", "value"), year=Input("selected-year", "data"),
                 selected=Input("region-dropdown", "value")),
     state=dict(geokey=State("map-geokey", "data")),
+    prevent_initial_call=True,  # the page's layout has the first answer (initial_view)
 )
 def update_map(indicator, level, county, year, geokey=None, selected=None):
     """Choropleth. Returns a full figure when the geometry key (indicator, level, county) changed, and a
@@ -362,6 +364,7 @@ def _rank_table_json(indicator_id: str, data_level: str, geo_county: str | None,
     inputs=dict(indicator=Input("indicator-dropdown", "value"), level=Input("level-radio", "value"),
                 county=Input("county-dropdown", "value"), year=Input("selected-year", "data"),
                 selected=Input("region-dropdown", "value")),
+    prevent_initial_call=True,  # the page's layout has the first answer (initial_view)
 )
 def update_rank_table(indicator, level, county, year, selected=None):
     """Ranked table of the regions on the map (the map's text alternative), heading and source line."""
@@ -402,6 +405,7 @@ def trend_regions(county: str | None, municipality: str | None) -> list[str]:
                 label=Output("trend-container", "aria-label"), note=Output("trend-note", "children")),
     inputs=dict(indicator=Input("indicator-dropdown", "value"), county=Input("county-dropdown", "value"),
                 selected=Input("region-dropdown", "value"), year=Input("selected-year", "data")),
+    prevent_initial_call=True,  # the page's layout has the first answer (initial_view)
 )
 def update_trend(indicator, county, selected=None, year=None):
     """Trend of the selected municipality vs its county and the country over all years (gaps stay gaps)."""
@@ -452,6 +456,23 @@ def trend_heading(ind: dict, names: list[str]) -> str:
     if len(names) > 1:
         return f"{pick(ind, 'name')}: " + _("{regions} og landet").format(regions=" – ".join(names[:-1]))
     return f"{pick(ind, 'name')}: " + _("hele landet")
+
+
+# --------------------------------------------------------------------------- first view (in the layout)
+def initial_view(indicator, level, county, year, selected) -> dict:
+    """Every start-up output of the page for the values its controls start with, so pages/overview.py puts
+    them in the layout itself: the map, the ranked table, the trend and the definition arrive with the page
+    (no callback round trips before content shows, each chart drawn once instead of a placeholder first).
+    The four callbacks above therefore skip their initial call and answer only to changes. Keys: the
+    callbacks' output names, prefixed by what they belong to."""
+    out = {"definition": describe_indicator(indicator)["children"]}
+    out.update({f"map_{k}": v for k, v in update_map(indicator=indicator, level=level, county=county, year=year,
+                                                     geokey=None, selected=selected).items()})
+    out.update({f"rank_{k}": v for k, v in update_rank_table(indicator=indicator, level=level, county=county,
+                                                             year=year, selected=selected).items()})
+    out.update({f"trend_{k}": v for k, v in update_trend(indicator=indicator, county=county, selected=selected,
+                                                         year=year).items()})
+    return out
 
 
 # --------------------------------------------------------------------------- tables behind the charts

@@ -3,7 +3,6 @@ e.g. ``update_profile("4601", "befolkning")`` or ``update_profile_trend("4601", 
 Works for every catalogue indicator: nothing here names an indicator."""
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -12,6 +11,7 @@ from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
+from components.htmlblock import static_html
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import trend as trendfig
 from components.format import format_number, format_value
@@ -76,25 +76,28 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
         "intervals", "")
     # the build writes these two texts in bokmål only: marked lang="nb" inside an English page (WCAG 3.1.2)
     nb_only = {"lang": "nb"} if current_lang() != "nb" and not comparison.get("method_en") else {}
+    # everything but the chart and its share toolbar is static: sent as pre-rendered markup (components.htmlblock),
+    # one component each instead of ~150
     body = html.Div([
-        header(view),
+        static_html(header(view)),
         html.Section([
+            static_html([
             html.H2(_("Profil: {area}").format(area=area_name), className="h5 mt-3", id="spine-heading"),
             html.P(controls.source_line("; ".join(sources), ", ".join(licences), None,
                                         extra=_("Siste år med data (til og med {year})").format(
                                             year=view.reference_year)),
                    className="source-line small"),
-            compare.legend(),
+            compare.legend()]),
             share_toolbar("kommune-profil"),
             # the figure's own height reserved before plotly.js has drawn it (no layout shift)
             html.Div(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
                                config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
                                        "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                 "filename": f"omsorgsatlas-profil-{knr}"}}),
-                     role="figure", id="profile-spine-container",
+                     role="figure", id="profile-spine-container", style={"--oa-graph-h": f"{fig['layout']['height']}px"},
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=view.name, summary=summary)}),
-            html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
+            static_html([html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
                      "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell), "
                      "og med ■ der tallet ikke har intervall (fargen viser da femtedelen blant kommunene)."),
                    className="small"),
@@ -102,21 +105,21 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                                            n_county=n_county),
                      className="table-scroll wide", tabIndex="0", role="region",
                      **{"aria-label": _("Tabell: profilen")}),
-            html.P(intervals, className="small mt-1", **nb_only),
+            html.P(intervals, className="small mt-1", **nb_only)]),
         ], **{"aria-labelledby": "spine-heading"}),
-        html.Section([
+        static_html(html.Section([
             html.H2(_("Naboer og kommuner som ligner"), className="h5 mt-4", id="neighbours-heading"),
-            dbc.Row([
-                dbc.Col(html.Div(compare.geo_neighbour_table(geo, area, services, self_row), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": _("Geografiske naboer")}), lg=6),
-                dbc.Col(html.Div(compare.stat_neighbour_table(stat, area, services, self_row), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": _("Statistiske naboer")}), lg=6),
-            ]),
+            html.Div([  # a dbc.Row of two dbc.Col(lg=6), as plain markup
+                html.Div(html.Div(compare.geo_neighbour_table(geo, area, services, self_row), className="table-scroll wide", tabIndex="0",
+                                 role="region", **{"aria-label": _("Geografiske naboer")}), className="col-lg-6"),
+                html.Div(html.Div(compare.stat_neighbour_table(stat, area, services, self_row), className="table-scroll wide", tabIndex="0",
+                                 role="region", **{"aria-label": _("Statistiske naboer")}), className="col-lg-6"),
+            ], className="row"),
             html.H3(_("Hvorfor ligner de?"), className="h6 mt-3"),
             html.P(method, className="small", **nb_only),
             html.Div(compare.why_table(why, view.name), className="table-scroll wide", tabIndex="0", role="region",
                      **{"aria-label": _("Trekk bak de statistiske naboene")}),
-        ], **{"aria-labelledby": "neighbours-heading"}),
+        ], **{"aria-labelledby": "neighbours-heading"})),
     ])
     return plain(body)
 
@@ -124,6 +127,7 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
 @callback(
     output=dict(body=Output("profile-body", "children"), trend_hidden=Output("profile-trend-section", "hidden")),
     inputs=dict(knr=Input("profile-muni", "value"), area=Input("profile-area", "value")),
+    prevent_initial_call=True,  # pages/profile.py puts the first answer in the layout
 )
 def update_profile(knr, area=None):
     """Header, spine chart + table, neighbour tables for the selected municipality and service area."""
@@ -158,6 +162,7 @@ def _trend(knr: str, indicator_id: str, version: str, code_version: str = CODE_V
                 source=Output("profile-trend-source", "children"),
                 label=Output("profile-trend-container", "aria-label")),
     inputs=dict(knr=Input("profile-muni", "value"), indicator=Input("profile-indicator", "value")),
+    prevent_initial_call=True,  # pages/profile.py puts the first answer in the layout
 )
 def update_profile_trend(knr, indicator):
     """Trend of one indicator: municipality, county, country, median of geographic and statistical neighbours."""

@@ -263,7 +263,7 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
     return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9], wrap=[2],
                       caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
                                 "Uten intervall: femtedelen blant kommunene (ingen test)."),
-                      table_id=table_id)
+                      table_id=table_id, static=True)
 
 
 # ------------------------------------------------------------------------------------------ neighbours
@@ -294,7 +294,7 @@ def geo_neighbour_table(nb: Sequence[dict], area: str | None, services: Neighbou
     return html_table([_("Kommune"), _("Fylke"), _("Naboskap"), *heads, _("Folkemengde"), _("Andel 80+")], rows,
                       numeric=[*range(3, 3 + n), 3 + n, 4 + n],
                       caption=_("Geografiske naboer (felles grense; øykommuner: nærmeste i fylket)"),
-                      table_id="geo-neighbours-table")
+                      table_id="geo-neighbours-table", static=True)
 
 
 def stat_neighbour_table(nb: Sequence[dict], area: str | None, services: NeighbourValues | None = None,
@@ -315,7 +315,7 @@ def stat_neighbour_table(nb: Sequence[dict], area: str | None, services: Neighbo
     return html_table([_("Nr."), _("Kommune"), _("Fylke"), *heads, _("Avstand"), _("Skiller seg mest på")], rows,
                       numeric=[0, *range(3, 3 + n), 3 + n],
                       caption=_("Statistiske naboer: de 10 mest like kommunene (0 = lik)"),
-                      table_id="stat-neighbours-table")
+                      table_id="stat-neighbours-table", static=True)
 
 
 def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
@@ -328,7 +328,7 @@ def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
             for f in features]
     return html_table([_("Trekk"), muni_name, _("Statistiske naboer (median)"), _("Alle kommuner (median)"), _("Vekt")],
                       rows, numeric=[1, 2, 3, 4], caption=_("Hvorfor ligner de? Trekkene avstanden beregnes fra"),
-                      table_id="why-table")
+                      table_id="why-table", static=True)
 
 
 # ------------------------------------------------------------------------------------------ tartan rug

@@ -1,29 +1,57 @@
 """Pre-rendered HTML blocks: a long table (or any static markup) sent as one escaped HTML string and written
-into an empty <div> by the browser. Pure builders; callbacks/htmlblock.py wires the browser side.
+into the page by the browser. The app's one way to send markup; pure builders (the browser side is
+assets/05-htmlblock.js, a small React component that Dash's renderer finds at window.omsorgsatlas.HtmlBlock).
 
 Why: Dash's renderer spends time on every component it renders, and the cost grows with the square of the
 number of components on the page (each one re-checks the whole layout on every store update): the county
 matrix (~2 000 cells, links and spans) took ~10 s of main-thread time, the tables behind the charts of
-«Befolkning og behov» several seconds. As HTML the browser parses the same markup in a few milliseconds.
+«Befolkning og behov» several seconds, «Min kommune»'s tables 3 s. As HTML the browser parses the same markup
+in a few milliseconds, and the block is one component.
 
-    html_block("county-rug-table", className="rug-inner")   # -> [the div, the dcc.Store with its markup]
+Two forms, one component (HtmlBlock) and one browser side:
 
-A callback writes ``Output("county-rug-table-html", "data")`` with ``markup(component)``; the markup is
-``components.tables.to_html`` of plain html components (text escaped, only known attributes), so the table
-keeps its caption, <th scope>, aria-* and links. Links built as dcc.Link (``data-app-link``) navigate within the
-app as a dcc.Link does; the div's own props (className, style) can still be set by callbacks.
+    HtmlBlock(data=markup(table), className="static-table")   # a <div> with the markup inside; anywhere in a
+                                                               # layout or a callback's answer (html_table(static=True))
+    html_block("county-rug-table", className="rug-inner")      # -> [the div, the HtmlBlock holding its markup]
+
+With ``html_block`` a callback writes ``Output(store_id("county-rug-table"), "data")`` with ``markup(component)``
+and can still set the div's own props (className, style) by its id. The markup is ``components.tables.to_html``
+of plain html components (text escaped, only known attributes), so a table keeps its caption, <th scope>, aria-*
+and links. Links built as dcc.Link (``data-app-link``) navigate within the app as a dcc.Link does. A block inside
+a closed <details> (the tables behind «Vis tabell») is written when the <details> is opened.
 """
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
+from dash.development.base_component import Component
 
-from components.tables import to_html
+from components.tables import _INERT_PROPS, _parts, to_html
 
 SUFFIX = "-html"
+NAMESPACE = "omsorgsatlas"  # window.omsorgsatlas.HtmlBlock (assets/05-htmlblock.js)
+
+
+class HtmlBlock(Component):
+    """``data``: escaped markup (``markup()``). Without ``target``: renders <div id class style role tabIndex
+    aria-* data-*> with the markup inside (or ``tag`` with the HTML ``attributes`` {name: value, None for a
+    boolean attribute}: compact()). With ``target`` (the id of a div elsewhere in the layout): renders nothing
+    and writes the markup into that div."""
+
+    _children_props: list = []
+    _base_nodes = ["children"]
+    _namespace = NAMESPACE
+    _type = "HtmlBlock"
+    _prop_names = ["id", "data", "target", "className", "style", "role", "tabIndex", "tag", "attributes"]
+    _valid_wildcard_attributes = ["data-", "aria-"]
+    available_properties = _prop_names
+    available_wildcard_properties = _valid_wildcard_attributes
+
+    def __init__(self, data: str = "", **kwargs):
+        super().__init__(data=data, **{k: v for k, v in kwargs.items() if v is not None})
 
 
 def store_id(block_id: str) -> str:
-    """The dcc.Store that holds the block's markup (a callback writes its "data")."""
+    """The HtmlBlock that holds the block's markup (a callback writes its "data")."""
     return block_id + SUFFIX
 
 
@@ -32,8 +60,79 @@ def markup(node) -> str:
     return to_html(node)
 
 
+def static_html(node, **props) -> HtmlBlock:
+    """A component tree as one HtmlBlock (its markup inside a <div> with ``props``)."""
+    return HtmlBlock(data=markup(node), **props)
+
+
 def html_block(block_id: str, content=None, **props) -> list:
-    """The empty div the browser fills and the store with its markup, to be placed side by side (the store
-    must not be inside the div: the div's content is replaced). ``content``: a component tree for the first
-    render (or None); ``props``: the div's own (className, role, aria-*, ...)."""
-    return [html.Div(id=block_id, **props), dcc.Store(id=store_id(block_id), data=markup(content) if content else "")]
+    """The empty div the browser fills and the HtmlBlock with its markup, to be placed side by side (the
+    HtmlBlock must not be inside the div: the div's content is replaced). ``content``: a component tree for
+    the first render (or None); ``props``: the div's own (className, role, aria-*, ...)."""
+    return [html.Div(id=block_id, **props),
+            HtmlBlock(id=store_id(block_id), data=markup(content) if content else "", target=block_id)]
+
+
+# ------------------------------------------------------------------------------------------ compact()
+MIN_COMPONENTS = 4  # a smaller static subtree is left as it is
+
+
+def _static_size(node, keep: frozenset) -> int:
+    """The number of components in ``node`` when it is static (html components, dcc.Links and HtmlBlocks with
+    markup only, no id that a callback names, only props plain HTML carries), else -1. Text counts 0."""
+    if node is None or isinstance(node, (str, int, float)):
+        return 0
+    if isinstance(node, (list, tuple)):
+        total = 0
+        for n in node:
+            k = _static_size(n, keep)
+            if k < 0:
+                return -1
+            total += k
+        return total
+    if isinstance(node, HtmlBlock):
+        return -1 if getattr(node, "target", None) or getattr(node, "id", None) in keep else 1
+    try:
+        parts = _parts(node)
+    except TypeError:
+        return -1
+    if parts is None:
+        return -1  # a dict (a callback's plain JSON) or anything unknown: left alone
+    ident = getattr(node, "id", None)
+    if ident is not None and (not isinstance(ident, str) or ident in keep):
+        return -1
+    props = node.to_plotly_json()["props"]
+    written = {name for name, _v in parts[1]}
+    for k, v in props.items():
+        if k in ("children", *_INERT_PROPS) or v is None or v is False:
+            continue
+        if k == "style" and not any(str(key).startswith("--") for key in v):
+            continue
+        if k in ("className", "htmlFor", "colSpan", "rowSpan", "tabIndex", "hrefLang", "readOnly") or \
+                k.lower() in written or k in written:
+            continue
+        return -1  # a prop plain HTML would drop
+    inner = _static_size(parts[2], keep)
+    return -1 if inner < 0 else 1 + inner
+
+
+def _as_block(node) -> HtmlBlock:
+    tag, attrs, children = _parts(node)
+    return HtmlBlock(data=to_html(children), tag=tag, attributes=dict(attrs))
+
+
+def compact(node, keep: frozenset, min_components: int = MIN_COMPONENTS):
+    """``node`` with every static subtree of at least ``min_components`` components (see _static_size) replaced
+    by ONE HtmlBlock with the same root element, attributes and content: the page looks and works the same,
+    Dash's renderer tracks a fraction of the components. ``keep``: the ids that callbacks name (they stay
+    components). Only ``children`` is walked; the tree is changed in place and returned."""
+    size = _static_size(node, keep)
+    if size >= min_components and not isinstance(node, (list, tuple, HtmlBlock)) and _parts(node) is not None:
+        return _as_block(node)
+    if isinstance(node, (list, tuple)):
+        return [compact(n, keep, min_components) for n in node]
+    if isinstance(node, Component) and not isinstance(node, HtmlBlock):
+        children = getattr(node, "children", None)
+        if isinstance(children, (list, tuple, Component)):
+            node.children = compact(children, keep, min_components)
+    return node

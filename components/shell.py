@@ -33,12 +33,15 @@ def language_switch() -> html.A:
 
 def navbar(pages: Iterable[tuple[str, str]]) -> dbc.Navbar:
     """pages: (name, path) in menu order."""
-    links = [dbc.NavItem(dbc.NavLink(_(name), href=path, active="exact")) for name, path in pages]
-    links.append(dbc.NavItem(language_switch(), className="lang-item"))
+    # plain markup (in-app links, assets/05-htmlblock.js marks the current page's link active with
+    # aria-current="page"), so the whole menu is one HtmlBlock (components.htmlblock.compact) instead of ~16
+    # components
+    links = [html.Li(dcc.Link(_(name), href=path, className="nav-link"), className="nav-item") for name, path in pages]
+    links.append(html.Li(language_switch(), className="nav-item lang-item"))
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand(APP_NAME, href="/", className="brand"),
-            dbc.Nav(links, navbar=True, className="ms-auto", id="main-nav"),
+            html.Ul(links, className="ms-auto navbar-nav", id="main-nav"),
             page_tools(),
         ], fluid=True),
         color="primary",

@@ -37,14 +37,15 @@ def _style(style: dict) -> str:
     return ";".join(out)
 
 
-def to_html(node) -> str:
-    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
-    components.htmlblock or a dcc.Markdown(dangerously_allow_html=True). A dcc.Link becomes an <a> marked
-    ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
-    if node is None:
-        return ""
-    if isinstance(node, (list, tuple)):
-        return "".join(to_html(n) for n in node)
+_BOOL_ATTRS = {"hidden": "hidden", "open": "open", "disabled": "disabled", "readOnly": "readonly"}
+_MORE_ATTRS = {"hrefLang": "hreflang", "download": "download", "type": "type"}
+# html-component props that carry nothing to the browser once the component is plain markup
+_INERT_PROPS = {"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key"}
+
+
+def _parts(node) -> tuple[str, list[tuple[str, str | None]], object] | None:
+    """(tag, [(attribute, value - not escaped - or None for a boolean attribute)], children) of an html component or
+    dcc.Link; None for text and numbers. TypeError for anything else."""
     if isinstance(node, dcc.Link):
         props = node.to_plotly_json()["props"]
         attrs = {"href": props.get("href", "#"), "className": props.get("className"), "title": props.get("title"),
@@ -57,24 +58,52 @@ def to_html(node) -> str:
     elif hasattr(node, "to_plotly_json"):
         raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
     else:
-        return _esc(node)
-    parts = []
+        return None
+    parts: list[tuple[str, str | None]] = []
     for k, v in attrs.items():
         if v is None or v is False:
             continue
         if k == "style":
-            parts.append(f' style="{_esc(_style(v))}"')
-        elif k in _ATTRS or k in _PLAIN_ATTRS or k.startswith(("aria-", "data-")):
-            parts.append(f' {_ATTRS.get(k, k)}="{_esc(v)}"')
+            parts.append(("style", _style(v)))
+        elif k in _BOOL_ATTRS:
+            parts.append((_BOOL_ATTRS[k], None))
+        elif k in _ATTRS or k in _PLAIN_ATTRS or k in _MORE_ATTRS or k.startswith(("aria-", "data-")):
+            parts.append(({**_ATTRS, **_MORE_ATTRS}.get(k, k), str(v)))
+    return tag, parts, children
+
+
+def to_html(node) -> str:
+    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
+    components.htmlblock. A dcc.Link becomes an <a> marked
+    ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
+    if node is None:
+        return ""
+    if isinstance(node, (list, tuple)):
+        return "".join(to_html(n) for n in node)
+    if getattr(node, "_type", None) == "HtmlBlock" and not getattr(node, "target", None):
+        # components.htmlblock.HtmlBlock: its markup is escaped already
+        props = node.to_plotly_json()["props"]
+        attrs = props.get("attributes") or {}
+        if not attrs:
+            attrs = {a: v for a, v in _parts(html.Div(**{k: v for k, v in props.items()
+                                                          if k not in ("data", "tag", "attributes")}))[1]}
+        tag = props.get("tag") or "div"
+        inner = "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attrs.items())
+        return f"<{tag}{inner}>{props.get('data', '')}</{tag}>"
+    parts = _parts(node)
+    if parts is None:
+        return _esc(node)
+    tag, attrs, children = parts
+    inner = "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attrs)
     if tag in _VOID:
-        return f"<{tag}{''.join(parts)}/>"
-    return f"<{tag}{''.join(parts)}>{to_html(children)}</{tag}>"
+        return f"<{tag}{inner}/>"
+    return f"<{tag}{inner}>{to_html(children)}</{tag}>"
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
                numeric: Sequence[int] = (), table_id: str | None = None, row_classes: Sequence[str] | None = None,
                class_name: str = "table table-sm data-table", static: bool = False,
-               wrap: Sequence[int] = ()) -> html.Table | dcc.Markdown:
+               wrap: Sequence[int] = ()) -> html.Table | Component:
     """A plain <table> with <caption>, <th scope=col> headers; ``numeric`` = right-aligned column indexes
     (kept on one line), ``wrap`` = numeric columns whose cells may wrap (a value with its interval), so the
     table fits its card.
@@ -83,8 +112,9 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     callers pass it as an html.Th themselves if they need it.
 
     ``static=True`` (for long tables without callbacks inside, e.g. 357 ranked municipalities) sends the
-    same table as one pre-rendered, escaped HTML string in a dcc.Markdown: the browser then renders one
-    component instead of thousands, which otherwise stalls Dash's renderer for seconds on every update.
+    same table as one pre-rendered, escaped HTML string (components.htmlblock.HtmlBlock): the browser then
+    renders one component instead of thousands, which otherwise stalls Dash's renderer for seconds on every
+    update.
     """
     numeric, wrap = set(numeric), set(wrap)
 
@@ -110,7 +140,8 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     kwargs = {"id": table_id} if table_id else {}
     table = html.Table(children, className=class_name, **kwargs)
     if static:
-        return dcc.Markdown(to_html(table), dangerously_allow_html=True, className="static-table")
+        from components.htmlblock import static_html  # (htmlblock imports to_html from here)
+        return static_html(table, className="static-table")
     return table
 
 
@@ -171,7 +202,7 @@ def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: i
         ])
     headers = [_("År")] + [names.get(c, c) for c in codes]
     return html_table(headers, rows, caption=_("{indicator} over tid").format(indicator=indicator_name), numeric=range(1, len(headers)),
-                      table_id=table_id)
+                      table_id=table_id, static=True)
 
 
 def _fallback(text: str, lang: str):

@@ -11,7 +11,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import store
-from components import controls, mapfig
+from callbacks.overview import initial_view
+from components import controls
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import URL_LEVELS, Domain, IndicatorInfo, parse_query
@@ -63,7 +64,7 @@ def _label(text: str, html_for: str, id_: str | None = None) -> html.Label:
                       id=id_ or f"{html_for}-label")
 
 
-def _controls(state, domain: Domain) -> html.Section:
+def _controls(state, domain: Domain, definition=None) -> html.Section:
     areas = store.service_areas()
     area_names = {r["id"]: pick(r, "name") for r in areas.to_dict("records")}
     cat = store.indicators_for(map_levels=True)
@@ -110,7 +111,8 @@ def _controls(state, domain: Domain) -> html.Section:
                            allow_direct_input=False,
                            tooltip={"placement": "bottom", "always_visible": False}, className="year-slider"),
             ], className="mb-3"),
-            html.Div(id="indicator-definition", className="indicator-definition small", **{"aria-live": "polite"}),
+            html.Div(definition, id="indicator-definition", className="indicator-definition small",
+                     **{"aria-live": "polite"}),
         ],
         className="controls",
         **{"aria-labelledby": "controls-heading"},
@@ -131,48 +133,52 @@ def layout(**query):
         [html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in result.notes]],
         id="url-note", color="warning", is_open=bool(result.notes), dismissable=True, className="mt-3",
     )
+    # the first view is part of the layout (callbacks/overview.py initial_view): the start-up callbacks
+    # skip their initial call, so the page shows its content without further round trips
+    first = initial_view(state.indicator, state.level, state.county or WHOLE_COUNTRY, state.year or None,
+                            state.municipality)
     return dbc.Container(
         [
             html.H1(_("Kart og trender"), className="h3 mt-3 mb-2"),
             url_note,
             dbc.Row([
-                dbc.Col(_controls(state, domain), lg=3, className="mb-3 oa-controls"),
+                dbc.Col(_controls(state, domain, first["definition"]), lg=3, className="mb-3 oa-controls"),
                 dbc.Col(html.Section([
-                    html.H2(_("Kart"), id="map-heading", className="h5"),
-                    html.P(id="map-source", className="source-line small"),
-                    html.Div(id="map-note", role="status", **{"aria-live": "polite"}),
+                    html.H2(first["rank_heading"], id="map-heading", className="h5"),
+                    html.P(first["rank_source"], id="map-source", className="source-line small"),
+                    html.Div(first["map_note"], id="map-note", role="status", **{"aria-live": "polite"}),
                     html.Div(
-                        dcc.Graph(id="map", figure=mapfig.empty_figure(_("Laster kart …")), config=graph_config("omsorgsatlas-kart"),
+                        dcc.Graph(id="map", figure=first["map_figure"], config=graph_config("omsorgsatlas-kart"),
                                   clear_on_unhover=True, className="map-graph"),
                         id="map-container", role="figure",
                         # the ranked table (next column) has every value: the map's long description
-                        **{"aria-label": _("Kart"), "aria-details": "rank-table"},
+                        **{"aria-label": first["map_label"], "aria-details": "rank-table"},
                     ),
                     html.P(_("Grå: ingen data. Klikk på en kommune for å se utviklingen."), className="small mt-1"),
                     share_toolbar("kart"),
                 ], **{"aria-labelledby": "map-heading"}), lg=5, className="mb-3"),
                 dbc.Col(html.Section([
                     html.H2(_("Rangering"), className="h5", id="rank-heading"),
-                    html.Div(id="rank-table", className="table-scroll", tabIndex="0", role="region",
+                    html.Div(first["rank_table"], id="rank-table", className="table-scroll", tabIndex="0", role="region",
                              **{"aria-labelledby": "rank-heading"}),
                 ]), lg=4, className="mb-3"),
             ]),
             dbc.Row(dbc.Col(html.Section([
-                html.H2(_("Utvikling over tid"), id="trend-heading", className="h5"),
-                html.P(id="trend-source", className="source-line small"),
-                html.Div(id="trend-note", role="status", **{"aria-live": "polite"}),
-                html.Div(dcc.Graph(id="trend", figure=mapfig.empty_figure(_("Laster …"), height=380),
+                html.H2(first["trend_heading"], id="trend-heading", className="h5"),
+                html.P(first["trend_source"], id="trend-source", className="source-line small"),
+                html.Div(first["trend_note"], id="trend-note", role="status", **{"aria-live": "polite"}),
+                html.Div(dcc.Graph(id="trend", figure=first["trend_figure"],
                                    config=graph_config("omsorgsatlas-utvikling")), id="trend-container", role="figure",
-                         **{"aria-label": _("Linjediagram"), "aria-details": "trend-table"}),
+                         **{"aria-label": first["trend_label"], "aria-details": "trend-table"}),
                 html.Details([
                     html.Summary(_("Vis tabell")),
-                    html.Div(id="trend-table", className="table-scroll", tabIndex="0", role="region",
+                    html.Div(first["trend_table"], id="trend-table", className="table-scroll", tabIndex="0", role="region",
                              **{"aria-label": _("Tabell: utvikling over tid")}),
                 ], className="mt-2", id="trend-details"),
                 share_toolbar("utvikling"),
             ], **{"aria-labelledby": "trend-heading"}), className="mb-4")),
             dcc.Store(id="selected-year", data=state.year or None),
-            dcc.Store(id="map-geokey", data=None),
+            dcc.Store(id="map-geokey", data=first["map_geokey"]),
             dcc.Store(id="url-sync", data=None),
         ],
         fluid=True,

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 import store
 from callbacks.comparison import ALL, valid_area, valid_knr
+from callbacks.profile import update_profile, update_profile_trend
 from components import controls, mapfig
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.urlstate import first_value, shown
@@ -49,6 +50,10 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     cat = store.catalog()
     ind_options = [{"label": pick(r._asdict(), "name"), "value": str(r.id)} for r in cat.itertuples()
                    if store.profile_year(str(r.id))]
+    # the first view is part of the layout: callbacks/profile.py's two callbacks skip their initial call, so
+    # the profile shows without further round trips (and each chart is drawn once)
+    first = update_profile(code, area_value)
+    trend = update_profile_trend(code, ind) if code else {}
     return dbc.Container([
         html.H1(_("Min kommune"), className="h3 mt-3 mb-2"),
         dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(notes)], id="profile-url-note", color="warning",
@@ -67,25 +72,26 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
                              value=area_value, clearable=False, searchable=False),
             ], md=4, className="mb-2"),
         ], className="profile-controls oa-controls"),
-        html.Div(id="profile-body", children=html.P(
-            _("Velg en kommune for å se profilen."), className="lead mt-3") if not code else
-            html.P(_("Laster profil …"), className="mt-3"), **{"aria-live": "polite"}),
+        html.Div(id="profile-body", children=first["body"], **{"aria-live": "polite"}),
         html.Section([
             html.H2(_("Utvikling mot fylket, landet og naboene"), className="h5 mt-4", id="profile-trend-heading"),
             html.Div([
                 html.Label(_("Indikator"), htmlFor="profile-indicator", className="form-label fw-semibold mb-1"),
                 dcc.Dropdown(id="profile-indicator", options=ind_options, value=ind, clearable=False),
             ], className="mb-2 oa-controls", style={"maxWidth": "34rem"}),
-            html.P(id="profile-trend-source", className="source-line small"),
-            html.Div(dcc.Graph(id="profile-trend", figure=mapfig.empty_figure(_("Velg en kommune"), height=380),
+            html.P(trend.get("source"), id="profile-trend-source", className="source-line small"),
+            html.Div(dcc.Graph(id="profile-trend", figure=trend.get("figure") or mapfig.empty_figure(_("Velg en kommune"),
+                                                                                                       height=380),
                                config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
                                        "toImageButtonOptions": {"format": "png", "scale": 2,
                                                                 "filename": "omsorgsatlas-kommune-utvikling"}}),
-                     id="profile-trend-container", role="figure", **{"aria-label": _("Linjediagram")}),
+                     id="profile-trend-container", role="figure",
+                     **{"aria-label": trend.get("label") or _("Linjediagram")}),
             html.Details([html.Summary(_("Vis tabell")),
-                          html.Div(id="profile-trend-table", className="table-scroll", tabIndex="0", role="region",
+                          html.Div(trend.get("table"), id="profile-trend-table", className="table-scroll", tabIndex="0",
+                                   role="region",
                                    **{"aria-label": _("Tabell: utvikling")})], className="mt-2"),
             share_toolbar("kommune-utvikling"),
-        ], id="profile-trend-section", hidden=not code, **{"aria-labelledby": "profile-trend-heading"}),
+        ], id="profile-trend-section", hidden=first["trend_hidden"], **{"aria-labelledby": "profile-trend-heading"}),
         dcc.Store(id="profile-url-sync"),
     ], fluid=True, className="page-profile")

@@ -339,6 +339,9 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
     assert {t[1] for t in traces} == {"solid"} and len({t[2] for t in traces}) == 3, traces
     assert len({t[3] for t in traces}) == 3 and traces[0][4] > traces[2][4], traces
     assert len(ui.els("#trend .legend .traces")) == 3, "the trend has no legend entry per line"
+    # the trend's table behind «Vis tabell» is written when it is opened (components/htmlblock.py), as below
+    ui.js("document.querySelectorAll('details:not([open])').forEach(function (d) { d.open = true; });")
+    time.sleep(1.0)
     problems = chart_problems(ui)
 
     # the other chart pages

@@ -4,8 +4,8 @@
     python tests/benchmarks/lighthouse.py --presets desktop --pages / /kommune?knr=4601
     python tests/benchmarks/lighthouse.py --base-url http://127.0.0.1:8050   # a server you started
     python tests/benchmarks/lighthouse.py --json-out /tmp/lh.json          # the figures as JSON too
-    python tests/benchmarks/lighthouse.py --save-reports /tmp/lh            # + each run's full Lighthouse JSON
     python tests/benchmarks/lighthouse.py --also-full-plotly               # + the same with the full plotly.js
+    python tests/benchmarks/lighthouse.py --reports-dir /tmp/lh            # keep each full Lighthouse JSON report
 
 Installs the pinned Lighthouse from npm into .cache/lighthouse (tests/benchmarks/install_lighthouse.sh), starts
 the app under gunicorn (tests/servers.py: 2 workers, a fresh file cache, loopback) unless --base-url is given,
@@ -158,16 +158,17 @@ def warm(base: str, pages: list[str]) -> None:
             pass
 
 
-def save_report(folder: Path | None, page: str, preset: str, report: dict) -> None:
-    """Keep one run's full Lighthouse JSON (main-thread tasks, DOM size, requests) for a closer look."""
-    if folder is None:
+def save_report(report: dict, reports_dir: Path | None, preset: str, page: str) -> None:
+    """The full Lighthouse JSON (every audit: bootup-time, long-tasks, critical-request-chains …) for a closer look."""
+    if reports_dir is None:
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    name = "".join(c if c.isalnum() else "_" for c in page.strip("/")) or "root"
-    (folder / f"{preset}-{name}.json").write_text(json.dumps(report))
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    slug = "".join(c if c.isalnum() else "_" for c in page.strip("/")) or "root"
+    n = len(list(reports_dir.glob(f"{preset}-{slug}-*.json"))) + 1
+    (reports_dir / f"{preset}-{slug}-{n}.json").write_text(json.dumps(report))
 
 
-def bench(base: str, pages: list[str], presets: list[str], reports: Path | None = None) -> list[dict]:
+def bench(base: str, pages: list[str], presets: list[str], reports_dir: Path | None = None) -> list[dict]:
     warm(base, pages)
     rows = []
     for preset in presets:
@@ -183,7 +184,7 @@ def bench(base: str, pages: list[str], presets: list[str], reports: Path | None 
             else:
                 rows.append({"page": page, "preset": preset, "figures": None})
                 continue
-            save_report(reports, page, preset, report)
+            save_report(report, reports_dir, preset, page)
             rows.append({"page": page, "preset": preset, "figures": figures(report)})
             f = rows[-1]["figures"]
             print(f"  {preset:8} {page:20} performance {f['performance']}, accessibility {f['accessibility']}, "
@@ -198,7 +199,7 @@ def main() -> None:
     ap.add_argument("--base-url", help="benchmark a running server instead of starting gunicorn")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--json-out", type=Path, help="also write the figures as JSON")
-    ap.add_argument("--save-reports", type=Path, help="folder for each run's full Lighthouse JSON report")
+    ap.add_argument("--reports-dir", type=Path, help="also keep each full Lighthouse JSON report in this folder")
     ap.add_argument("--also-full-plotly", action="store_true",
                     help="run the same pages a second time on a server with OMSORGSATLAS_PLOTLY=full (Dash's full "
                          "plotly.js), and print both")
@@ -214,11 +215,11 @@ def main() -> None:
     for name, env in variants:
         print(f"\n== {name}", flush=True)
         if args.base_url:
-            results[name] = bench(args.base_url.rstrip("/"), args.pages, args.presets, args.save_reports)
+            results[name] = bench(args.base_url.rstrip("/"), args.pages, args.presets, args.reports_dir)
             continue
         with tempfile.TemporaryDirectory(prefix="omsorgsatlas-lighthouse-") as tmp:
             with servers.gunicorn(Path(tmp), workers=args.workers, env=env) as (base, _proc):
-                results[name] = bench(base, args.pages, args.presets, args.save_reports)
+                results[name] = bench(base, args.pages, args.presets, args.reports_dir)
     for name, rows in results.items():
         print(f"\n== {name}")
         print_table(rows)

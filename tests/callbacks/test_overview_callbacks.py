@@ -207,8 +207,8 @@ def row_names(component) -> list[str]:
         visit(children, in_body)
 
     data = as_json(component)
-    if kind(data) == "Markdown":  # long tables are sent pre-rendered as one HTML string
-        return static_row_names(data["props"]["children"])
+    if kind(data) == "HtmlBlock":  # long tables are sent pre-rendered as one HTML string
+        return static_row_names(data["props"]["data"])
     visit(data)
     return out
 

@@ -1,10 +1,15 @@
-"""components.tables.to_html: Dash components as one escaped HTML/JSX string for dcc.Markdown."""
+"""components.tables.to_html and components.htmlblock: Dash components as one escaped HTML string, sent in one
+HtmlBlock component (assets/05-htmlblock.js writes it)."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
-from components.htmlblock import html_block, store_id
+from components.htmlblock import NAMESPACE, HtmlBlock, compact, html_block, static_html, store_id
 from components.tables import html_table, to_html
 
 
@@ -40,7 +45,50 @@ def test_style_aria_and_unknown_props():
         to_html(dcc.Dropdown(id="x"))
 
 
-def test_static_table_is_one_markdown_component():
+def test_static_table_is_one_htmlblock_component_with_its_markup():
     t = html_table(["A", "B"], [["1", "2"]], static=True, table_id="t")
-    assert isinstance(t, dcc.Markdown) and t.dangerously_allow_html is True
-    assert t.children.startswith('<table id="t" ') and "<tbody><tr><td>1</td><td>2</td></tr></tbody>" in t.children
+    assert isinstance(t, HtmlBlock) and t.className == "static-table" and not hasattr(t, "target")
+    assert t.data.startswith('<table id="t" ') and "<tbody><tr><td>1</td><td>2</td></tr></tbody>" in t.data
+    data = json.loads(to_json_plotly(t))
+    assert (data["namespace"], data["type"]) == (NAMESPACE, "HtmlBlock")
+    assert data["props"] == {"data": t.data, "className": "static-table"}
+
+
+def test_html_block_writes_into_its_div_and_keeps_aria_props():
+    div, block = html_block("z", html.P("x"), className="table-scroll", tabIndex="0", role="region",
+                            **{"aria-label": "Tabell"})
+    assert (div.role, div.tabIndex, getattr(div, "aria-label")) == ("region", "0", "Tabell")
+    assert json.loads(to_json_plotly(block))["props"] == {"id": "z-html", "data": "<p>x</p>", "target": "z"}
+    own = static_html(html.P("y"), id="w", **{"aria-label": "Tabell", "data-x": "1"})
+    assert json.loads(to_json_plotly(own))["props"] == {"id": "w", "data": "<p>y</p>", "aria-label": "Tabell",
+                                                        "data-x": "1"}
+    with pytest.raises(TypeError):
+        HtmlBlock(data="", onclick="x")  # only the declared props
+
+
+def test_the_browser_side_is_one_asset():
+    js = (Path(__file__).resolve().parents[2] / "assets" / "05-htmlblock.js").read_text(encoding="utf-8")
+    assert f"window.{NAMESPACE}.HtmlBlock" in js and "data-app-link" in js and "_dashprivate_pushstate" in js
+    assert "details:not([open])" in js  # «Vis tabell» tables written when opened
+
+
+def test_compact_replaces_static_subtrees_by_one_block_with_the_same_root():
+    menu = html.Ul([html.Li(dcc.Link("Kart", href="/", className="nav-link"), className="nav-item"),
+                    html.Li(html.A("Om", href="/om", download=""), className="nav-item")],
+                   id="main-nav", className="navbar-nav")
+    live = html.Div(id="kept")  # a callback names it
+    tree = html.Div([menu, html.Section([html.H2("x"), live]), dcc.Dropdown(id="d")])
+    out = compact(tree, frozenset({"kept", "d"}))
+    block = out.children[0]
+    assert isinstance(block, HtmlBlock) and block.tag == "ul"
+    assert block.attributes == {"id": "main-nav", "class": "navbar-nav"}
+    assert block.data == ('<li class="nav-item"><a href="/" class="nav-link" data-app-link="">Kart</a></li>'
+                          '<li class="nav-item"><a download="" href="/om">Om</a></li>')
+    # a subtree with a callback's id, a dcc component or too few components stays as it is
+    assert out.children[1].children[1] is live and isinstance(out.children[1].children[0], html.H2)
+    assert isinstance(out.children[2], dcc.Dropdown)
+    # a prop plain HTML would drop keeps the component
+    area = html.Div([html.Textarea("x", rows=3), html.P("a"), html.P("b"), html.P("c")])
+    assert not isinstance(compact(area, frozenset()), HtmlBlock)
+    # and to_html writes a compacted block back as the same markup
+    assert to_html(block) == to_html(menu)

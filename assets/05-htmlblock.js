@@ -1,0 +1,111 @@
+/* omsorgsatlas – HtmlBlock (components/htmlblock.py): pre-rendered, escaped HTML (long tables) as one Dash
+ * component, so Dash's renderer tracks one component instead of hundreds. Dash's renderer finds it at
+ * window.omsorgsatlas.HtmlBlock (assets load before the renderer starts).
+ *
+ *  - without `target`: renders <div id class style role tabIndex aria-* data-*> and writes `data` into it;
+ *  - with `target`: renders nothing and writes `data` into the element with that id (html_block's div, whose
+ *    own props callbacks may still set).
+ * The markup is written before the browser paints (a layout effect), so it shifts nothing. A block inside a
+ * closed <details> (the tables behind «Vis tabell») is written when the <details> is opened. Links marked
+ * data-app-link navigate inside the app as dcc.Link does: history.pushState + Dash's location event (a
+ * modified click, another button or another target keeps the browser's own behaviour). */
+(function () {
+  "use strict";
+  var React = window.React;
+
+  /* the menu (components/shell.py navbar): the current page's link is active, aria-current="page" */
+  function markNav() {
+    document.querySelectorAll("#main-nav a.nav-link[data-app-link]").forEach(function (a) {
+      var on = new URL(a.href, window.location.href).pathname === window.location.pathname;
+      a.classList.toggle("active", on);
+      if (on) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
+    });
+  }
+  window.addEventListener("popstate", markNav);
+  window.addEventListener("_dashprivate_pushstate", markNav);
+
+  function write(el) {
+    el.removeAttribute("data-oa-lazy");
+    if (el.oaHtml !== el.oaWant) {
+      el.oaHtml = el.oaWant;
+      el.innerHTML = el.oaWant;
+      if (el.id === "main-nav") { markNav(); }
+    }
+  }
+
+  function openDetails() {
+    if (this.open) { this.querySelectorAll("[data-oa-lazy]").forEach(write); }
+  }
+
+  function place(el, html) {
+    el.oaWant = html;
+    var closed = el.parentElement && el.parentElement.closest("details:not([open])");
+    if (closed) {  // written when it is opened
+      if (!closed.oaLazy) { closed.oaLazy = true; closed.addEventListener("toggle", openDetails); }
+      el.setAttribute("data-oa-lazy", "");
+      return;
+    }
+    write(el);
+  }
+
+  function HtmlBlock(props) {
+    var ref = React.useRef(null);
+    var html = props.data || "", target = props.target;
+    var attributes = props.attributes;
+    React.useLayoutEffect(function () {
+      if (!target) {
+        var el = ref.current;
+        if (!el) { return undefined; }
+        if (attributes) {  // compact(): the root element's own attributes (React does not manage them)
+          Object.keys(attributes).forEach(function (k) {
+            el.setAttribute(k, attributes[k] === null ? "" : attributes[k]);
+          });
+        }
+        place(el, html);
+        return undefined;
+      }
+      var tries = 0, frame = null;
+      (function put() {
+        var el = document.getElementById(target);
+        if (el) { place(el, html); } else if (tries++ < 300) { frame = window.requestAnimationFrame(put); }
+      })();
+      return function () { if (frame !== null) { window.cancelAnimationFrame(frame); } };
+    }, [html, target, attributes]);
+    if (target) { return null; }
+    if (attributes) { return React.createElement(props.tag || "div", { ref: ref }); }
+    var attrs = { ref: ref, id: props.id, className: props.className, style: props.style, role: props.role,
+                  tabIndex: props.tabIndex };
+    Object.keys(props).forEach(function (k) {
+      if (k.indexOf("aria-") === 0 || k.indexOf("data-") === 0) { attrs[k] = props[k]; }
+    });
+    return React.createElement("div", attrs);
+  }
+
+  window.omsorgsatlas = window.omsorgsatlas || {};
+  window.omsorgsatlas.HtmlBlock = HtmlBlock;
+
+  document.addEventListener("click", function (e) {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }
+    var a = e.target && e.target.closest ? e.target.closest("a[data-app-link]") : null;
+    if (!a || (a.target && a.target !== "_self")) { return; }
+    var url = new URL(a.getAttribute("href"), window.location.href);
+    if (url.origin !== window.location.origin) { return; }
+    e.preventDefault();
+    window.history.pushState({}, "", url.pathname + url.search + url.hash);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  });
+})();
+
+/* The first paint (components/firstpaint.py): the server's plain-HTML copy of the page, shown until the renderer
+ * has drawn the live page (the shell's .app-shell), then removed in the same frame (a mutation observer runs
+ * before the browser paints). Dash's own «Loading...» is not shown meanwhile (assets/15-layout.css). */
+(function () {
+  "use strict";
+  var first = document.getElementById("oa-first"), entry = document.getElementById("react-entry-point");
+  if (!first || !entry) { return; }
+  var obs = new MutationObserver(function () {
+    if (entry.querySelector(".app-shell")) { obs.disconnect(); first.remove(); }
+  });
+  obs.observe(entry, { childList: true });
+})();
