@@ -8,7 +8,6 @@ from dash import Input, Output, State, callback, clientside_callback, html
 import store
 from callbacks import comparison as cmp
 from callbacks._cache import CODE_VERSION, memoize
-from callbacks.htmlblock import fill_blocks
 from callbacks.overview import plain
 from components import compare, controls, htmlblock, present
 from components.i18n import _
@@ -122,4 +121,3 @@ clientside_callback(
 )
 
 
-fill_blocks("county-rug-table")  # the matrix's markup -> its div (callbacks/htmlblock.py)

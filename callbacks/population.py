@@ -22,7 +22,6 @@ from plotly.io.json import to_json_plotly
 import store
 from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
-from callbacks.htmlblock import FILL_JS
 from components import controls
 from components import need as needc
 from components import pyramid as pyr
@@ -770,14 +769,3 @@ function(options) {
 # (an output, though it always answers no_update: a callback without outputs is not called when a page's layout
 # arrives, only on the app's first load)
 clientside_callback(LAZY_OPTIONS_JS, Output("pop-region", "options"), Input("pop-region-options", "data"))
-
-
-# the page's tables and key figures (pre-rendered HTML, components/htmlblock.py) -> their divs: fill_blocks'
-# script (callbacks/htmlblock.py), registered with an output it never changes: the stores arrive filled in the
-# page's layout (first_view), and Dash runs a callback for a page's new layout by its outputs only (one without
-# outputs would wait for the first store to change)
-BLOCKS = ("pop-backtest", "pop-compare", "profile-table", "groups-table", "care-table", "need-table",
-          "need-kostra-table", "track-table", "track-horizon")
-FILL_ON_LOAD_JS = ("function() {\n    (" + FILL_JS.strip() + ").apply(this, arguments);\n"
-                   "    return window.dash_clientside.no_update;\n}")
-clientside_callback(FILL_ON_LOAD_JS, Output("pop-blocks", "data"), *[Input(store_id(b), "data") for b in BLOCKS])

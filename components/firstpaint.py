@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from components.tables import _esc, _style
+from components.markup import _esc, _style
 
 HTML_NS, DCC_NS, DBC_NS, OWN_NS = "dash_html_components", "dash_core_components", "dash_bootstrap_components", \
     "omsorgsatlas"
@@ -25,7 +25,7 @@ _BOOL = {"hidden", "open", "disabled"}
 _ID_REFS = {"aria-labelledby", "aria-describedby", "aria-controls", "aria-details", "aria-owns",
             "aria-activedescendant", "aria-flowto"}
 _VOID = {"br", "hr", "img", "wbr", "input"}
-# the same attributes inside pre-rendered markup (components.tables.to_html writes name="escaped value")
+# the same attributes inside pre-rendered markup (components.markup.to_html writes name="escaped value")
 _MARKUP_ATTRS = re.compile(r' (?:id|for|data-[\w-]+|aria-(?:labelledby|describedby|controls|details|owns|'
                            r'activedescendant|flowto))="[^"]*"')
 _SKIP = {"Store", "Location", "Interval", "Download", "Clipboard", "Tooltip", "Modal", "Popover", "Toast"}

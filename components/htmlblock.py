@@ -15,7 +15,7 @@ Two forms, one component (HtmlBlock) and one browser side:
     html_block("county-rug-table", className="rug-inner")      # -> [the div, the HtmlBlock holding its markup]
 
 With ``html_block`` a callback writes ``Output(store_id("county-rug-table"), "data")`` with ``markup(component)``
-and can still set the div's own props (className, style) by its id. The markup is ``components.tables.to_html``
+and can still set the div's own props (className, style) by its id. The markup is ``components.markup.to_html``
 of plain html components (text escaped, only known attributes), so a table keeps its caption, <th scope>, aria-*
 and links. Links built as dcc.Link (``data-app-link``) navigate within the app as a dcc.Link does. A block inside
 a closed <details> (the tables behind «Vis tabell») is written when the <details> is opened.
@@ -25,7 +25,7 @@ from __future__ import annotations
 from dash import html
 from dash.development.base_component import Component
 
-from components.tables import _INERT_PROPS, _parts, to_html
+from components.markup import _INERT_PROPS, _parts, to_html
 
 SUFFIX = "-html"
 NAMESPACE = "omsorgsatlas"  # window.omsorgsatlas.HtmlBlock (assets/05-htmlblock.js)

@@ -8,96 +8,12 @@ from typing import Iterable, Sequence
 import pandas as pd
 from dash import dcc, html
 from dash.development.base_component import Component
-from markupsafe import escape
 
 from components.format import MISSING, format_value, format_year_range
+from components.htmlblock import static_html
 from components.i18n import N_, _, current_lang, pick, picked_lang
 
 LEVEL_NB = {"country": N_("land"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
-
-
-_ATTRS = {"className": "class", "htmlFor": "for", "colSpan": "colspan", "rowSpan": "rowspan"}
-_PLAIN_ATTRS = ("id", "href", "scope", "title", "target", "rel", "lang", "role", "tabIndex")
-_VOID = {"br", "hr", "img", "wbr"}  # written <br/>: valid HTML, and JSX for dcc.Markdown
-
-
-def _esc(value) -> str:
-    """HTML-escaped text that is also inert JSX (dcc.Markdown parses raw HTML as JSX, where { } would start an
-    expression): the braces as numeric character references, which the parser decodes back to text."""
-    return str(escape(str(value))).replace("{", "&#123;").replace("}", "&#125;")
-
-
-def _style(style: dict) -> str:
-    """A Dash style dict ({"background": …, "fontWeight": …}) as a CSS declaration list."""
-    out = []
-    for key, value in style.items():
-        if key.startswith("--"):
-            raise TypeError("egendefinerte CSS-egenskaper kan ikke sendes som statisk HTML")  # the parser renames them
-        out.append("".join("-" + c.lower() if c.isupper() else c for c in key) + f":{value}")
-    return ";".join(out)
-
-
-_BOOL_ATTRS = {"hidden": "hidden", "open": "open", "disabled": "disabled", "readOnly": "readonly"}
-_MORE_ATTRS = {"hrefLang": "hreflang", "download": "download", "type": "type"}
-# html-component props that carry nothing to the browser once the component is plain markup
-_INERT_PROPS = {"n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key"}
-
-
-def _parts(node) -> tuple[str, list[tuple[str, str | None]], object] | None:
-    """(tag, [(attribute, value - not escaped - or None for a boolean attribute)], children) of an html component or
-    dcc.Link; None for text and numbers. TypeError for anything else."""
-    if isinstance(node, dcc.Link):
-        props = node.to_plotly_json()["props"]
-        attrs = {"href": props.get("href", "#"), "className": props.get("className"), "title": props.get("title"),
-                 "data-app-link": ""}
-        tag, children = "a", props.get("children")
-    elif isinstance(node, Component) and type(node).__module__.startswith("dash.html"):
-        props = dict(node.to_plotly_json()["props"])
-        tag, children = type(node).__name__.lower(), props.pop("children", None)
-        attrs = props
-    elif hasattr(node, "to_plotly_json"):
-        raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
-    else:
-        return None
-    parts: list[tuple[str, str | None]] = []
-    for k, v in attrs.items():
-        if v is None or v is False:
-            continue
-        if k == "style":
-            parts.append(("style", _style(v)))
-        elif k in _BOOL_ATTRS:
-            parts.append((_BOOL_ATTRS[k], None))
-        elif k in _ATTRS or k in _PLAIN_ATTRS or k in _MORE_ATTRS or k.startswith(("aria-", "data-")):
-            parts.append(({**_ATTRS, **_MORE_ATTRS}.get(k, k), str(v)))
-    return tag, parts, children
-
-
-def to_html(node) -> str:
-    """Serialise text and static Dash html components (and dcc.Link) to an escaped HTML string, for
-    components.htmlblock. A dcc.Link becomes an <a> marked
-    ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
-    if node is None:
-        return ""
-    if isinstance(node, (list, tuple)):
-        return "".join(to_html(n) for n in node)
-    if getattr(node, "_type", None) == "HtmlBlock" and not getattr(node, "target", None):
-        # components.htmlblock.HtmlBlock: its markup is escaped already
-        props = node.to_plotly_json()["props"]
-        attrs = props.get("attributes") or {}
-        if not attrs:
-            attrs = {a: v for a, v in _parts(html.Div(**{k: v for k, v in props.items()
-                                                          if k not in ("data", "tag", "attributes")}))[1]}
-        tag = props.get("tag") or "div"
-        inner = "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attrs.items())
-        return f"<{tag}{inner}>{props.get('data', '')}</{tag}>"
-    parts = _parts(node)
-    if parts is None:
-        return _esc(node)
-    tag, attrs, children = parts
-    inner = "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attrs)
-    if tag in _VOID:
-        return f"<{tag}{inner}/>"
-    return f"<{tag}{inner}>{to_html(children)}</{tag}>"
 
 
 def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str | None = None,
@@ -140,7 +56,6 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     kwargs = {"id": table_id} if table_id else {}
     table = html.Table(children, className=class_name, **kwargs)
     if static:
-        from components.htmlblock import static_html  # (htmlblock imports to_html from here)
         return static_html(table, className="static-table")
     return table
 

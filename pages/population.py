@@ -387,7 +387,6 @@ def layout(**query):
         _need_section(indicators),
         track_section(track_age, track_vintage, vintages),
         dcc.Store(id="profile-key", data=None),
-        dcc.Store(id="pop-blocks"),  # the output of the blocks' writer (callbacks/population.py: FILL_ON_LOAD_JS)
         dcc.Store(id="pop-url-sync", data=None),
     ], fluid=True, className="page-population")
     # the first view as the callbacks would answer it, written into the layout (callbacks/population.py:

@@ -54,6 +54,12 @@ def filename(resp) -> str:
 
 # ------------------------------------------------------------------------------------------ the page
 def _walk(node):
+    if isinstance(node, dict):  # a part of the first view sent as plain JSON (callbacks/overview.py plain())
+        children = (node.get("props") or {}).get("children")
+        for child in children if isinstance(children, (list, tuple)) else [children]:
+            if child is not None and not isinstance(child, (str, int, float)):
+                yield from _walk(child)
+        return
     yield node
     children = getattr(node, "children", None)
     for child in children if isinstance(children, (list, tuple)) else [children]:

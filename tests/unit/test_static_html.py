@@ -1,4 +1,4 @@
-"""components.tables.to_html and components.htmlblock: Dash components as one escaped HTML string, sent in one
+"""components.markup.to_html and components.htmlblock: Dash components as one escaped HTML string, sent in one
 HtmlBlock component (assets/05-htmlblock.js writes it)."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dash import dcc, html
 from plotly.io.json import to_json_plotly
 
 from components.htmlblock import NAMESPACE, HtmlBlock, compact, html_block, static_html, store_id
-from components.tables import html_table, to_html
+from components.markup import to_html
+from components.tables import html_table
 
 
 def test_text_and_attributes_are_escaped_including_jsx_braces():
