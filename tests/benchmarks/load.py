@@ -7,7 +7,8 @@ callback, and – with --profile – where the workers spend their time (py-spy,
     python tests/benchmarks/load.py --workers 3 --backend redis --profile
 
 Goal (issue 13): >= 200 callbacks/s at p95 <= 250 ms and p99 <= 500 ms with zero errors on 2 cores, for both
-backends. Locust runs on the same 2 cores (one process), so it takes part of the CPU the server would otherwise
+backends. Since the first view of a page arrives with /_dash-layout (no start-up callbacks), part of what
+were callbacks are now layout requests: the figures are printed for callbacks and for all requests. Locust runs on the same 2 cores (one process), so it takes part of the CPU the server would otherwise
 have. Each backend runs twice in the same invocation: as deployed, and without the response cache
 (OMSORGSATLAS_RESPONSE_CACHE=0, the way before it) – ``--no-compare`` skips the second run.
 """
@@ -76,6 +77,9 @@ def main(argv=None) -> int:
             print("\n".join(fig.lines()), flush=True)
             goal = fig.callbacks_per_s >= 200 and fig.p95_ms <= 250 and fig.p99_ms <= 500 and fig.errors == 0
             print(f"  goal (>=200 callbacks/s, p95 <= 250 ms, p99 <= 500 ms, 0 errors): {'met' if goal else 'NOT met'}")
+            goal_all = fig.requests_per_s >= 200 and fig.all_p95_ms <= 250 and fig.all_p99_ms <= 500 and fig.errors == 0
+            print(f"  the same over all requests (page, layout with the first view, dependencies, callbacks): "
+                  f"{'met' if goal_all else 'NOT met'}")
             if prof is not None and prof.exists():
                 print("\n".join(top_frames(prof)))
                 print(f"  raw profile: {prof}")

@@ -1,11 +1,12 @@
 """Locust users that behave like the browser on omsorgsatlas (tests/load/harness.py runs this file).
 
-Each simulated user repeats a realistic session, with the requests the Dash renderer makes:
-  open «Kart og trender» (GET /, Dash's page router, then the page's initial callbacks)
+Each simulated user repeats a realistic session, with the requests the Dash renderer makes (checked against
+headless Chromium's network log):
+  open «Kart og trender» (GET /, /_dash-layout with the page's first view in it, /_dash-dependencies; no callbacks)
   -> change the year a few times (map as a Patch, ranked table, trend)
   -> pick another indicator (level, year slider, definition, map, table, trend)
   -> filter on a county (municipality list, map, table, trend)
-  -> open a municipality's profile (router + profile callbacks).
+  -> open a municipality's profile in the app (the router's answer carries it) and pick another trend indicator.
 Values come from what the server answered (the page layout's dropdown options, the slider's years, the
 map's geometry key for the Patch path), so the load follows the real data and the real callback graph
 (read from /_dash-dependencies; callbacks are found by their output ids, not by position).
@@ -124,17 +125,39 @@ class AtlasUser(FastHttpUser):
                             self.values[(cid, prop)] = value
             return answer
 
-    def page(self, path: str, search: str = "") -> None:
-        self.client.get(path + search, name=f"GET {path}")
+    def page(self, path: str, search: str = "", *, full: bool = True) -> None:
+        """Open a page. ``full``: as typed in the address bar: the index page, then what the renderer fetches,
+        /_dash-layout (the page the browser is on arrives in it, chosen by the Referer, with its first view) and
+        /_dash-dependencies; the router callback only when the layout came without the page. Otherwise an in-app
+        navigation (a menu link, dcc.Link): the router callback answers with the page's layout."""
+        self.comps = {}
         self.values[("_pages_location", "pathname")] = path
         self.values[("_pages_location", "search")] = search
-        answer = self.callback(ROUTER, "router", ["_pages_location.pathname"])
-        self.comps = {}
-        _walk(answer.get("_pages_content", {}).get("children"), self.comps)
+        content = None
+        if full:
+            self.client.get(path + search, name=f"GET {path}")
+            referer = {"Referer": self.host.rstrip("/") + path + search}
+            with self.client.get("/_dash-layout", name="GET /_dash-layout", headers=referer,
+                                 catch_response=True) as resp:
+                try:
+                    layout = json.loads(resp.text)
+                except ValueError:
+                    resp.failure("layout not JSON")
+                    return
+                resp.success()
+            self.client.get("/_dash-dependencies", name="GET /_dash-dependencies")
+            found: dict = {}
+            _walk(layout, found)
+            content = found.get("_pages_content", {}).get("children")
+            if content:
+                self.comps = found
+        if not content:
+            answer = self.callback(ROUTER, "router", ["_pages_location.pathname"])
+            _walk(answer.get("_pages_content", {}).get("children"), self.comps)
         for cid, props in self.comps.items():
-            for prop in ("value", "data"):
-                if prop in props:
-                    self.values[(cid, prop)] = props[prop]
+            for prop, value in props.items():
+                if prop != "children":
+                    self.values[(cid, prop)] = value
 
     def think(self):
         time.sleep(_rng.uniform(*_think) / 2)
@@ -147,15 +170,9 @@ class AtlasUser(FastHttpUser):
 
     @task
     def session(self):
-        self.page("/")
+        self.page("/")  # the first view (map, table, trend, definition) comes with the layout: no callbacks
         if "indicator-dropdown" not in self.comps:
             return
-        self.callback("indicator-dropdown.options", "indicator-options", ["service-area-dropdown.value"])
-        self.callback("level-radio.options", "level", ["indicator-dropdown.value"])
-        self.callback("year-slider.min", "year-slider", ["indicator-dropdown.value"])
-        self.callback("region-dropdown.options", "region-options", ["county-dropdown.value"])
-        self.callback("indicator-definition.children", "definition", ["indicator-dropdown.value"])
-        self.overview_charts("indicator-dropdown.value")
 
         years = self._years()
         for _ in range(3):  # the year slider
@@ -189,10 +206,13 @@ class AtlasUser(FastHttpUser):
         self.think()  # a municipality's profile
         munis = _values(self.values.get(("region-dropdown", "options")))
         knr = _rng.choice(munis) if munis else "0301"
-        self.page("/kommune", f"?knr={knr}")
+        self.page("/kommune", f"?knr={knr}", full=False)  # in-app: the router's layout carries the profile
         if "profile-muni" in self.comps:
-            self.callback("profile-body.children", "profile", ["profile-muni.value"])
-            self.callback("profile-trend.figure", "profile-trend", ["profile-muni.value"])
+            self.think()  # another indicator in the profile's trend chart
+            options = _values(self.values.get(("profile-indicator", "options")))
+            if options:
+                self.values[("profile-indicator", "value")] = _rng.choice(options)
+                self.callback("profile-trend.figure", "profile-trend", ["profile-indicator.value"])
 
     def _years(self) -> list[int]:
         lo, hi = self.values.get(("year-slider", "min")), self.values.get(("year-slider", "max"))

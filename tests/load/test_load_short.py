@@ -9,7 +9,7 @@ import pytest
 from tests.load import harness
 
 EXPECTED = {"router", "map", "rank-table", "trend", "level", "year-slider", "region-options", "definition",
-            "profile", "profile-trend"}
+            "profile-trend", "GET /", "GET /_dash-layout", "GET /_dash-dependencies"}
 
 
 @pytest.mark.parametrize("backend", harness.BACKENDS)
