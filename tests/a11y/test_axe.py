@@ -12,6 +12,7 @@ import json
 import time
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.keys import Keys
 
 from tests.a11y.axe import REPORT, blocking, report, run_axe
@@ -80,8 +81,15 @@ def click(ui, el) -> None:
     """Scroll the element to the middle of the viewport (no smooth scrolling), then a real click."""
     if isinstance(el, str):
         el = ui.el(el)
-    ui.js("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});", el)
-    el.click()
+    for attempt in range(4):
+        ui.js("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});", el)
+        try:
+            el.click()
+            return
+        except ElementClickInterceptedException:  # content above still settling (a chart or table drawn late)
+            if attempt == 3:
+                raise
+            time.sleep(0.4)
 
 
 def html_class(ui) -> str:
