@@ -5,6 +5,8 @@ values fall back with a visible note). Layout only; callbacks/profile.py fills i
 """
 from __future__ import annotations
 
+import functools
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -15,7 +17,7 @@ from callbacks.profile import update_profile, update_profile_trend
 from components import controls, mapfig
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.urlstate import first_value, shown
-from components.i18n import N_, _, lazy, page_title, pick
+from components.i18n import N_, _, current_lang, lazy, page_title, pick
 
 dash.register_page(
     __name__,
@@ -26,6 +28,14 @@ dash.register_page(
                         "ligner.")),
     order=1,
 )
+
+@functools.lru_cache(maxsize=8)
+def _indicator_options(_lang: str, _version: str) -> tuple:
+    """The trend chart's indicators (those with a profile year), labelled in the UI language: once per language and
+    data version (walking the catalogue's rows cost ~10 ms per page view)."""
+    return tuple({"label": pick(r._asdict(), "name"), "value": str(r.id)} for r in store.catalog().itertuples()
+                 if store.profile_year(str(r.id)))
+
 
 DEFAULT_AREA = "alle"  # every indicator, care services first (catalogue order)
 
@@ -47,9 +57,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     if raw_ind and ind is None:
         notes.append(_("Ukjent indikator «{value}» – viser standard.").format(value=shown(raw_ind)))
     ind = ind or store.default_indicator()
-    cat = store.catalog()
-    ind_options = [{"label": pick(r._asdict(), "name"), "value": str(r.id)} for r in cat.itertuples()
-                   if store.profile_year(str(r.id))]
+    ind_options = [dict(o) for o in _indicator_options(current_lang(), store.version())]
     # the first view is part of the layout: callbacks/profile.py's two callbacks skip their initial call, so
     # the profile shows without further round trips (and each chart is drawn once)
     first = update_profile(code, area_value)
