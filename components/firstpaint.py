@@ -64,6 +64,12 @@ def _col_classes(props: dict) -> str:
     return " ".join(out) or "col"
 
 
+# dash-bootstrap-components whose markup is one element with one Bootstrap class
+_PLAIN_DBC = {"Row": ("div", "row"), "NavbarBrand": ("a", "navbar-brand"), "NavItem": ("li", "nav-item"),
+              "NavLink": ("a", "nav-link"), "Card": ("div", "card"), "CardBody": ("div", "card-body"),
+              "CardHeader": ("div", "card-header"), "CardFooter": ("div", "card-footer")}
+
+
 class _Writer:
     def __init__(self, blocks: dict[str, str]):
         self.blocks = blocks  # html_block target div id -> markup
@@ -140,10 +146,11 @@ class _Writer:
         children = self.node(props.get("children"), closed)
         if kind in _SKIP:
             return ""
+        if kind in _PLAIN_DBC:  # a fixed element and Bootstrap class
+            tag, base = _PLAIN_DBC[kind]
+            return f"<{tag}{_attrs(props, base)}>{children}</{tag}>"
         if kind == "Container":
             return f"<div{_attrs(props, 'container-fluid' if props.get('fluid') else 'container')}>{children}</div>"
-        if kind == "Row":
-            return f"<div{_attrs(props, 'row')}>{children}</div>"
         if kind == "Col":
             return f"<div{_attrs(props, _col_classes(props))}>{children}</div>"
         if kind == "Alert":
@@ -156,22 +163,12 @@ class _Writer:
             if props.get("color"):
                 cls += f" bg-{props['color']}"
             return f"<nav{_attrs(props, cls)}>{children}</nav>"
-        if kind == "NavbarBrand":
-            return f"<a{_attrs(props, 'navbar-brand')}>{children}</a>"
         if kind == "Nav":
             return f"<ul{_attrs(props, 'navbar-nav' if props.get('navbar') else 'nav')}>{children}</ul>"
-        if kind == "NavItem":
-            return f"<li{_attrs(props, 'nav-item')}>{children}</li>"
-        if kind == "NavLink":
-            return f"<a{_attrs(props, 'nav-link')}>{children}</a>"
         if kind in ("RadioItems", "Checklist"):
             return self.dcc(kind, {**props, "className": props.get("class_name") or props.get("className")})
         if kind == "Button":
             return f'<button type="button"{_attrs(props, "btn")} disabled>{children}</button>'
-        if kind in ("Card", "CardBody", "CardHeader", "CardFooter"):
-            base = {"Card": "card", "CardBody": "card-body", "CardHeader": "card-header",
-                    "CardFooter": "card-footer"}[kind]
-            return f"<div{_attrs(props, base)}>{children}</div>"
         return f"<div{_attrs({'className': props.get('className')})}>{children}</div>"
 
 
