@@ -77,30 +77,12 @@ def html_block(block_id: str, content=None, **props) -> list:
 MIN_COMPONENTS = 4  # a smaller static subtree is left as it is
 
 
-def _static_size(node, keep: frozenset) -> int:
-    """The number of components in ``node`` when it is static (html components, dcc.Links and HtmlBlocks with
-    markup only, no id that a callback names, only props plain HTML carries), else -1. Text counts 0."""
-    if node is None or isinstance(node, (str, int, float)):
-        return 0
-    if isinstance(node, (list, tuple)):
-        total = 0
-        for n in node:
-            k = _static_size(n, keep)
-            if k < 0:
-                return -1
-            total += k
-        return total
-    if isinstance(node, HtmlBlock):
-        return -1 if getattr(node, "target", None) or getattr(node, "id", None) in keep else 1
-    try:
-        parts = _parts(node)
-    except TypeError:
-        return -1
-    if parts is None:
-        return -1  # a dict (a callback's plain JSON) or anything unknown: left alone
+def _own_props_static(node, parts, keep: frozenset) -> bool:
+    """Whether the component itself (not its children) is static: no id that a callback names, only props plain
+    HTML carries."""
     ident = getattr(node, "id", None)
     if ident is not None and (not isinstance(ident, str) or ident in keep):
-        return -1
+        return False
     props = node.to_plotly_json()["props"]
     written = {name for name, _v in parts[1]}
     for k, v in props.items():
@@ -111,9 +93,41 @@ def _static_size(node, keep: frozenset) -> int:
         if k in ("className", "htmlFor", "colSpan", "rowSpan", "tabIndex", "hrefLang", "readOnly") or \
                 k.lower() in written or k in written:
             continue
-        return -1  # a prop plain HTML would drop
-    inner = _static_size(parts[2], keep)
-    return -1 if inner < 0 else 1 + inner
+        return False  # a prop plain HTML would drop
+    return True
+
+
+def _compact(node, keep: frozenset, min_components: int):
+    """(static size, node compacted): one pass from the leaves up. The size is the number of components in
+    ``node`` when it is static (html components, dcc.Links and HtmlBlocks with markup only, see
+    _own_props_static), else -1; text counts 0."""
+    if node is None or isinstance(node, (str, int, float)):
+        return 0, node
+    if isinstance(node, (list, tuple)):
+        done = [_compact(n, keep, min_components) for n in node]
+        sizes = [k for k, _n in done]
+        return (-1 if any(k < 0 for k in sizes) else sum(sizes)), [n for _k, n in done]
+    if isinstance(node, HtmlBlock):
+        return (-1 if getattr(node, "target", None) or getattr(node, "id", None) in keep else 1), node
+    try:
+        parts = _parts(node)
+    except TypeError:
+        parts = None
+    children = getattr(node, "children", None) if isinstance(node, Component) else None
+    inner, compacted = _compact(children, keep, min_components) \
+        if isinstance(children, (list, tuple, Component)) else (0 if parts is None else _static_children(parts), None)
+    size = 1 + inner if parts is not None and inner >= 0 and _own_props_static(node, parts, keep) else -1
+    if size >= min_components:
+        return size, _as_block(node)  # from the original children: the same markup as a block of blocks
+    if compacted is not None:
+        node.children = compacted
+    return size, node
+
+
+def _static_children(parts) -> int:
+    """Size of children that are neither a list nor a component (text, a number, None)."""
+    children = parts[2]
+    return 0 if children is None or isinstance(children, (str, int, float)) else -1
 
 
 def _as_block(node) -> HtmlBlock:
@@ -122,17 +136,8 @@ def _as_block(node) -> HtmlBlock:
 
 
 def compact(node, keep: frozenset, min_components: int = MIN_COMPONENTS):
-    """``node`` with every static subtree of at least ``min_components`` components (see _static_size) replaced
+    """``node`` with every static subtree of at least ``min_components`` components (see _compact) replaced
     by ONE HtmlBlock with the same root element, attributes and content: the page looks and works the same,
     Dash's renderer tracks a fraction of the components. ``keep``: the ids that callbacks name (they stay
     components). Only ``children`` is walked; the tree is changed in place and returned."""
-    size = _static_size(node, keep)
-    if size >= min_components and not isinstance(node, (list, tuple, HtmlBlock)) and _parts(node) is not None:
-        return _as_block(node)
-    if isinstance(node, (list, tuple)):
-        return [compact(n, keep, min_components) for n in node]
-    if isinstance(node, Component) and not isinstance(node, HtmlBlock):
-        children = getattr(node, "children", None)
-        if isinstance(children, (list, tuple, Component)):
-            node.children = compact(children, keep, min_components)
-    return node
+    return _compact(node, keep, min_components)[1]
