@@ -294,8 +294,7 @@ def _reject_malformed_callback_requests():
 
 _ROUTES = app.config.routes_pathname_prefix
 response_cache.register_lookup(  # Dash's index page (every page path), the layout and the dependencies too
-    server, lambda: app.callback_map,
-    get_endpoints=frozenset(_ROUTES + e for e in ("", "<path:path>", "_dash-layout", "_dash-dependencies")))
+    server, get_endpoints=frozenset(_ROUTES + e for e in ("", "<path:path>", "_dash-layout", "_dash-dependencies")))
 
 _ROUTER_ID = "_pages_location"  # Dash's page router reads dcc.Location's pathname/search/hash as strings
 

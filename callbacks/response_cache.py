@@ -10,7 +10,6 @@ serialisation, and it sends the already compressed bytes.
 Two levels: a small per-process LRU (no I/O at all for the hottest answers), then the app's flask-caching backend
 (FileSystemCache or Redis, shared by all workers). Only complete answers are kept: HTTP 200 or 204 (nothing to
 update), not when a callback raised (``mark_error``; the app's generic error note), not above ``MAX_BYTES``.
-A callback that must never be answered from the cache is decorated with ``@uncached`` (none is today).
 
 Dash's GET answers that are built per request are kept the same way (app.py names them): the index page of every
 page path, /_dash-layout (the app shell, in the request's language) and /_dash-dependencies; the key is then the
@@ -44,7 +43,6 @@ LOCAL_BYTES = 48 * 1024 * 1024        # … and bytes
 TIMEOUT = 6 * 3600                    # seconds in the shared backend (the key changes with data and code anyway)
 HEADER = "X-Omsorgsatlas-Cache"       # hit / miss: tests and benchmarks can tell
 _OSLO = ZoneInfo("Europe/Oslo")
-_UNCACHED: set[str] = set()           # qualified names of callbacks marked @uncached
 
 
 class Answer(NamedTuple):
@@ -52,12 +50,6 @@ class Answer(NamedTuple):
     mimetype: str
     encoding: str | None
     body: bytes
-
-
-def uncached(func: Callable) -> Callable:
-    """Never answer this callback from the cache (for a callback whose answer depends on more than its key)."""
-    _UNCACHED.add(f"{func.__module__}.{func.__qualname__}")
-    return func
 
 
 def mark_error() -> None:
@@ -104,8 +96,6 @@ class ResponseCache:
         self.version = version
         self.local = _LRU(LOCAL_ENTRIES, LOCAL_BYTES)
         self.enabled = os.environ.get("OMSORGSATLAS_RESPONSE_CACHE", "1") != "0"
-        self._uncached_outputs: set[str] | None = None
-        self._callback_map: Callable[[], dict] = dict
         self._get_endpoints: frozenset[str] = frozenset()
 
     # ------------------------------------------------------------------------------------------ wiring
@@ -114,12 +104,10 @@ class ResponseCache:
         the compressed answer."""
         server.after_request(self._store)
 
-    def register_lookup(self, server: Flask, callback_map: Callable[[], dict],
-                        get_endpoints: frozenset[str] = frozenset()) -> None:
+    def register_lookup(self, server: Flask, get_endpoints: frozenset[str] = frozenset()) -> None:
         """Register after the request checks (malformed bodies are answered 400 before any look-up).
         ``get_endpoints``: Flask endpoints whose GET answers are kept too (Dash's index page, /_dash-layout,
         /_dash-dependencies): they depend on the URL, and /_dash-layout also on the page that asks (Referer)."""
-        self._callback_map = callback_map
         self._get_endpoints = frozenset(get_endpoints)
         server.before_request(self._lookup)
 
@@ -134,7 +122,7 @@ class ResponseCache:
         elif request.method == "POST" and request.path.endswith(ENDPOINT):
             body = request.get_data(cache=True)
             parsed = request.get_json(silent=True)
-            if not isinstance(parsed, dict) or parsed.get("output") in self._uncached():
+            if not isinstance(parsed, dict):
                 return None
         else:
             return None
@@ -146,17 +134,6 @@ class ResponseCache:
             h.update(b"\x00")
         h.update(body)
         return "resp:" + h.hexdigest()
-
-    def _uncached(self) -> set[str]:
-        if self._uncached_outputs is None:
-            outs = set()
-            for output, entry in (self._callback_map() or {}).items():
-                fn = entry.get("callback")
-                fn = getattr(fn, "__wrapped__", fn)
-                if fn is not None and f"{fn.__module__}.{fn.__qualname__}" in _UNCACHED:
-                    outs.add(output)
-            self._uncached_outputs = outs
-        return self._uncached_outputs
 
     # ------------------------------------------------------------------------------------------ hooks
     def _lookup(self):

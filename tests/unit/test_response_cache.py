@@ -37,7 +37,7 @@ def mini(tmp_path):
             return jsonify({"error": "bad"}), 400
         return None
 
-    rcache.register_lookup(app, lambda: {})
+    rcache.register_lookup(app)
 
     @app.post(ENDPOINT)
     def update():
