@@ -81,8 +81,41 @@
     return React.createElement("div", attrs);
   }
 
+  /* Deferred (components/deferred.py): its children (a dcc.Graph) are rendered when the box comes into view
+   * (or within `margin` px of it), or when printing starts; until then an empty box of `height` keeps their place.
+   * The children stay in Dash's layout the whole time, so callbacks read and write their props as usual; only
+   * their mounting waits (a graph out of view costs no plotly.js download, evaluation or drawing on load). */
+  var pending = [];  // draw functions of the boxes still waiting (printing draws them all)
+  window.addEventListener("beforeprint", function () { pending.slice().forEach(function (f) { f(); }); });
+
+  function Deferred(props) {
+    var ref = React.useRef(null);
+    var state = React.useState(!("IntersectionObserver" in window));
+    var seen = state[0], setSeen = state[1];
+    React.useEffect(function () {
+      if (seen || !ref.current) { return undefined; }
+      function draw() { setSeen(true); }
+      var io = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) { draw(); }
+      }, { rootMargin: (props.margin || 0) + "px 0px" });
+      io.observe(ref.current);
+      pending.push(draw);
+      return function () {
+        io.disconnect();
+        var i = pending.indexOf(draw);
+        if (i >= 0) { pending.splice(i, 1); }
+      };
+    }, [seen, props.margin]);
+    var style = Object.assign({}, props.style || {});
+    if (!seen && props.height) { style.minHeight = props.height + "px"; }
+    var attrs = { ref: ref, id: props.id, className: props.className, style: style,
+                  "data-oa-deferred": seen ? "drawn" : "waiting" };
+    return React.createElement("div", attrs, seen ? props.children : null);
+  }
+
   window.omsorgsatlas = window.omsorgsatlas || {};
   window.omsorgsatlas.HtmlBlock = HtmlBlock;
+  window.omsorgsatlas.Deferred = Deferred;
 
   document.addEventListener("click", function (e) {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) { return; }

@@ -12,6 +12,7 @@ from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
 from components.htmlblock import static_html
+from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import trend as trendfig
 from components.format import format_number, format_value
@@ -90,10 +91,11 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
             compare.legend()]),
             share_toolbar("kommune-profil"),
             # the figure's own height reserved before plotly.js has drawn it (no layout shift)
-            html.Div(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
-                               config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
-                                       "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                                "filename": f"omsorgsatlas-profil-{knr}"}}),
+            html.Div(Deferred(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
+                                        config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
+                                                "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                         "filename": f"omsorgsatlas-profil-{knr}"}}),
+                              height=figure_height(fig)),
                      role="figure", id="profile-spine-container", style={"--oa-graph-h": f"{fig['layout']['height']}px"},
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=view.name, summary=summary)}),

@@ -71,11 +71,12 @@ def level_options(available: Iterable[str]) -> list[dict]:
 
 def year_marks(years: Sequence[int]) -> dict:
     """Slider marks: one per year with data (the snap callback treats the mark keys as the selectable
-    years); labels are thinned to first, last and every fifth year when there are many."""
+    years); labels are thinned to first, last and every fifth year when there are more than fit beside each
+    other in the controls column (~7 four-digit labels in 290 px)."""
     ys = sorted({int(y) for y in years})
     if not ys:
         return {}
-    many = len(ys) > 12
+    many = len(ys) > 7
     marks = {}
     for y in ys:
         label = str(y) if (not many or y in (ys[0], ys[-1]) or (y % 5 == 0 and ys[-1] - y >= 2 and y - ys[0] >= 2)) else ""

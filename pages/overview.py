@@ -13,6 +13,7 @@ from dash import dcc, html
 import store
 from callbacks.overview import initial_view
 from components import controls
+from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.controls import ALL_AREAS, WHOLE_COUNTRY
 from components.urlstate import URL_LEVELS, Domain, IndicatorInfo, parse_query
@@ -148,8 +149,9 @@ def layout(**query):
                     html.P(first["rank_source"], id="map-source", className="source-line small"),
                     html.Div(first["map_note"], id="map-note", role="status", **{"aria-live": "polite"}),
                     html.Div(
-                        dcc.Graph(id="map", figure=first["map_figure"], config=graph_config("omsorgsatlas-kart"),
-                                  clear_on_unhover=True, className="map-graph"),
+                        Deferred(dcc.Graph(id="map", figure=first["map_figure"], config=graph_config("omsorgsatlas-kart"),
+                                           clear_on_unhover=True, className="map-graph"),
+                                 height=figure_height(first["map_figure"], 640)),
                         id="map-container", role="figure",
                         # the ranked table (next column) has every value: the map's long description
                         **{"aria-label": first["map_label"], "aria-details": "rank-table"},
@@ -167,8 +169,9 @@ def layout(**query):
                 html.H2(first["trend_heading"], id="trend-heading", className="h5"),
                 html.P(first["trend_source"], id="trend-source", className="source-line small"),
                 html.Div(first["trend_note"], id="trend-note", role="status", **{"aria-live": "polite"}),
-                html.Div(dcc.Graph(id="trend", figure=first["trend_figure"],
-                                   config=graph_config("omsorgsatlas-utvikling")), id="trend-container", role="figure",
+                html.Div(Deferred(dcc.Graph(id="trend", figure=first["trend_figure"],
+                                            config=graph_config("omsorgsatlas-utvikling")),
+                                  height=figure_height(first["trend_figure"], 380)), id="trend-container", role="figure",
                          **{"aria-label": first["trend_label"], "aria-details": "trend-table"}),
                 html.Details([
                     html.Summary(_("Vis tabell")),

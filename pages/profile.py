@@ -15,6 +15,7 @@ import store
 from callbacks.comparison import ALL, valid_area, valid_knr
 from callbacks.profile import update_profile, update_profile_trend
 from components import controls, mapfig
+from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components.urlstate import first_value, shown
 from components.i18n import N_, _, current_lang, lazy, page_title, pick
@@ -62,6 +63,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     # the profile shows without further round trips (and each chart is drawn once)
     first = update_profile(code, area_value)
     trend = update_profile_trend(code, ind) if code else {}
+    trend_figure = trend.get("figure") or mapfig.empty_figure(_("Velg en kommune"), height=380)
     return dbc.Container([
         html.H1(_("Min kommune"), className="h3 mt-3 mb-2"),
         dbc.Alert([html.Strong(_("Merk:") + " "), " ".join(notes)], id="profile-url-note", color="warning",
@@ -88,11 +90,11 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
                 dcc.Dropdown(id="profile-indicator", options=ind_options, value=ind, clearable=False),
             ], className="mb-2 oa-controls", style={"maxWidth": "34rem"}),
             html.P(trend.get("source"), id="profile-trend-source", className="source-line small"),
-            html.Div(dcc.Graph(id="profile-trend", figure=trend.get("figure") or mapfig.empty_figure(_("Velg en kommune"),
-                                                                                                       height=380),
-                               config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
-                                       "toImageButtonOptions": {"format": "png", "scale": 2,
-                                                                "filename": "omsorgsatlas-kommune-utvikling"}}),
+            html.Div(Deferred(dcc.Graph(id="profile-trend", figure=trend_figure,
+                                        config={"displaylogo": False, "modeBarButtonsToRemove": PLOTLY_SHARE_BUTTONS,
+                                                "toImageButtonOptions": {"format": "png", "scale": 2,
+                                                                         "filename": "omsorgsatlas-kommune-utvikling"}}),
+                              height=figure_height(trend_figure, 420)),
                      id="profile-trend-container", role="figure",
                      **{"aria-label": trend.get("label") or _("Linjediagram")}),
             html.Details([html.Summary(_("Vis tabell")),
