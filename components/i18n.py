@@ -30,6 +30,14 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+try:
+    from flask import g as _g, has_request_context as _has_request_context, request as _request
+except ImportError:  # pragma: no cover - the pipeline's environment without Flask
+    _g = _request = None
+
+    def _has_request_context() -> bool:
+        return False
+
 LANGS = ("nb", "en")
 DEFAULT_LANG = "nb"
 URL_PARAM = "lang"
@@ -63,21 +71,16 @@ def current_lang() -> str:
     forced = _override.get()
     if forced:
         return forced
-    try:
-        from flask import has_request_context, request
-    except ImportError:  # pragma: no cover
+    if not _has_request_context():
         return DEFAULT_LANG
-    if not has_request_context():
-        return DEFAULT_LANG
-    from flask import g
-    lang = g.get("_oa_lang")  # once per request: formatting a map asks ~360 times
+    lang = _g.get("_oa_lang")  # once per request: formatting a map or a profile asks thousands of times
     if lang is None:
         try:
-            lang = (valid_lang(request.args.get(URL_PARAM)) or _referer_lang(request)
-                    or valid_lang(request.cookies.get(COOKIE)) or DEFAULT_LANG)
+            lang = (valid_lang(_request.args.get(URL_PARAM)) or _referer_lang(_request)
+                    or valid_lang(_request.cookies.get(COOKIE)) or DEFAULT_LANG)
         except Exception:  # a malformed query string or cookie never breaks a page
             lang = DEFAULT_LANG
-        g._oa_lang = lang
+        _g._oa_lang = lang
     return lang
 
 

@@ -42,9 +42,12 @@ def _parts(node) -> tuple[str, list[tuple[str, str | None]], object] | None:
                  "data-app-link": ""}
         tag, children = "a", props.get("children")
     elif isinstance(node, Component) and type(node).__module__.startswith("dash.html"):
-        props = dict(node.to_plotly_json()["props"])
-        tag, children = type(node).__name__.lower(), props.pop("children", None)
-        attrs = props
+        # the props given to the component are its instance attributes (what to_plotly_json reads, without
+        # building its dict: ~7 µs a node, 1 400 nodes in «Min kommune»'s tables)
+        given = vars(node)
+        attrs = {k: given[k] for k in node._prop_names if k in given}  # to_plotly_json's order
+        attrs.update((k, v) for k, v in given.items() if k.startswith(("data-", "aria-")))
+        tag, children = type(node).__name__.lower(), attrs.pop("children", None)
     elif hasattr(node, "to_plotly_json"):
         raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
     else:

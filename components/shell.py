@@ -41,7 +41,7 @@ def navbar(pages: Iterable[tuple[str, str]]) -> dbc.Navbar:
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand(APP_NAME, href="/", className="brand"),
-            html.Ul(links, className="ms-auto navbar-nav", id="main-nav"),
+            html.Ul(links, className="ms-auto navbar-nav oa-main-nav", id="main-nav"),
             page_tools(),
         ], fluid=True),
         color="primary",
