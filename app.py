@@ -25,11 +25,12 @@ import dash
 from dash import html, set_props
 import flask_bootstrap
 from flask_compress import Compress
-from flask import Response, jsonify, request, send_from_directory
+from flask import Response, abort, jsonify, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 from dash.fingerprint import check_fingerprint
 
 import plotly_bundle
+from asset_bundle import AssetBundles
 import store
 from components import i18n, present
 from callbacks._cache import cache, cache_config
@@ -124,6 +125,8 @@ def _interpolate_index(**kwargs):
     if PLOTLY_URL:
         kwargs["config"] = _config_with_plotly_url(kwargs.get("config", ""))
     kwargs["scripts"] = _without_unused_scripts(kwargs.get("scripts", ""))
+    if ASSET_BUNDLES is not None:  # the app's own CSS and JS as one file each (asset_bundle.py)
+        kwargs["css"], kwargs["scripts"] = ASSET_BUNDLES.rewrite(kwargs.get("css", ""), kwargs["scripts"])
     embed = is_embed_path(request.path[len(app.config.requests_pathname_prefix) - 1:])
     if not embed and FIRST_PAINT:
         kwargs["app_entry"] = _first_paint() + kwargs.get("app_entry", "")
@@ -141,6 +144,10 @@ def _interpolate_index(**kwargs):
 
 
 FIRST_PAINT = os.environ.get("OMSORGSATLAS_FIRST_PAINT", "1") != "0"  # 0: Dash's own empty page («Loading...»)
+BUNDLE_PREFIX = "/bundle/"
+# 0: Dash's own tags, one per asset file
+ASSET_BUNDLES = AssetBundles(Path(app.config.assets_folder), BUNDLE_PREFIX) \
+    if os.environ.get("OMSORGSATLAS_ASSET_BUNDLE", "1") != "0" else None
 
 
 def _first_paint() -> str:
@@ -214,7 +221,7 @@ cache.init_app(server, config=cache_config())
 class _StaticCompressedCache:
     """flask-compress cache backend that only keeps compressed static files (keyed by algorithm + path)."""
 
-    _STATIC = ("/_dash-component-suites/", "/assets/", "/vendor/", "/geo/")
+    _STATIC = ("/_dash-component-suites/", "/assets/", "/vendor/", "/geo/", BUNDLE_PREFIX)
 
     def __init__(self) -> None:
         self._data: dict[str, bytes] = {}
@@ -252,6 +259,24 @@ def _bootstrap_css():
     if request.args.get("v") == BOOTSTRAP_VERSION:
         resp.headers["Cache-Control"] = IMMUTABLE
     return resp
+
+
+@server.route(BUNDLE_PREFIX + "<name>")
+def _asset_bundle(name: str):
+    """The app's CSS or JS as one file (asset_bundle.py), named by its content's hash: cached for a year. A
+    worker that has not written an index page since the files changed builds the bundles first."""
+    found = ASSET_BUNDLES.get(name) if ASSET_BUNDLES is not None else None
+    if found is None and ASSET_BUNDLES is not None:
+        with server.test_request_context("/"):
+            app.index()
+        found = ASSET_BUNDLES.get(name)
+    if found is None:
+        abort(404)
+    data, mimetype = found
+    resp = Response(data, mimetype=mimetype)
+    resp.headers["Cache-Control"] = IMMUTABLE
+    resp.set_etag(name)
+    return resp.make_conditional(request)
 
 
 @server.route("/geo/<name>.json")
@@ -552,6 +577,9 @@ def _prepare() -> None:
         # the router callback to the map); ours do nothing for a GET of "/"
         server.preprocess_request()
     content_security_policy("/")  # after every clientside callback (the router's title callback) is registered
+    if ASSET_BUNDLES is not None:  # the bundles exist before any page names them
+        with server.test_request_context("/"):
+            app.index()
     from store import views
     views.warm()
 

@@ -16,7 +16,11 @@ document.addEventListener('securitypolicyviolation', function (e) {
 
 
 def _drawn_traces(ui, graph_css: str) -> int:
-    return ui.js("return document.querySelectorAll(arguments[0] + ' .main-svg .trace').length;", graph_css)
+    """Traces drawn in the chart; the chart is first scrolled into view as a user would (charts below the fold
+    are mounted when they come into view: components/deferred.py)."""
+    return ui.js("var box = document.querySelector(arguments[0] + '-container') || document.querySelector(arguments[0]);"
+                 "if (box) { box.scrollIntoView({block: 'center'}); }"
+                 "return document.querySelectorAll(arguments[0] + ' .main-svg .trace').length;", graph_css)
 
 
 # path -> (ready condition, what it waits for)
