@@ -27,6 +27,9 @@ PROJECTED_COLOR = "#D55E00"    # Okabe–Ito vermillion (+ hatch pattern)
 REFERENCE_COLOR = "#1a1a1a"
 BAND_COLOR = "rgba(213, 94, 0, 0.08)"
 PROFILE_HEIGHT = 620
+# «Eldre over tid»: its legend (six entries) takes two rows above the plot in a half-width column; the top
+# margin holds them under the title (at 80 px they ran over it)
+GROUPS_HEIGHT, GROUPS_TOP = 440, 120
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -257,7 +260,7 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
     (base_year = 100)."""
     s = series.dropna(subset=["80+"])
     if s.empty:
-        return empty_figure(height=400)
+        return empty_figure(height=GROUPS_HEIGHT)
     traces = []
     base = s[s["year"] == base_year]
     for g, st in AGE_GROUP_STYLES.items():
@@ -276,7 +279,9 @@ def groups_figure(series: pd.DataFrame, *, region_name: str, mode: str = "count"
         traces += _split_traces(g, s["year"], vals, s["projected"], style=st, text_fmt=fmt)
     title = (_("Antall eldre, {region}").format(region=region_name) if mode != "index"
              else _("Antall eldre, {region} (indeks, {year} = 100)").format(region=region_name, year=base_year))
-    layout = _base_layout(title, 400)
+    layout = _base_layout(title, GROUPS_HEIGHT)
+    layout["margin"] = {**layout["margin"], "t": GROUPS_TOP}
+    layout["title"] = {**layout["title"], "y": 0.985, "yanchor": "top"}
     years = [int(y) for y in s["year"]]
     layout.update({
         "xaxis": {"title": {"text": _("År (1. januar)")}, "tickformat": "d", "dtick": 5, "showgrid": False,

@@ -23,6 +23,7 @@ from components.popstate import parse_population_query
 from components.tables import html_table
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import popstate
+from components import pyramid as pyr
 from store import demography as dem
 from components.i18n import N_, _, lazy, page_title, pick
 
@@ -366,7 +367,7 @@ def layout(**query):
                                    value=groups_mode, inline=True,
                                    name="pop-groups-mode", className="mb-1 oa-controls"),
                     *_figure_block("groups", _("Eldre over tid"), _("Linjediagram: antall eldre"),
-                                   _("Tabell: antall eldre og omsorgsressurs")),
+                                   _("Tabell: antall eldre og omsorgsressurs"), height=pyr.GROUPS_HEIGHT),
                 ], className="mb-4", **{"aria-labelledby": "groups-heading"}),
                 html.Section([
                     html.H2(_("Omsorgsressurs"), className="h5", id="care-heading"),
