@@ -42,6 +42,7 @@ LOCAL_ENTRIES = 512                   # per-process LRU: entries …
 LOCAL_BYTES = 48 * 1024 * 1024        # … and bytes
 TIMEOUT = 6 * 3600                    # seconds in the shared backend (the key changes with data and code anyway)
 HEADER = "X-Omsorgsatlas-Cache"       # hit / miss: tests and benchmarks can tell
+INFLIGHT_WAIT = 30.0                  # s a request waits for another thread computing the same answer
 _OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -97,6 +98,8 @@ class ResponseCache:
         self.local = _LRU(LOCAL_ENTRIES, LOCAL_BYTES)
         self.enabled = os.environ.get("OMSORGSATLAS_RESPONSE_CACHE", "1") != "0"
         self._get_endpoints: frozenset[str] = frozenset()
+        self._inflight: dict[str, threading.Event] = {}  # key -> set when the thread computing it is done
+        self._inflight_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------ wiring
     def register_store(self, server: Flask) -> None:
@@ -110,6 +113,7 @@ class ResponseCache:
         /_dash-dependencies): they depend on the URL, and /_dash-layout also on the page that asks (Referer)."""
         self._get_endpoints = frozenset(get_endpoints)
         server.before_request(self._lookup)
+        server.teardown_request(self._done)
 
     # ------------------------------------------------------------------------------------------ key
     def key(self) -> str | None:
@@ -141,20 +145,22 @@ class ResponseCache:
         if key is None:
             return None
         g._oa_response_key = key
-        answer = self.local.get(key)
+        answer = self._find(key)
         if answer is None:
-            try:
-                answer = cache.get(key)
-            except Exception as exc:  # a broken backend never breaks an answer: compute it
-                log.warning("svarbuffer utilgjengelig: %s", exc)
-                answer = None
-            if isinstance(answer, tuple) and len(answer) == 4:
-                answer = Answer(*answer)
-                self.local.put(key, answer)
-            else:
-                answer = None
-        if answer is None:
-            return None
+            # one computation per key in this process: the same question asked by several threads at once (a
+            # crowd opening the front page after a restart) waits for the first thread's answer instead of
+            # computing it again on the same cores
+            with self._inflight_lock:
+                running = self._inflight.get(key)
+                if running is None:
+                    self._inflight[key] = threading.Event()
+                    g._oa_inflight = key
+            if running is None:
+                return None
+            running.wait(INFLIGHT_WAIT)
+            answer = self.local.get(key)
+            if answer is None:  # the first one failed (or took too long): compute it here
+                return None
         g._oa_no_store = True  # already there
         resp = Response(answer.body, status=answer.status, mimetype=answer.mimetype)
         if answer.encoding:
@@ -162,6 +168,31 @@ class ResponseCache:
         resp.headers["Vary"] = "Accept-Encoding"
         resp.headers[HEADER] = "hit"
         return resp
+
+    def _find(self, key: str) -> Answer | None:
+        answer = self.local.get(key)
+        if answer is not None:
+            return answer
+        try:
+            found = cache.get(key)
+        except Exception as exc:  # a broken backend never breaks an answer: compute it
+            log.warning("svarbuffer utilgjengelig: %s", exc)
+            return None
+        if isinstance(found, tuple) and len(found) == 4:
+            answer = Answer(*found)
+            self.local.put(key, answer)
+            return answer
+        return None
+
+    def _done(self, _exc=None) -> None:
+        """After every request (also one that failed): the threads waiting for this key go on."""
+        key = g.pop("_oa_inflight", None)
+        if key is None:
+            return
+        with self._inflight_lock:
+            running = self._inflight.pop(key, None)
+        if running is not None:
+            running.set()
 
     def _store(self, resp: Response) -> Response:
         key = g.get("_oa_response_key")

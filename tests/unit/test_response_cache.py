@@ -231,3 +231,77 @@ def test_static_files_and_downloads_are_not_in_the_response_cache():
     for url in ("/assets/favicon.svg", "/geo/county.json", "/data/v1/"):
         c.get(url)
         assert rc.HEADER not in c.get(url).headers, url
+
+
+def test_the_same_question_at_once_is_computed_once(tmp_path):
+    """Threads asking the same uncached question together: one computes, the others get its answer (a hit)."""
+    import threading as _threading
+    app = Flask("crowd")
+    cache.init_app(app, config={"CACHE_TYPE": FILE_CACHE, "CACHE_DIR": str(tmp_path / "c"), "CACHE_THRESHOLD": 100})
+    rcache = rc.ResponseCache(lambda: "data-v1")
+    rcache.register_store(app)
+    rcache.register_lookup(app)
+    calls, gate = {"n": 0}, _threading.Event()
+
+    @app.post(ENDPOINT)
+    def slow():
+        calls["n"] += 1
+        gate.wait(5)  # the others arrive while this one is computing
+        return jsonify({"response": {"x": {"children": request.get_json()["v"]}}})
+
+    body = {"v": uuid.uuid4().hex}
+    results = []
+
+    def ask():
+        with app.test_client() as c:
+            r = _post(c, body)
+            results.append((r.status_code, r.headers.get(rc.HEADER), r.get_json()))
+
+    threads = [_threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    gate.set()
+    for t in threads:
+        t.join(10)
+    assert calls["n"] == 1
+    assert sorted(h for _s, h, _j in results) == ["hit", "hit", "hit", "miss"]
+    assert all(s == 200 and j["response"]["x"]["children"] == body["v"] for s, _h, j in results)
+    assert not rcache._inflight  # nothing left waiting
+
+
+def test_a_failed_computation_lets_the_waiting_ones_compute(tmp_path):
+    import threading as _threading
+    app = Flask("crowd-fail")
+    cache.init_app(app, config={"CACHE_TYPE": FILE_CACHE, "CACHE_DIR": str(tmp_path / "c"), "CACHE_THRESHOLD": 100})
+    rcache = rc.ResponseCache(lambda: "data-v1")
+    rcache.register_store(app)
+    rcache.register_lookup(app)
+    calls, gate = {"n": 0}, _threading.Event()
+
+    @app.post(ENDPOINT)
+    def flaky():
+        calls["n"] += 1
+        first = calls["n"] == 1
+        if first:
+            gate.wait(5)
+            return jsonify({"error": "boom"}), 500  # not kept
+        return jsonify({"response": {"x": {"children": "ok"}}})
+
+    body = {"v": uuid.uuid4().hex}
+    codes = []
+
+    def ask():
+        with app.test_client() as c:
+            codes.append(_post(c, body).status_code)
+
+    first = _threading.Thread(target=ask)
+    first.start()
+    time.sleep(0.3)
+    second = _threading.Thread(target=ask)
+    second.start()
+    time.sleep(0.3)
+    gate.set()
+    first.join(10)
+    second.join(10)
+    assert sorted(codes) == [200, 500] and calls["n"] == 2
