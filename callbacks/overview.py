@@ -23,7 +23,7 @@ from components.validate import as_year
 from callbacks._cache import CODE_VERSION, memoize
 from components import controls, export, mapfig, tables
 from components import trend as trendfig
-from components.controls import ALL_AREAS, WHOLE_COUNTRY
+from components.controls import ALL_AREAS, LAZY_SUFFIX, WHOLE_COUNTRY
 from components.urlstate import LEVEL_NAMES_NB, URL_LEVELS
 from components.i18n import N_, _, current_lang, pick, picked_lang
 
@@ -164,7 +164,8 @@ def update_year_slider(indicator, level, year=None):
 
 
 @callback(
-    output=dict(options=Output("region-dropdown", "options"), value=Output("region-dropdown", "value")),
+    # the list goes to the store beside the dropdown (callbacks/lazy_options.py puts it in on first use)
+    output=dict(options=Output("region-dropdown" + LAZY_SUFFIX, "data"), value=Output("region-dropdown", "value")),
     inputs=dict(county=Input("county-dropdown", "value")),
     state=dict(region=State("region-dropdown", "value")),
     prevent_initial_call=True,

@@ -741,31 +741,5 @@ for _prefix in ("profile", "groups", "care", "track"):
     clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-container", "children"),
                         Input(f"{_prefix}-figure", "data"))
 
-# The region picker starts with the chosen region's option only (pages/population.py): all ~370 are put in
-# on first use - pointer, focus or a key on the picker -, before its list opens. (dcc.Dropdown builds a search
-# index over every option's substrings when it renders: ~0.4 s of main thread on each load, ~1.6 s on a slow
-# phone, for a list most visits never open.)
-LAZY_OPTIONS_JS = """
-function(options) {
-    // listeners on the document (capture): the dropdown's own element is replaced when its code has loaded
-    var lazy = window.oaLazyOptions = window.oaLazyOptions || {};
-    lazy['pop-region'] = options;
-    if (lazy.hooked) { return window.dash_clientside.no_update; }
-    lazy.hooked = true;
-    function load(e) {
-        var t = e.target && e.target.closest ? e.target.closest('#pop-region') : null;
-        if (!t || !lazy['pop-region']) { return; }
-        var all = lazy['pop-region'];
-        lazy['pop-region'] = null;
-        window.dash_clientside.set_props('pop-region', {options: all});
-    }
-    ['pointerdown', 'focusin', 'keydown', 'touchstart'].forEach(function(k) {
-        document.addEventListener(k, load, true);
-    });
-    return window.dash_clientside.no_update;  // now: the chosen region's option stays
-}
-"""
+# The region picker's ~370 options are put in on first use: callbacks/lazy_options.py.
 
-# (an output, though it always answers no_update: a callback without outputs is not called when a page's layout
-# arrives, only on the app's first load)
-clientside_callback(LAZY_OPTIONS_JS, Output("pop-region", "options"), Input("pop-region-options", "data"))

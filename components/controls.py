@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 from components.i18n import _, pick
 
 ALL_AREAS = "alle"  # service-area dropdown value meaning "all service areas"
@@ -54,6 +54,16 @@ def county_options(counties: pd.DataFrame) -> list[dict]:
     return [{"label": _("Hele landet"), "value": WHOLE_COUNTRY}] + [
         {"label": f"{r.name} ({r.region_code})", "value": str(r.region_code)} for r in counties.itertuples()
     ]
+
+
+LAZY_SUFFIX = "-options"
+
+
+def lazy_options(dropdown_id: str, options: list[dict], value) -> tuple[list[dict], dcc.Store]:
+    """(the dropdown's first options: the chosen one only, the store with them all): a long list is put into
+    the dropdown on first use (callbacks/lazy_options.py, which names the dropdowns)."""
+    chosen = [o for o in options if value is not None and o.get("value") == value]
+    return chosen, dcc.Store(id=dropdown_id + LAZY_SUFFIX, data=options)
 
 
 def municipality_options(munis: pd.DataFrame) -> list[dict]:

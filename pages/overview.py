@@ -72,6 +72,8 @@ def _controls(state, domain: Domain, definition=None) -> html.Section:
     years = list(domain.indicators[state.indicator].years.get(state.level, ())) if state.indicator else []
     available = [lvl for lvl in ("fylke", "kommune") if state.indicator and
                  domain.indicators[state.indicator].years.get(lvl)]
+    region_first, region_all = controls.lazy_options(
+        "region-dropdown", controls.municipality_options(store.municipalities(state.county)), state.municipality)
     return html.Section(
         [
             html.H2(_("Valg"), className="h5 visually-hidden", id="controls-heading"),
@@ -98,9 +100,9 @@ def _controls(state, domain: Domain, definition=None) -> html.Section:
             ], className="mb-3"),
             html.Div([
                 _label(_("Kommune (vises i utviklingen)"), "region-dropdown"),
-                dcc.Dropdown(id="region-dropdown", options=controls.municipality_options(
-                    store.municipalities(state.county)), value=state.municipality, clearable=True,
-                    placeholder=_("Ingen kommune valgt")),
+                dcc.Dropdown(id="region-dropdown", options=region_first, value=state.municipality, clearable=True,
+                             placeholder=_("Ingen kommune valgt")),
+                region_all,  # the whole list, put in on first use (callbacks/lazy_options.py)
                 html.P(_("Du kan også klikke på kartet."), className="form-text mb-0"),
             ], className="mb-3"),
             html.Div([

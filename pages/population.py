@@ -22,7 +22,7 @@ from components.htmlblock import html_block
 from components.popstate import parse_population_query
 from components.tables import html_table
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
-from components import popstate
+from components import controls, popstate
 from components import pyramid as pyr
 from store import demography as dem
 from components.i18n import N_, _, lazy, page_title, pick
@@ -275,9 +275,10 @@ def layout(**query):
                                     default_year=d.last_observed)
     st = parsed.state
     # the picker starts with the chosen region's option only: indexing ~370 options for its search took ~0.4 s
-    # of main thread on every load; all of them are put in on first use (callbacks/population.py: LAZY_OPTIONS_JS)
+    # of main thread on every load; all of them are put in on first use (callbacks/lazy_options.py)
     regions = region_options()
-    chosen = [o for o in regions if o["value"] == st.region] or regions[:1]
+    chosen, regions_all = controls.lazy_options("pop-region", regions, st.region)
+    chosen = chosen or regions[:1]
     url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in parsed.notes]], id="pop-url-note",
                          color="warning", is_open=bool(parsed.notes), dismissable=True, className="mt-3")
     manifest = store.manifest()
@@ -310,7 +311,7 @@ def layout(**query):
             dbc.Col([_label(_("Kommune, fylke eller hele landet"), "pop-region"),
                      dcc.Dropdown(id="pop-region", options=chosen, value=st.region, clearable=False,
                                   placeholder=_("Skriv for å søke"), optionHeight=40, maxHeight=420),
-                     dcc.Store(id="pop-region-options", data=regions)], lg=5, md=7),
+                     regions_all], lg=5, md=7),
         ], className="mb-3 oa-controls"),
         html.Details([
             html.Summary(_("Om framskrivingen og tilbaketesten")),

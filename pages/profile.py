@@ -63,6 +63,8 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     # the profile shows without further round trips (and each chart is drawn once)
     first = update_profile(code, area_value)
     trend = update_profile_trend(code, ind) if code else {}
+    muni_first, muni_all = controls.lazy_options("profile-muni", controls.municipality_options(store.municipalities()),
+                                                 code)
     trend_figure = trend.get("figure") or mapfig.empty_figure(_("Velg en kommune"), height=380)
     return dbc.Container([
         html.H1(_("Min kommune"), className="h3 mt-3 mb-2"),
@@ -72,8 +74,9 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
             dbc.Col([
                 html.Label(_("Søk etter kommune (navn eller kommunenummer)"), htmlFor="profile-muni",
                            className="form-label fw-semibold mb-1", id="profile-muni-label"),
-                dcc.Dropdown(id="profile-muni", options=controls.municipality_options(store.municipalities()),
+                dcc.Dropdown(id="profile-muni", options=muni_first,
                              value=code, searchable=True, clearable=False, placeholder=_("Skriv for eksempel «Bergen» eller «4601»")),
+                muni_all,  # the whole list, put in on first use (callbacks/lazy_options.py)
             ], md=5, className="mb-2"),
             dbc.Col([
                 html.Label(_("Tjenesteområde"), htmlFor="profile-area", className="form-label fw-semibold mb-1",

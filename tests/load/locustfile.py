@@ -195,7 +195,7 @@ class AtlasUser(FastHttpUser):
         counties = _values(self.comps.get("county-dropdown", {}).get("options"))
         if counties:
             self.values[("county-dropdown", "value")] = _rng.choice(counties)
-            self.callback("region-dropdown.options", "region-options", ["county-dropdown.value"])
+            self.callback("region-dropdown-options.data", "region-options", ["county-dropdown.value"])
             self.overview_charts("county-dropdown.value")
             years = self._years()
             if years:
@@ -204,7 +204,7 @@ class AtlasUser(FastHttpUser):
                 self.overview_charts("selected-year.data")
 
         self.think()  # a municipality's profile
-        munis = _values(self.values.get(("region-dropdown", "options")))
+        munis = _values(self.values.get(("region-dropdown-options", "data")))
         knr = _rng.choice(munis) if munis else "0301"
         self.page("/kommune", f"?knr={knr}", full=False)  # in-app: the router's layout carries the profile
         if "profile-muni" in self.comps:
