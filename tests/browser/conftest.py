@@ -176,6 +176,15 @@ class UI:
         return self.js("var e = document.querySelector(arguments[0]);"
                        "return e ? e.textContent.replace(/\\s+/g, ' ').trim() : '';", css)
 
+    def reveal(self, css: str) -> bool:
+        """Scroll the element to the middle of the window, as a user scrolls to see it (the charts in a Deferred
+        box, components/deferred.py, are mounted only when their box comes into view). True if the element is
+        there, so it can sit in a wait: ``ui.wait(lambda: ui.reveal("#trend-container") and ui.els(...))``."""
+        return bool(self.js("var e = document.querySelector(arguments[0]); if (!e) { return false; }"
+                            # Bootstrap sets scroll-behavior: smooth; a user's scroll ends where this one does
+                            "e.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});"
+                            "return true;", css))
+
     def query(self) -> dict[str, str]:
         from urllib.parse import parse_qsl, urlsplit
         return dict(parse_qsl(urlsplit(self.d.current_url).query))

@@ -37,7 +37,8 @@ def test_url_state_is_restored(ui):
     ui.wait(lambda: _profile_name(ui).startswith("Oslo"), "Oslo's profile did not load")
     # the profile's text is plain markup and shows at once; the dropdown's code arrives a little later
     ui.wait(lambda: "Institusjon" in ui.dropdown_value("profile-area"), "the service area was not restored")
-    ui.wait(lambda: "Omsorgsressurs" in ui.text_content("#profile-trend .gtitle"), "trend title")
+    ui.wait(lambda: ui.reveal("#profile-trend-container")
+            and "Omsorgsressurs" in ui.text_content("#profile-trend .gtitle"), "trend title")
     q = _query(ui)
     assert q == {"knr": "0301", "omrade": "institusjon", "indikator": "care_ratio"}
     # Oslo–Bærum share a border
