@@ -226,6 +226,7 @@ class UI:
     def choose(self, id_: str, label: str, search: str | None = None) -> None:
         """Open a dcc.Dropdown, type into its search box, click the option whose text is ``label``."""
         from selenium.webdriver.common.by import By
+        self.reveal(f"#{id_}")  # the page may be scrolled down to a chart: back to the control, as a user would
         self.el(f"#{id_}").click()
         box = self.wait(lambda: next(iter(self.els(".dash-dropdown-content input.dash-dropdown-search")), None),
                         f"{id_}: the options popover did not open", timeout=30)
