@@ -110,7 +110,22 @@
     if (!seen && props.height) { style.minHeight = props.height + "px"; }
     var attrs = { ref: ref, id: props.id, className: props.className, style: style,
                   "data-oa-deferred": seen ? "drawn" : "waiting" };
-    return React.createElement("div", attrs, seen ? props.children : null);
+    return React.createElement("div", attrs, seen ? current(props.children) : null);
+  }
+
+  /* Dash's renderer hands a component its children as wrapper elements that carry the child's layout as it was
+   * when the parent last rendered (`_passedComponent`), and a wrapper mounted for the first time draws that copy.
+   * A callback that changed the chart while it waited (Output("trend", "figure")) updated Dash's store, not this
+   * copy, and nothing re-renders the Deferred: mounted as is, the chart would show its first figure until the
+   * next change. So the children are mounted with their layout as it is now (window.dash_component_api). */
+  function current(children) {
+    var api = window.dash_component_api;
+    if (!api || typeof api.getLayout !== "function") { return children; }
+    return React.Children.map(children, function (c) {
+      if (!React.isValidElement(c) || !c.props.componentPath || !c.props._passedComponent) { return c; }
+      var now = api.getLayout(c.props.componentPath);
+      return now && now !== c.props._passedComponent ? React.cloneElement(c, { _passedComponent: now }) : c;
+    });
   }
 
   window.omsorgsatlas = window.omsorgsatlas || {};

@@ -23,7 +23,9 @@ def test_search_by_number_and_by_name(ui):
     ui.choose("profile-muni", "Bergen (4601)", search="4601")
     ui.wait(lambda: _profile_name(ui) == "Bergen", "Bergen's profile did not load")
     ui.wait(lambda: _query(ui).get("knr") == "4601", "URL did not get knr=4601")
-    assert ui.els("#profile-spine .main-svg") and ui.els("#profile-table-table tbody tr")
+    ui.wait(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine .main-svg"),
+            "the spine chart was never drawn")  # mounted when its box is seen (components/deferred.py)
+    assert ui.els("#profile-table-table tbody tr")
     ui.choose("profile-muni", "Utsira (1151)", search="Utsir")
     ui.wait(lambda: _profile_name(ui) == "Utsira", "Utsira's profile did not load")
     geo = ui.text_content("#geo-neighbours-table")
