@@ -145,6 +145,7 @@ def test_language_switch_reload_and_back(ui):
     assert switch.text == "English" and switch.get_attribute("hreflang") == "en"
     assert ui.js("return document.documentElement.lang") == "nb"
     assert ui.text("#main-nav .nav-link") == "Kart og trender"
+    ui.reveal("#lang-switch")  # back up from the trend to the navbar
     switch.click()
     ui.wait(lambda: ui.js("return document.documentElement.lang") == "en", "the switch never loaded English")
     _ready(ui, "/")

@@ -71,6 +71,7 @@ def test_toggle_hides_controls_enlarges_text_keeps_selection_and_escape_leaves(u
 
     toggle = ui.el("#present-toggle")
     assert toggle.text.strip() == "Presentasjon" and toggle.get_attribute("type") == "button"
+    ui.reveal("#present-toggle")  # back up from the trend to the navbar
     toggle.click()
     ready(ui, "true")
     ui.wait(lambda: state(ui, "#map")["plot"] and state(ui, "#map")["plot"] >= base["plot"] * 1.3,
@@ -129,6 +130,7 @@ def test_url_flag_opens_in_presentation_mode_and_leaving_keeps_the_page(ui, path
     assert s["body"] >= 16 * 1.3
     q_on = ui.query()
 
+    ui.reveal("#present-toggle")  # back up from the chart to the navbar
     ui.el("#present-toggle").click()
     ready(ui, "false")
     ui.wait(lambda: "presentasjon" not in ui.query(), "the flag stayed in the URL")
