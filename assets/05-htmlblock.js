@@ -86,7 +86,11 @@
    * The children stay in Dash's layout the whole time, so callbacks read and write their props as usual; only
    * their mounting waits (a graph out of view costs no plotly.js download, evaluation or drawing on load). */
   var pending = [];  // draw functions of the boxes still waiting (printing draws them all)
-  window.addEventListener("beforeprint", function () { pending.slice().forEach(function (f) { f(); }); });
+  window.addEventListener("beforeprint", function () {
+    // the browser lays the page out for print right after this event: render the charts now, not in a later task
+    var sync = window.ReactDOM && window.ReactDOM.flushSync;
+    pending.slice().forEach(function (f) { if (sync) { sync(f); } else { f(); } });
+  });
 
   function Deferred(props) {
     var ref = React.useRef(null);

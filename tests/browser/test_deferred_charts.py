@@ -146,3 +146,27 @@ def test_mounting_a_chart_does_not_move_the_page(phone, path, holder, graph, rea
     if gap is not None:
         now = ui.js(GAP_JS, holder)
         assert abs(now - gap) < 3, f"the content below {holder} moved by {now - gap:.0f} px"
+
+
+def test_a_chart_waiting_below_the_fold_is_in_the_print(ui):
+    """Printing lays the page out right after ``beforeprint``: the waiting trend must be drawn by then (the
+    Deferred renders it synchronously; plotly.js is there, the map above has drawn), or the print has an empty box."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    from tests.browser.test_presentation import pdf_texts, squash
+
+    ui.open("/?indikator=share_80plus&niva=kommune&fylke=46&kommune=4601")
+    ui.wait(lambda: len(ui.fills()) > 10 and settled(ui), "Vestland's map never drawn")
+    assert boxes(ui)["trend-container"]["state"] == "waiting"
+    heading = ui.text("#trend-heading")
+    assert "Bergen" in heading
+    opts = PrintOptions()
+    opts.orientation = "landscape"
+    opts.background = True
+    text = squash(" ".join(pdf_texts(base64.b64decode(ui.d.print_page(opts)))))
+    assert boxes(ui)["trend-container"]["state"] == "drawn"
+    # the trend's heading (HTML) and the same text as the chart's title (SVG, drawn only if the chart is)
+    assert ui.text_content("#trend .gtitle") == heading
+    assert text.count(squash(heading)) >= 2, "the trend's chart is missing from the print (only its heading is there)"
