@@ -86,7 +86,11 @@
    * The children stay in Dash's layout the whole time, so callbacks read and write their props as usual; only
    * their mounting waits (a graph out of view costs no plotly.js download, evaluation or drawing on load). */
   var pending = [];  // draw functions of the boxes still waiting (printing draws them all)
-  window.addEventListener("beforeprint", function () { pending.slice().forEach(function (f) { f(); }); });
+  window.addEventListener("beforeprint", function () {
+    // the browser lays the page out for print right after this event: render the charts now, not in a later task
+    var sync = window.ReactDOM && window.ReactDOM.flushSync;
+    pending.slice().forEach(function (f) { if (sync) { sync(f); } else { f(); } });
+  });
 
   function Deferred(props) {
     var ref = React.useRef(null);
@@ -110,7 +114,22 @@
     if (!seen && props.height) { style.minHeight = props.height + "px"; }
     var attrs = { ref: ref, id: props.id, className: props.className, style: style,
                   "data-oa-deferred": seen ? "drawn" : "waiting" };
-    return React.createElement("div", attrs, seen ? props.children : null);
+    return React.createElement("div", attrs, seen ? current(props.children) : null);
+  }
+
+  /* Dash's renderer hands a component its children as wrapper elements that carry the child's layout as it was
+   * when the parent last rendered (`_passedComponent`), and a wrapper mounted for the first time draws that copy.
+   * A callback that changed the chart while it waited (Output("trend", "figure")) updated Dash's store, not this
+   * copy, and nothing re-renders the Deferred: mounted as is, the chart would show its first figure until the
+   * next change. So the children are mounted with their layout as it is now (window.dash_component_api). */
+  function current(children) {
+    var api = window.dash_component_api;
+    if (!api || typeof api.getLayout !== "function") { return children; }
+    return React.Children.map(children, function (c) {
+      if (!React.isValidElement(c) || !c.props.componentPath || !c.props._passedComponent) { return c; }
+      var now = api.getLayout(c.props.componentPath);
+      return now && now !== c.props._passedComponent ? React.cloneElement(c, { _passedComponent: now }) : c;
+    });
   }
 
   window.omsorgsatlas = window.omsorgsatlas || {};

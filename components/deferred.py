@@ -6,7 +6,10 @@ window.omsorgsatlas.Deferred).
 Until the box comes into view (or within ``margin`` px of it; default 0) or printing starts, the browser
 shows an empty box of ``height`` px in its place; then it mounts the children. The children are part of
 Dash's layout from the start, so callbacks name and update them as usual (Output("trend", "figure") while the
-chart waits is kept and drawn when it mounts). What it saves: a chart below the fold costs no plotly.js download, evaluation or drawing
+chart waits is kept and drawn when it mounts). Printing (``beforeprint``) mounts every waiting chart at once and
+synchronously, so it is in the print when plotly.js is already loaded (a chart higher up has been drawn); where
+no chart has been seen yet (a phone at the top of the page) plotly.js must load first and the first print
+shows the empty box. What it saves: a chart below the fold costs no plotly.js download, evaluation or drawing
 while the page loads (on a phone, where most charts start out of view, no plotly.js at all).
 """
 from __future__ import annotations

@@ -99,8 +99,9 @@ def html_class(ui) -> str:
 # ------------------------------------------------------------------------------------------------ overview
 def test_overview_states(ui, axe):
     ui.open("/?indikator=share_80plus&ar=2024")  # a complete year: all 357 shapes coloured
-    axe.settle(lambda: len(ui.fills()) == 357 and rank_rows(ui) == 357 and ui.els("#trend g.scatterlayer g.trace"),
-               "map, ranked table and trend never rendered")
+    # the trend is drawn when it comes into view (components/deferred.py): scroll to it once the map is drawn
+    axe.settle(lambda: len(ui.fills()) == 357 and rank_rows(ui) == 357 and ui.reveal("#trend-container")
+               and ui.els("#trend g.scatterlayer g.trace"), "map, ranked table and trend never rendered")
     axe.check("whole country, municipalities, 2024")
 
     # level: counties
@@ -151,7 +152,8 @@ def test_profile_states(ui, axe):
     axe.check("no municipality selected")
 
     ui.choose("profile-muni", "Bergen (4601)", search="Bergen")
-    axe.settle(lambda: ui.query().get("knr") == "4601" and ui.els("#profile-spine-container .main-svg")
+    axe.settle(lambda: ui.query().get("knr") == "4601" and ui.reveal("#profile-spine-container")
+               and ui.els("#profile-spine-container .main-svg") and ui.reveal("#profile-trend-container")
                and ui.els("#profile-trend g.scatterlayer g.trace"), "Bergen's profile never rendered")
     axe.check("Bergen selected")
 
@@ -243,13 +245,15 @@ def test_not_found_and_embed_pages(ui, axe):
 # ------------------------------------------------------------------------------------------------ presentation
 def test_presentation_mode(ui, axe):
     ui.open("/?fylke=46&kommune=4601&ar=2024&presentasjon=1")
-    axe.settle(lambda: 0 < len(ui.fills()) < 357 and ui.els("#trend g.scatterlayer g.trace"),
-               "the overview never rendered in presentation mode")
+    axe.settle(lambda: 0 < len(ui.fills()) < 357 and ui.reveal("#trend-container")
+               and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered in presentation mode")
     assert "oa-present" in html_class(ui), "?presentasjon=1 did not switch presentation mode on"
     axe.check("overview, presentation mode")
 
     ui.open("/kommune?knr=4601&presentasjon=1")
-    axe.settle(lambda: ui.els("#profile-spine-container .main-svg"), "the profile never rendered in presentation mode")
+    axe.settle(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine-container .main-svg")
+               and ui.reveal("#profile-trend-container") and ui.els("#profile-trend .main-svg"),
+               "the profile never rendered in presentation mode")
     axe.check("profile, presentation mode")
 
     ui.open("/befolkning?kommune=4601&presentasjon=1")
@@ -277,7 +281,9 @@ def test_english(ui, axe):
     axe.check("overview, English")
 
     ui.open("/kommune?knr=4601&lang=en")
-    axe.settle(lambda: ui.els("#profile-spine-container .main-svg"), "the English profile never rendered")
+    axe.settle(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine-container .main-svg")
+               and ui.reveal("#profile-trend-container") and ui.els("#profile-trend .main-svg"),
+               "the English profile never rendered")
     axe.check("profile, English")
 
     ui.open("/om-dataene?lang=en")

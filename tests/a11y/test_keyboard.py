@@ -157,8 +157,9 @@ def test_skip_link_is_first_visible_and_moves_focus_to_main(ui):
 # ------------------------------------------------------------------------------------------------ overview
 def test_overview_tab_order_focus_and_keyboard_operation(ui):
     ui.open("/?fylke=46&kommune=4601&ar=2024")
+    # the trend is drawn when it comes into view (components/deferred.py): scroll to it once the map is drawn
     settle(ui, lambda: len(ui.drawn("Verdi")) > 10 and ui.els("#rank-table tbody tr")
-           and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered")
+           and ui.reveal("#trend-container") and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered")
     cycle = check_cycle(ui, ["service-area-dropdown", "indicator-dropdown",
                              "_dbcprivate_radioitems_level-radio_input_kommune", "county-dropdown",
                              "region-dropdown", "share-kart-download", "rank-table",
@@ -263,7 +264,8 @@ def test_profile_tab_order_and_keyboard_choice(ui):
             "typing did not list Bergen", timeout=30)
     ActionChains(ui.d).send_keys(Keys.ENTER).perform()
     ui.wait(lambda: ui.query().get("knr") == "4601" and ui.els("#profile-spine-container .main-svg")
-            and ui.els("#profile-trend g.scatterlayer g.trace"), "Enter did not open Bergen's profile")
+            and ui.reveal("#profile-trend-container") and ui.els("#profile-trend g.scatterlayer g.trace"),
+            "Enter did not open Bergen's profile")
     if ui.els(".dash-dropdown-content"):
         ActionChains(ui.d).send_keys(Keys.ESCAPE).perform()
     settle(ui, lambda: not ui.els(".dash-dropdown-content"), "the list did not close")
@@ -318,7 +320,7 @@ def chart_problems(ui) -> list[str]:
 def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
     ui.open("/?fylke=46&kommune=4601&ar=2024")
     ui.wait(lambda: len(ui.drawn("Verdi")) > 10 and len(ui.els("#rank-table tbody tr")) > 10
-            and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered")
+            and ui.reveal("#trend-container") and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered")
     ui.wait(lambda: len(ui.el("#map-container").get_attribute("aria-label") or "") > 20,
             "the map never got its text alternative")
     label = ui.el("#map-container").get_attribute("aria-label")
@@ -345,13 +347,17 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
     problems = chart_problems(ui)
 
     # the other chart pages
-    for path, ready in (("/kommune?knr=4601", "#profile-trend g.scatterlayer g.trace"),
-                        ("/befolkning?kommune=4601", "#profile-container .main-svg"),
-                        ("/personell", "section.pers-panel .main-svg"),
-                        ("/tiltak", "#grant-graph .main-svg"),
-                        ("/embed/utvikling?fylke=46&kommune=4601", ".embed-graph g.scatterlayer g.trace")):
+    # (box: a Deferred box to scroll to first, components/deferred.py; the spine above it is drawn on the way)
+    for path, ready, box in (("/kommune?knr=4601", "#profile-trend g.scatterlayer g.trace", "#profile-trend-container"),
+                             ("/befolkning?kommune=4601", "#profile-container .main-svg", None),
+                             ("/personell", "section.pers-panel .main-svg", None),
+                             ("/tiltak", "#grant-graph .main-svg", None),
+                             ("/embed/utvikling?fylke=46&kommune=4601", ".embed-graph g.scatterlayer g.trace", None)):
         ui.open(path)
-        ui.wait(lambda: ui.els(ready), f"{path}: the charts never rendered")
+        if box:
+            ui.wait(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine .main-svg"),
+                    f"{path}: the spine chart never rendered")
+        ui.wait(lambda: (ui.reveal(box) if box else True) and ui.els(ready), f"{path}: the charts never rendered")
         ui.wait(lambda: ui.js("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
                 f"{path}: never settled")
         # tables behind a closed «Vis tabell» are written when it is opened (components/htmlblock.py): open them
@@ -392,8 +398,8 @@ def test_presentation_mode_tab_cycle_and_escape(ui):
     """In presentation mode the hidden controls leave the Tab order, what is left shows focus, and Escape
     (keyboard) ends the mode."""
     ui.open("/?fylke=46&kommune=4601&ar=2024&presentasjon=1")
-    settle(ui, lambda: len(ui.drawn("Verdi")) > 10 and ui.els("#trend g.scatterlayer g.trace"),
-           "the overview never rendered in presentation mode")
+    settle(ui, lambda: len(ui.drawn("Verdi")) > 10 and ui.reveal("#trend-container")
+           and ui.els("#trend g.scatterlayer g.trace"), "the overview never rendered in presentation mode")
     assert "oa-present" in ui.js("return document.documentElement.className;")
     cycle = check_cycle(ui, [])
     hidden = ui.js("""return arguments[0].filter(function (k) {

@@ -176,6 +176,15 @@ class UI:
         return self.js("var e = document.querySelector(arguments[0]);"
                        "return e ? e.textContent.replace(/\\s+/g, ' ').trim() : '';", css)
 
+    def reveal(self, css: str) -> bool:
+        """Scroll the element to the middle of the window, as a user scrolls to see it (the charts in a Deferred
+        box, components/deferred.py, are mounted only when their box comes into view). True if the element is
+        there, so it can sit in a wait: ``ui.wait(lambda: ui.reveal("#trend-container") and ui.els(...))``."""
+        return bool(self.js("var e = document.querySelector(arguments[0]); if (!e) { return false; }"
+                            # Bootstrap sets scroll-behavior: smooth; a user's scroll ends where this one does
+                            "e.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});"
+                            "return true;", css))
+
     def query(self) -> dict[str, str]:
         from urllib.parse import parse_qsl, urlsplit
         return dict(parse_qsl(urlsplit(self.d.current_url).query))
@@ -217,6 +226,7 @@ class UI:
     def choose(self, id_: str, label: str, search: str | None = None) -> None:
         """Open a dcc.Dropdown, type into its search box, click the option whose text is ``label``."""
         from selenium.webdriver.common.by import By
+        self.reveal(f"#{id_}")  # the page may be scrolled down to a chart: back to the control, as a user would
         self.el(f"#{id_}").click()
         box = self.wait(lambda: next(iter(self.els(".dash-dropdown-content input.dash-dropdown-search")), None),
                         f"{id_}: the options popover did not open", timeout=30)

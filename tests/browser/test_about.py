@@ -87,7 +87,9 @@ def _assert_shell(ui):
 
 def test_footer_credits_and_language_on_both_pages(ui):
     ui.open("/?fylke=03")
-    ui.wait(lambda: ui.text("h1") == "Kart og trender", "overview page never rendered")
+    # the server's first paint (components/firstpaint.py) has the same h1 and footer: wait for the live page
+    ui.wait(lambda: ui.text("h1") == "Kart og trender" and ui.js("return !document.getElementById('oa-first');"),
+            "overview page never rendered")
     _assert_shell(ui)
 
     # client-side navigation through the menu keeps the shell

@@ -20,8 +20,9 @@ def _requests(ui, part: str) -> int:
 def test_overview_shows_its_content_without_callbacks(ui):
     ui.open("/?indikator=share_80plus&niva=fylke&ar=2020")
     ui.wait(lambda: len(ui.els("#map path.choroplethlocation")) >= 15, "the map never drew the counties")
-    ui.wait(lambda: len(ui.els("#rank-table tbody tr")) == 15 and ui.els("#trend g.scatterlayer g.trace"),
-            "ranked table / trend missing")
+    # the trend is below the fold (drawn when it comes into view): scroll to it as a user would
+    ui.wait(lambda: len(ui.els("#rank-table tbody tr")) == 15 and ui.reveal("#trend-container")
+            and ui.els("#trend g.scatterlayer g.trace"), "ranked table / trend missing")
     assert "2020" in ui.text("#map-heading") and "Andel 80" in ui.text("#indicator-definition")
     assert _requests(ui, CALLBACK) == 0  # everything came with /_dash-layout
     assert _requests(ui, "async-markdown") == 0 and _requests(ui, "dash_table") == 0
@@ -36,8 +37,8 @@ def test_overview_shows_its_content_without_callbacks(ui):
 def test_profile_shows_without_callbacks_and_its_links_stay_in_the_app(ui):
     ui.open("/kommune?knr=4601")
     ui.wait(lambda: ui.text("#profile-name").strip() == "Bergen", "Bergen's profile did not load")
-    ui.wait(lambda: ui.els("#profile-spine .main-svg") and ui.els("#profile-trend g.scatterlayer g.trace"),
-            "charts missing")
+    ui.wait(lambda: ui.els("#profile-spine .main-svg") and ui.reveal("#profile-trend-container")
+            and ui.els("#profile-trend g.scatterlayer g.trace"), "charts missing")
     assert _requests(ui, CALLBACK) == 0
     assert ui.d.title.startswith("Min kommune")
     ui.js("window.__sameDocument = true;")

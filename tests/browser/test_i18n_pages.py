@@ -28,6 +28,13 @@ READY = {
     "/embed/kart": ".embed-graph .main-svg", "/embed/utvikling": ".embed-graph .main-svg",
     "/finnes-ikke": ".page-404", "/": "#rank-table table",
 }
+# Charts in a Deferred box (components/deferred.py) are drawn when they come into view: scroll to each box in
+# reading order (as a reader would) so that their text (titles, axes, legends) is checked too.
+DEFERRED = {
+    "/kommune?knr=": (("#profile-spine-container", "#profile-spine .main-svg"),
+                      ("#profile-trend-container", "#profile-trend .main-svg")),
+    "/?": (("#map-container", "#map .main-svg"), ("#trend-container", "#trend .main-svg")),
+}
 TELLTALE = ["Kommune", "Fylke", "Velg", "Andel", "år og over", "Last ned", "Kilde", "Hele landet", "og landet",
             "Vis tabell", "Tjenesteområde", "Utvikling", "Merk:", "Lukk", "Laster"]
 # Proper names that stay Norwegian in English, with the reason.
@@ -94,6 +101,8 @@ def region_names() -> list[str]:
 def _ready(ui, path: str) -> None:
     key = max((k for k in READY if path.startswith(k)), key=len)
     ui.wait(lambda: ui.els(READY[key]), f"{path}: {READY[key]} never rendered")
+    for box, chart in next((v for k, v in DEFERRED.items() if (path + "?").startswith(k)), ()):
+        ui.wait(lambda: ui.reveal(box) and ui.els(chart), f"{path}: {chart} never drawn")
     ui.wait(lambda: not ui.js("return !!document.querySelector('[data-dash-is-loading=\"true\"]')"),
             f"{path}: still loading")
 
@@ -136,6 +145,7 @@ def test_language_switch_reload_and_back(ui):
     assert switch.text == "English" and switch.get_attribute("hreflang") == "en"
     assert ui.js("return document.documentElement.lang") == "nb"
     assert ui.text("#main-nav .nav-link") == "Kart og trender"
+    ui.reveal("#lang-switch")  # back up from the trend to the navbar
     switch.click()
     ui.wait(lambda: ui.js("return document.documentElement.lang") == "en", "the switch never loaded English")
     _ready(ui, "/")

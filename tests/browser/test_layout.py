@@ -30,6 +30,10 @@ PAGES = {
     "/om-dataene": ("#catalog-table table",),
 }
 
+# a chart in a Deferred box (components/deferred.py) is drawn when it comes into view: the box a user scrolls to
+# before its selector can match
+BOXES = {"#map": "#map-container", "#trend": "#trend-container", "#profile-trend": "#profile-trend-container"}
+
 CONTROL_AREAS = ".app-navbar, .oa-controls, .controls, .oa-share"
 CONTROLS = ("a[href], button, input, select, textarea, summary, label, legend, [role=slider], .dash-dropdown, "
             ".dash-slider-mark, .form-text")
@@ -90,7 +94,9 @@ return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.in
 
 def _settle(ui, path: str) -> None:
     ui.open(path)
-    ui.wait(lambda: all(ui.els(css) for css in PAGES[path]), f"{path} never drew its data")
+    for css in PAGES[path]:  # in reading order: a chart higher up is seen (and drawn) before the next one
+        box = BOXES.get(css.split()[0])
+        ui.wait(lambda: (ui.reveal(box) if box else True) and ui.els(css), f"{path} never drew {css}")
     ui.wait(lambda: ui.js("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
             f"{path} never settled")
     time.sleep(0.8)  # fonts, plotly's relayout after the data

@@ -146,9 +146,12 @@ SHARED = "/?indikator=care_ratio&niva=kommune&fylke=46&kommune=4601&ar=2015"
 
 def _assert_bergen_view(ui, regions, catalog):
     name = catalog.loc["care_ratio", "name_nb"]
-    ui.wait(lambda: "Bergen" in ui.text_content("#trend .gtitle"), "trend chart title never named Bergen")
-    ui.wait_map(munis(regions, "46"), "map never showed Vestland's municipalities")
+    # after a reload the browser restores the scroll position: look at the map, then scroll down to the trend
+    ui.wait(lambda: ui.reveal("#map-container") and set(ui.fills()) == munis(regions, "46"),
+            "map never showed Vestland's municipalities")
     ui.wait(lambda: "2015" in ui.map_title(), "map title never showed 2015")
+    ui.wait(lambda: ui.reveal("#trend-container") and "Bergen" in ui.text_content("#trend .gtitle"),
+            "trend chart title never named Bergen")
     assert ui.dropdown_value("indicator-dropdown") == name
     assert ui.checked_level() == "kommune"
     assert ui.dropdown_value("county-dropdown") == "Vestland (46)"
@@ -206,7 +209,8 @@ def test_click_on_map_selects_municipality_for_trend(ui, regions):
         ui.click_region(code)
         ui.wait(lambda: names[code] in ui.text("#trend-heading"),
                 f"trend heading never named {names[code]} after a click: {ui.text('#trend-heading')!r}")
-        ui.wait(lambda: names[code] in ui.text_content("#trend .gtitle"), "trend chart title not updated")
+        ui.wait(lambda: ui.reveal("#trend-container") and names[code] in ui.text_content("#trend .gtitle"),
+                "trend chart title not updated")
         assert ui.dropdown_value("region-dropdown") == f"{names[code]} ({code})"
         ui.wait(lambda: ui.query().get("kommune") == code, "URL never got the clicked municipality")
     assert "Luster" not in ui.text("#trend-heading")

@@ -28,12 +28,14 @@ def _traces(ui, css: str) -> int:
 
 def test_pages_draw_with_the_partial_bundle(ui, bundle):
     ui.open("/?indikator=share_80plus&niva=kommune&fylke=46&kommune=4601&ar=2024")
-    ui.wait(lambda: len(ui.fills()) > 10 and _traces(ui, "#trend") >= 2, "map and trend never drawn")
+    ui.wait(lambda: len(ui.fills()) > 10 and ui.reveal("#trend-container") and _traces(ui, "#trend") >= 2,
+            "map and trend never drawn")
     assert _plotly_requests(ui) == [ui.base + "/vendor/" + bundle.filename]
     assert ui.js("return window.Plotly.version;") == plotly_bundle.plotlyjs_version()
     ui.open("/kommune?knr=4601")  # bars + scatter markers (spine chart)
     ui.wait(lambda: len(ui.els("#profile-spine .main-svg .barlayer .trace")) >= 2
-            and _traces(ui, "#profile-trend") >= 1, "spine chart and trend never drawn")
+            and ui.reveal("#profile-trend-container") and _traces(ui, "#profile-trend") >= 1,
+            "spine chart and trend never drawn")
     assert all("package_data/plotly.min.js" not in u for u in ui.js(RESOURCES_JS))
 
 

@@ -23,7 +23,9 @@ def test_search_by_number_and_by_name(ui):
     ui.choose("profile-muni", "Bergen (4601)", search="4601")
     ui.wait(lambda: _profile_name(ui) == "Bergen", "Bergen's profile did not load")
     ui.wait(lambda: _query(ui).get("knr") == "4601", "URL did not get knr=4601")
-    assert ui.els("#profile-spine .main-svg") and ui.els("#profile-table-table tbody tr")
+    ui.wait(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine .main-svg"),
+            "the spine chart was never drawn")  # mounted when its box is seen (components/deferred.py)
+    assert ui.els("#profile-table-table tbody tr")
     ui.choose("profile-muni", "Utsira (1151)", search="Utsir")
     ui.wait(lambda: _profile_name(ui) == "Utsira", "Utsira's profile did not load")
     geo = ui.text_content("#geo-neighbours-table")
@@ -37,7 +39,8 @@ def test_url_state_is_restored(ui):
     ui.wait(lambda: _profile_name(ui).startswith("Oslo"), "Oslo's profile did not load")
     # the profile's text is plain markup and shows at once; the dropdown's code arrives a little later
     ui.wait(lambda: "Institusjon" in ui.dropdown_value("profile-area"), "the service area was not restored")
-    ui.wait(lambda: "Omsorgsressurs" in ui.text_content("#profile-trend .gtitle"), "trend title")
+    ui.wait(lambda: ui.reveal("#profile-trend-container")
+            and "Omsorgsressurs" in ui.text_content("#profile-trend .gtitle"), "trend title")
     q = _query(ui)
     assert q == {"knr": "0301", "omrade": "institusjon", "indikator": "care_ratio"}
     # Oslo–Bærum share a border

@@ -1,0 +1,172 @@
+"""Charts mounted when they come into view (components/deferred.py, window.omsorgsatlas.Deferred in
+assets/05-htmlblock.js), in headless Chromium against gunicorn:
+
+- on a phone, «Min kommune» renders its text without any chart: plotly.js is not even requested, and each chart
+  waits in an empty box of the chart's height; scrolling to a box draws that chart (and only then is plotly.js
+  fetched);
+- a figure a callback changes while its chart waits is the one drawn when the chart comes into view;
+- printing (the ``beforeprint`` event) mounts every waiting chart;
+- mounting does not move the page: the drawn chart is as tall as the box that waited in its place.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 412, "height": 900, "deviceScaleFactor": 1, "mobile": True}
+
+# every Deferred box: the id of its holder (the chart's container), its state, min-height and box
+BOXES_JS = """
+return Array.from(document.querySelectorAll('[data-oa-deferred]')).map(function (e) {
+  var r = e.getBoundingClientRect();
+  return {holder: e.parentElement ? e.parentElement.id : '', state: e.getAttribute('data-oa-deferred'),
+          minHeight: parseFloat(getComputedStyle(e).minHeight) || 0, top: r.top + window.scrollY, height: r.height,
+          graphs: e.querySelectorAll('.js-plotly-plot .main-svg').length};
+});
+"""
+PLOTLY_JS = """
+return performance.getEntriesByType('resource').map(function (e) { return e.name; })
+  .filter(function (n) { return n.split('?')[0].split('/').pop().indexOf('plotly') >= 0; });
+"""
+
+# distance from the top of a chart's holder to the top of what follows it (None if nothing follows)
+GAP_JS = """
+var h = document.getElementById(arguments[0]), n = h && h.nextElementSibling;
+return n ? n.getBoundingClientRect().top - h.getBoundingClientRect().top : null;
+"""
+
+
+def boxes(ui) -> dict[str, dict]:
+    return {b["holder"]: b for b in ui.js(BOXES_JS)}
+
+
+def plotly_requests(ui) -> list[str]:
+    return ui.js(PLOTLY_JS)
+
+
+def settled(ui) -> bool:
+    return ui.js("return !document.querySelector('[data-dash-is-loading=\"true\"]');")
+
+
+@pytest.fixture
+def phone(ui):
+    """A phone-sized viewport (412 × 900 CSS px, mobile) for the whole test, set before the page loads."""
+    ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        yield ui
+    finally:
+        ui.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_phone_profile_loads_no_plotly_until_a_chart_is_scrolled_to(phone):
+    ui = phone
+    ui.open("/kommune?knr=4601")
+    ui.wait(lambda: ui.text("#profile-name").strip() == "Bergen" and settled(ui), "Bergen's profile did not render")
+    assert ui.js("return window.innerWidth") == PHONE["width"]
+    time.sleep(1.5)  # room for a request that should not come (a chart mounted on load would fetch plotly.js)
+    b = boxes(ui)
+    assert set(b) == {"profile-spine-container", "profile-trend-container"}, b
+    for holder, box in b.items():
+        assert box["state"] == "waiting" and box["graphs"] == 0, f"{holder} drawn on load on a phone: {box}"
+        assert box["minHeight"] > 100 and box["height"] >= box["minHeight"] - 0.5, f"{holder} keeps no room: {box}"
+        assert box["top"] > PHONE["height"], f"{holder} starts in the first screen ({box['top']} px)"
+    assert plotly_requests(ui) == [], "plotly.js fetched although no chart is in view"
+    assert not ui.els(".js-plotly-plot")
+
+    # scroll to the spine chart: it (and only it) is drawn, and now plotly.js is fetched
+    ui.wait(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine .main-svg .barlayer .trace"),
+            "the spine chart was not drawn when scrolled into view")
+    b = boxes(ui)
+    assert b["profile-spine-container"]["state"] == "drawn"
+    assert b["profile-trend-container"]["state"] == "waiting", "the trend (still out of view) was drawn too"
+    assert len(plotly_requests(ui)) == 1, plotly_requests(ui)
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
+def test_update_made_while_the_trend_waits_is_drawn_when_it_comes_into_view(ui):
+    ui.open("/?indikator=share_80plus&fylke=46&ar=2024")
+    ui.wait(lambda: len(ui.fills()) > 10 and settled(ui), "Vestland's map never drawn")
+    trend = boxes(ui)["trend-container"]
+    assert trend["state"] == "waiting", f"the trend is drawn before it is in view: {trend}"
+    assert "Bergen" not in ui.text("#trend-heading")
+    ui.choose("region-dropdown", "Bergen (4601)", search="Bergen")  # the controls are at the top of the page
+    ui.wait(lambda: "Bergen" in ui.text("#trend-heading") and ui.query().get("kommune") == "4601" and settled(ui),
+            "the trend's heading never named Bergen")
+    assert boxes(ui)["trend-container"]["state"] == "waiting", "the trend was drawn without being scrolled to"
+    ui.wait(lambda: ui.reveal("#trend-container") and ui.els("#trend g.scatterlayer g.trace"),
+            "the trend was not drawn when scrolled into view")
+    title = ui.text_content("#trend .gtitle")
+    assert "Bergen" in title and "Vestland" in title, title
+    names = ui.js("return document.querySelector('#trend .js-plotly-plot').data.map(function (t) { return t.name; });")
+    assert names[0] == "Bergen", names
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
+@pytest.mark.parametrize("path, holders", [
+    ("/kommune?knr=4601", {"profile-spine-container": "#profile-spine", "profile-trend-container": "#profile-trend"}),
+    ("/?fylke=46", {"map-container": "#map", "trend-container": "#trend"}),
+])
+def test_beforeprint_draws_every_waiting_chart(phone, path, holders):
+    ui = phone
+    ui.open(path)
+    ui.wait(lambda: set(boxes(ui)) == set(holders) and settled(ui), f"{path} never rendered its chart boxes")
+    assert {h: b["state"] for h, b in boxes(ui).items()} == dict.fromkeys(holders, "waiting")
+    ui.js("window.scrollTo(0, 0); window.dispatchEvent(new Event('beforeprint'));")
+    ui.wait(lambda: all(b["state"] == "drawn" for b in boxes(ui).values()), "beforeprint left charts waiting")
+    ui.wait(lambda: all(ui.els(f"{graph} .main-svg .trace") for graph in holders.values()),
+            "the charts mounted by beforeprint were never drawn")
+    ui.js("window.dispatchEvent(new Event('afterprint'));")  # assets/70-present.js undoes its print scaling
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
+@pytest.mark.parametrize("path, holder, graph, ready", [
+    ("/kommune?knr=4601", "profile-spine-container", "#profile-spine", ".barlayer .trace"),
+    ("/kommune?knr=4601", "profile-trend-container", "#profile-trend", "g.scatterlayer g.trace"),
+    ("/?fylke=46", "map-container", "#map", "path.choroplethlocation"),
+    ("/?fylke=46", "trend-container", "#trend", "g.scatterlayer g.trace"),
+])
+def test_mounting_a_chart_does_not_move_the_page(phone, path, holder, graph, ready):
+    """The box that waits is as tall as the chart drawn in its place: nothing below it moves (no layout shift)."""
+    ui = phone
+    ui.open(path)
+    ui.wait(lambda: holder in boxes(ui) and settled(ui), f"{path}: no box for {holder}")
+    before = boxes(ui)[holder]
+    assert before["state"] == "waiting", before
+    gap = ui.js(GAP_JS, holder)
+    ui.wait(lambda: ui.reveal("#" + holder) and ui.els(f"{graph} .main-svg {ready}"), f"{graph} never drawn")
+    time.sleep(0.5)  # plotly's relayout after the first draw
+    after = boxes(ui)[holder]
+    drawn = ui.js("return document.querySelector(arguments[0]).getBoundingClientRect().height;", graph)
+    assert after["state"] == "drawn"
+    assert abs(after["height"] - before["height"]) < 3 and abs(drawn - before["height"]) < 3, \
+        f"{holder}: {before['height']:.0f} px while waiting, {after['height']:.0f} px box / {drawn:.0f} px chart drawn"
+    if gap is not None:
+        now = ui.js(GAP_JS, holder)
+        assert abs(now - gap) < 3, f"the content below {holder} moved by {now - gap:.0f} px"
+
+
+def test_a_chart_waiting_below_the_fold_is_in_the_print(ui):
+    """Printing lays the page out right after ``beforeprint``: the waiting trend must be drawn by then (the
+    Deferred renders it synchronously; plotly.js is there, the map above has drawn), or the print has an empty box."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    from tests.browser.test_presentation import pdf_texts, squash
+
+    ui.open("/?indikator=share_80plus&niva=kommune&fylke=46&kommune=4601")
+    ui.wait(lambda: len(ui.fills()) > 10 and settled(ui), "Vestland's map never drawn")
+    assert boxes(ui)["trend-container"]["state"] == "waiting"
+    heading = ui.text("#trend-heading")
+    assert "Bergen" in heading
+    opts = PrintOptions()
+    opts.orientation = "landscape"
+    opts.background = True
+    text = squash(" ".join(pdf_texts(base64.b64decode(ui.d.print_page(opts)))))
+    assert boxes(ui)["trend-container"]["state"] == "drawn"
+    # the trend's heading (HTML) and the same text as the chart's title (SVG, drawn only if the chart is)
+    assert ui.text_content("#trend .gtitle") == heading
+    assert text.count(squash(heading)) >= 2, "the trend's chart is missing from the print (only its heading is there)"
