@@ -5,6 +5,8 @@ dcc.Dropdown builds a search index over every option's label when it renders: fo
 open. So the page sends the dropdown with the chosen option only and the whole list in a dcc.Store beside it
 (``<id>-options``); the first pointer, touch, focus or key on the dropdown puts the list in before it opens.
 A callback that changes the list writes the store: once the dropdown has been used, the new list goes straight in.
+A callback that sets the dropdown's value must send the list with it (dcc.Dropdown clears a value it has no
+option for): the overview's map click does (callbacks/overview.py select_from_map).
 """
 from __future__ import annotations
 

@@ -199,7 +199,10 @@ def describe_indicator(indicator):
 # --------------------------------------------------------------------------- map click
 @callback(
     output=dict(county=Output("county-dropdown", "value"), region=Output("region-dropdown", "value",
-                                                                           allow_duplicate=True)),
+                                                                           allow_duplicate=True),
+                # the list with the value: the dropdown may still have the chosen option only (its list is put in
+                # on first use, callbacks/lazy_options.py) and dcc.Dropdown clears a value it has no option for
+                options=Output("region-dropdown", "options", allow_duplicate=True)),
     inputs=dict(click_data=Input("map", "clickData")),
     state=dict(level=State("level-radio", "value"), county=State("county-dropdown", "value")),
     prevent_initial_call=True,
@@ -218,11 +221,11 @@ def select_from_map(click_data, level=None, county=None):
         raise PreventUpdate
     if reg["level"] == "municipality":
         current, _ok = valid_county(county)
-        if current and reg["county_code"] != current:
-            return {"county": reg["county_code"], "region": code}
-        return {"county": no_update, "region": code}
+        moved = bool(current and reg["county_code"] != current)
+        options = controls.municipality_options(store.municipalities(reg["county_code"] if moved else current))
+        return {"county": reg["county_code"] if moved else no_update, "region": code, "options": options}
     if reg["level"] == "county":
-        return {"county": code, "region": no_update}
+        return {"county": code, "region": no_update, "options": no_update}
     raise PreventUpdate
 
 
