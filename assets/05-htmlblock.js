@@ -113,7 +113,7 @@
     var style = Object.assign({}, props.style || {});
     if (!seen && props.height) { style.minHeight = props.height + "px"; }
     var attrs = { ref: ref, id: props.id, className: props.className, style: style,
-                  "data-oa-deferred": seen ? "drawn" : "waiting" };
+                  "data-oa-deferred": seen ? "drawn" : "waiting", "data-oa-note": props.note };
     return React.createElement("div", attrs, seen ? current(props.children) : null);
   }
 

@@ -17,6 +17,9 @@ from __future__ import annotations
 from dash.development.base_component import Component
 
 from components.htmlblock import NAMESPACE
+from components.i18n import N_, _
+
+PRINT_NOTE = N_("Figuren er ikke tegnet ennå: bla ned til den på skjermen og skriv ut på nytt.")
 
 
 class Deferred(Component):
@@ -28,12 +31,15 @@ class Deferred(Component):
     _base_nodes = ["children"]
     _namespace = NAMESPACE
     _type = "Deferred"
-    _prop_names = ["children", "id", "className", "style", "height", "margin"]
+    _prop_names = ["children", "id", "className", "style", "height", "margin", "note"]
     _valid_wildcard_attributes: list = []
     available_properties = _prop_names
     available_wildcard_properties: list = []
 
     def __init__(self, children=None, **kwargs):
+        # printed in the chart's place while plotly.js has not drawn it (assets/80-print.css): a phone that has
+        # not scrolled to any chart has not loaded plotly.js, and printing cannot wait for it
+        kwargs.setdefault("note", _(PRINT_NOTE))
         super().__init__(children=children, **{k: v for k, v in kwargs.items() if v is not None})
 
 

@@ -170,3 +170,23 @@ def test_a_chart_waiting_below_the_fold_is_in_the_print(ui):
     # the trend's heading (HTML) and the same text as the chart's title (SVG, drawn only if the chart is)
     assert ui.text_content("#trend .gtitle") == heading
     assert text.count(squash(heading)) >= 2, "the trend's chart is missing from the print (only its heading is there)"
+
+
+def test_phone_print_before_plotly_has_loaded_says_so_in_the_chart_place(phone):
+    """On a phone that has not scrolled to a chart, plotly.js is not loaded when printing starts, and printing
+    cannot wait for it: each chart's place says so (assets/80-print.css, the Deferred's note) instead of
+    printing an empty box."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    from tests.browser.test_presentation import pdf_texts, squash
+
+    ui = phone
+    ui.open("/kommune?knr=4601")
+    ui.wait(lambda: "Bergen" in ui.text("#profile-body") and settled(ui), "Bergen's profile never shown")
+    assert not plotly_requests(ui)
+    note = ui.js("return document.querySelector('[data-oa-deferred]').getAttribute('data-oa-note');")
+    assert note and "skriv ut" in note
+    text = squash(" ".join(pdf_texts(base64.b64decode(ui.d.print_page(PrintOptions())))))
+    assert text.count(squash(note)) >= 1, "the chart's place printed empty, without the note"
