@@ -221,7 +221,7 @@ def _summary(code: str, version: str, code_version: str = CODE_VERSION) -> dict:
 
 SUMMARY_OUT = dict(heading=Output("pop-heading", "children"), cards=Output("pop-cards", "data-oa-html"),
                    rank=Output("pop-rank", "children"), compare=Output(store_id("pop-compare"), "data"),
-                   care_figure=Output("care-figure", "data"), care_table=Output(store_id("care-table"), "data"),
+                   care_figure=Output("care-graph", "figure"), care_table=Output(store_id("care-table"), "data"),
                    care_label=Output("care-container", "aria-label"), source=Output("pop-source", "children"))
 
 
@@ -232,7 +232,7 @@ def update_summary(region):
     return _summary(code, store.version(), CODE_VERSION)
 
 
-GROUPS_OUT = dict(figure=Output("groups-figure", "data"), table=Output(store_id("groups-table"), "data"),
+GROUPS_OUT = dict(figure=Output("groups-graph", "figure"), table=Output(store_id("groups-table"), "data"),
                   label=Output("groups-container", "aria-label"))
 
 
@@ -262,7 +262,7 @@ def profile_key(code: str, width: int) -> str:
     return f"{code}|{width}|{store.version()}"
 
 
-PROFILE_OUT = dict(figure=Output("profile-figure", "data"), key=Output("profile-key", "data"),
+PROFILE_OUT = dict(figure=Output("profile-graph", "figure"), key=Output("profile-key", "data"),
                    table=Output(store_id("profile-table"), "data"), label=Output("profile-container", "aria-label"),
                    status=Output("pop-year-status", "children"), source=Output("profile-source", "children"))
 
@@ -616,7 +616,7 @@ def valid_track(age: Any, vintage: Any) -> tuple[str, str]:
     return age, vintage
 
 
-TRACK_OUT = dict(figure=Output("track-figure", "data"), table=Output(store_id("track-table"), "data"),
+TRACK_OUT = dict(figure=Output("track-graph", "figure"), table=Output(store_id("track-table"), "data"),
                  horizon=Output(store_id("track-horizon"), "data"), summary=Output("track-summary", "children"),
                  label=Output("track-container", "aria-label"))
 
@@ -681,65 +681,6 @@ clientside_callback(
     Input("track-vintage", "value"),
 )
 
-
-# --------------------------------------------------------------------------- drawing (browser side)
-# A chart is drawn when it comes into view (or within 300 px of it), not on load: the server callbacks write the
-# figure (or a Patch of it) into the chart's dcc.Store; this callback puts the dcc.Graph (config from the
-# container's data-oa-graph-config) into the chart's container the first time the container is seen, and
-# afterwards hands each new figure to the graph. Until then a placeholder of the chart's height keeps its place
-# (no layout shift), and with no chart in view plotly.js is not even loaded (dcc.Graph loads it when the first
-# graph mounts): four charts drawing at once cost ~1 s of main thread on a slow phone, plotly.js' evaluation
-# ~0.4 s more. Printing puts in every chart still waiting.
-DRAW_WHEN_SEEN_JS = """
-function(fig) {
-    var dc = window.dash_clientside, out = dc.callback_context.outputs_list;
-    var cid = (Array.isArray(out) ? out[0] : out).id, gid = cid.replace(/-container$/, '-graph');
-    if (!fig) { return dc.no_update; }
-    var box = document.getElementById(cid);
-    var charts = window.oaCharts = window.oaCharts || {};
-    var c = charts[cid];
-    if (!c || c.box !== box) {  // a new page (or first use)
-        if (c && c.observer) { c.observer.disconnect(); }
-        c = charts[cid] = {box: box, drawn: false, pending: null, observer: null};
-    }
-    function graph(f) {
-        var config = {};
-        try { config = JSON.parse(box.getAttribute('data-oa-graph-config') || '{}'); } catch (e) { config = {}; }
-        return {type: 'Graph', namespace: 'dash_core_components', props: {id: gid, figure: f, config: config}};
-    }
-    if (c.drawn) {  // the graph is there (or on its way: set_props knows its id at once)
-        dc.set_props(gid, {figure: fig});
-        return dc.no_update;
-    }
-    if (!box || !('IntersectionObserver' in window)) { c.drawn = true; return box ? graph(fig) : dc.no_update; }
-    c.pending = fig;
-    c.draw = function() {
-        if (c.observer) { c.observer.disconnect(); c.observer = null; }
-        var f = c.pending;
-        c.pending = null;
-        if (f && !c.drawn) { c.drawn = true; dc.set_props(cid, {children: graph(f)}); }
-    };
-    if (!c.observer) {
-        c.observer = new IntersectionObserver(function(entries) {
-            if (entries.some(function(e) { return e.isIntersecting; })) { c.draw(); }
-        }, {rootMargin: '300px 0px'});
-        c.observer.observe(box);
-    }
-    if (!window.oaPrintHook) {
-        window.oaPrintHook = true;
-        window.addEventListener('beforeprint', function() {
-            Object.keys(window.oaCharts).forEach(function(k) {
-                if (window.oaCharts[k].pending) { window.oaCharts[k].draw(); }
-            });
-        });
-    }
-    return dc.no_update;
-}
-"""
-
-for _prefix in ("profile", "groups", "care", "track"):
-    clientside_callback(DRAW_WHEN_SEEN_JS, Output(f"{_prefix}-container", "children"),
-                        Input(f"{_prefix}-figure", "data"))
 
 # The region picker's ~370 options are put in on first use: callbacks/lazy_options.py.
 

@@ -8,8 +8,6 @@ validated by components.popstate; anything unusable falls back to the default wi
 
 from __future__ import annotations
 
-import json
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -18,6 +16,7 @@ import store
 from components import need as needc
 from components import track as trackc
 from components.format import format_number
+from components.deferred import Deferred
 from components.htmlblock import html_block
 from components.popstate import parse_population_query
 from components.tables import html_table
@@ -131,15 +130,14 @@ def _label(text, html_for):
 
 def _figure_block(prefix: str, heading: str, aria: str, table_label: str, height: int = 400):
     return [
-        # the callbacks write the figure into the store; the dcc.Graph is put into the container when the chart
-        # comes into view (callbacks/population.py: DRAW_WHEN_SEEN_JS, with the config of data-oa-graph-config),
-        # a placeholder of the chart's height holding its place meanwhile. No chart in view: plotly.js is not
-        # even loaded.
-        html.Div(html.Div(_("Laster …"), className="oa-chart-placeholder", style={"height": f"{height}px"}),
-                 # min-height: the place stays while the graph mounts and plotly.js loads
+        # the chart is drawn when it comes into view (components/deferred.py), an empty box of the chart's height
+        # holding its place meanwhile; the callbacks write Output("{prefix}-graph", "figure") as usual (a figure
+        # changed while the chart waits is the one drawn). No chart in view: plotly.js is not even loaded.
+        html.Div(Deferred(dcc.Graph(id=f"{prefix}-graph", config=graph_config(f"omsorgsatlas-{prefix}")),
+                          height=height),
+                 # min-height: the place stays while plotly.js loads and draws
                  id=f"{prefix}-container", role="figure", style={"minHeight": f"{height}px"},
-                 **{"aria-label": aria, "data-oa-graph-config": json.dumps(graph_config(f"omsorgsatlas-{prefix}"))}),
-        dcc.Store(id=f"{prefix}-figure"),
+                 **{"aria-label": aria}),
         html.Details([html.Summary(_("Vis tabell")),
                       *html_block(f"{prefix}-table", className="table-scroll", tabIndex="0", role="region",
                                   **{"aria-label": table_label})], className="mt-2"),

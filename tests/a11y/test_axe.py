@@ -179,11 +179,10 @@ def test_county_states(ui, axe):
 # ------------------------------------------------------------------------------------------------ other pages
 def test_population_personnel_pages(ui, axe):
     ui.open("/befolkning?kommune=4601&ar=2035")
-    # charts are drawn when they come into view: bring the last one in (and the ones on the way)
-    ui.wait(lambda: ui.els("#track-container"), "the population page never rendered")
-    ui.js("document.getElementById('care-container').scrollIntoView({block: 'center'});")
-    time.sleep(0.3)
-    ui.js("document.getElementById('track-container').scrollIntoView({block: 'center'});")
+    # charts are drawn when they come into view (Deferred boxes, components/deferred.py): scroll to each in turn
+    for prefix in ("profile", "groups", "care", "track"):
+        ui.wait(lambda: ui.reveal(f"#{prefix}-container") and ui.els(f"#{prefix}-graph .main-svg"),
+                f"the population page never drew #{prefix}-graph")
     axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle") and ui.els("#need-basis input:checked")
                and ui.els("#need-kostra-table table") and ui.els("#track-graph .main-svg"),
                "the population page never rendered Bergen (with «Hva kreves» and the track record)")
@@ -257,7 +256,7 @@ def test_presentation_mode(ui, axe):
     axe.check("profile, presentation mode")
 
     ui.open("/befolkning?kommune=4601&presentasjon=1")
-    axe.settle(lambda: "Bergen" in ui.text_content("#profile-container .gtitle"),
+    axe.settle(lambda: ui.reveal("#profile-container") and "Bergen" in ui.text_content("#profile-container .gtitle"),
                "the population page never rendered in presentation mode")
     axe.check("population, presentation mode")
 

@@ -347,17 +347,18 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
     problems = chart_problems(ui)
 
     # the other chart pages
-    # (box: a Deferred box to scroll to first, components/deferred.py; the spine above it is drawn on the way)
-    for path, ready, box in (("/kommune?knr=4601", "#profile-trend g.scatterlayer g.trace", "#profile-trend-container"),
-                             ("/befolkning?kommune=4601", "#profile-container .main-svg", None),
-                             ("/personell", "section.pers-panel .main-svg", None),
-                             ("/tiltak", "#grant-graph .main-svg", None),
-                             ("/embed/utvikling?fylke=46&kommune=4601", ".embed-graph g.scatterlayer g.trace", None)):
+    # (boxes: the Deferred boxes to scroll to first, in reading order, components/deferred.py: every chart drawn)
+    population = tuple(f"#{p}-container" for p in ("profile", "groups", "care", "track"))
+    for path, ready, boxes in (("/kommune?knr=4601", "#profile-trend g.scatterlayer g.trace",
+                                ("#profile-spine-container", "#profile-trend-container")),
+                               ("/befolkning?kommune=4601", "#track-container .main-svg", population),
+                               ("/personell", "section.pers-panel .main-svg", ()),
+                               ("/tiltak", "#grant-graph .main-svg", ()),
+                               ("/embed/utvikling?fylke=46&kommune=4601", ".embed-graph g.scatterlayer g.trace", ())):
         ui.open(path)
-        if box:
-            ui.wait(lambda: ui.reveal("#profile-spine-container") and ui.els("#profile-spine .main-svg"),
-                    f"{path}: the spine chart never rendered")
-        ui.wait(lambda: (ui.reveal(box) if box else True) and ui.els(ready), f"{path}: the charts never rendered")
+        for box in boxes:
+            ui.wait(lambda: ui.reveal(box) and ui.els(f"{box} .main-svg"), f"{path}: {box} never drawn")
+        ui.wait(lambda: ui.els(ready), f"{path}: the charts never rendered")
         ui.wait(lambda: ui.js("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
                 f"{path}: never settled")
         # tables behind a closed «Vis tabell» are written when it is opened (components/htmlblock.py): open them

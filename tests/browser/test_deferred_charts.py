@@ -5,6 +5,8 @@ assets/05-htmlblock.js), in headless Chromium against gunicorn:
   waits in an empty box of the chart's height; scrolling to a box draws that chart (and only then is plotly.js
   fetched);
 - a figure a callback changes while its chart waits is the one drawn when the chart comes into view;
+- the same on «Befolkning og behov» (four charts), including a dash.Patch (the age profile's year) made while
+  the chart waits;
 - printing (the ``beforeprint`` event) mounts every waiting chart;
 - mounting does not move the page: the drawn chart is as tall as the box that waited in its place.
 """
@@ -105,9 +107,64 @@ def test_update_made_while_the_trend_waits_is_drawn_when_it_comes_into_view(ui):
     assert not ui.app_error_shown() and not ui.severe_console()
 
 
+POPULATION = {"profile-container", "groups-container", "care-container", "track-container"}
+
+
+def title(ui, graph: str) -> str:
+    return ui.text_content(f"{graph} .gtitle")
+
+
+def test_phone_population_draws_each_chart_when_seen_with_the_changes_made_while_it_waited(phone):
+    """«Befolkning og behov» on a phone: no chart and no plotly.js on load; another region (a full figure for
+    every chart) and then another year (a dash.Patch of the age profile) chosen while the charts wait are what
+    each chart shows when it is scrolled to; each chart is drawn only when its box is seen."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    ui = phone
+    ui.open("/befolkning?kommune=4601&ar=2030")
+    ui.wait(lambda: ui.text("#pop-heading").startswith("Bergen") and set(boxes(ui)) == POPULATION and settled(ui),
+            "Bergen's population page did not render its chart boxes")
+    time.sleep(1.5)  # room for a request that should not come
+    b = boxes(ui)
+    for holder, box in b.items():
+        assert box["state"] == "waiting" and box["graphs"] == 0, f"{holder} drawn on load on a phone: {box}"
+        assert box["minHeight"] >= 400 and box["height"] >= box["minHeight"] - 0.5, f"{holder} keeps no room: {box}"
+    assert plotly_requests(ui) == [], "plotly.js fetched although no chart is in view"
+
+    # while every chart waits: another region (full figures), then the year's end (a Patch of the age profile)
+    ui.choose("pop-region", "Vestland (fylke)", search="Vestland")
+    ui.wait(lambda: ui.text("#pop-heading").startswith("Vestland") and ui.query().get("fylke") == "46" and settled(ui),
+            "the page never switched to Vestland")
+    # (the keyboard on the focused slider, without scrolling to it: the age profile sits right below it)
+    ui.js("arguments[0].focus({preventScroll: true});", ui.el("#pop-year [role=slider]"))
+    ActionChains(ui.d).send_keys(Keys.END).perform()
+    ui.wait(lambda: ui.query().get("ar") == "2040" and "2040" in ui.text("#pop-year-status") and settled(ui),
+            "the year never moved to 2040")
+    assert {h: x["state"] for h, x in boxes(ui).items()} == dict.fromkeys(POPULATION, "waiting")
+    assert plotly_requests(ui) == [] and not ui.els(".js-plotly-plot")
+
+    # the age profile, scrolled to: drawn with Vestland in 2040 (the full figure, then the Patch)
+    ui.wait(lambda: ui.reveal("#profile-container") and "2040" in title(ui, "#profile-graph"),
+            "the age profile was not drawn (with 2040) when scrolled into view")
+    assert "Vestland" in title(ui, "#profile-graph") and "framskrevet" in title(ui, "#profile-graph")
+    assert boxes(ui)["profile-container"]["state"] == "drawn"
+    assert boxes(ui)["care-container"]["state"] == "waiting", "«Omsorgsressurs» (out of view) was drawn too"
+    assert len(plotly_requests(ui)) == 1, plotly_requests(ui)
+
+    # «Omsorgsressurs», scrolled to: Vestland's lines, not Bergen's
+    ui.wait(lambda: ui.reveal("#care-container") and ui.els("#care-graph g.scatterlayer g.trace"),
+            "«Omsorgsressurs» was not drawn when scrolled into view")
+    names = ui.js("return document.querySelector('#care-graph .js-plotly-plot').data.map(function (t) { return t.name; });")
+    assert names and not any("Bergen" in str(n) for n in names) and any("Vestland" in str(n) for n in names), names
+    assert boxes(ui)["care-container"]["state"] == "drawn"
+    assert not ui.app_error_shown() and not ui.severe_console()
+
+
 @pytest.mark.parametrize("path, holders", [
     ("/kommune?knr=4601", {"profile-spine-container": "#profile-spine", "profile-trend-container": "#profile-trend"}),
     ("/?fylke=46", {"map-container": "#map", "trend-container": "#trend"}),
+    ("/befolkning?kommune=4601", {f"{p}-container": f"#{p}-graph" for p in ("profile", "groups", "care", "track")}),
 ])
 def test_beforeprint_draws_every_waiting_chart(phone, path, holders):
     ui = phone
@@ -127,6 +184,8 @@ def test_beforeprint_draws_every_waiting_chart(phone, path, holders):
     ("/kommune?knr=4601", "profile-trend-container", "#profile-trend", "g.scatterlayer g.trace"),
     ("/?fylke=46", "map-container", "#map", "path.choroplethlocation"),
     ("/?fylke=46", "trend-container", "#trend", "g.scatterlayer g.trace"),
+    ("/befolkning?kommune=4601", "profile-container", "#profile-graph", ".barlayer .trace"),
+    ("/befolkning?kommune=4601", "care-container", "#care-graph", "g.scatterlayer g.trace"),
 ])
 def test_mounting_a_chart_does_not_move_the_page(phone, path, holder, graph, ready):
     """The box that waits is as tall as the chart drawn in its place: nothing below it moves (no layout shift)."""

@@ -64,7 +64,8 @@ def test_share_toolbar_follows_the_view(ui):
     """On «Befolkning og behov»: switch «Eldre over tid» to the index; the URL keeps it, and the toolbar's
     permalink, embed snippet and export links carry it (and the page restores it from the URL)."""
     ui.open("/befolkning?kommune=4601")
-    ui.wait(lambda: ui.els("#groups-graph g.scatterlayer"), "the groups chart never rendered")
+    ui.wait(lambda: ui.reveal("#groups-container") and ui.els("#groups-graph g.scatterlayer"),
+            "the groups chart never rendered")
     ui.js("var e = arguments[0]; e.scrollIntoView({block: 'center'}); e.click();",
           ui.el("#pop-groups-mode input[value='index']"))
     ui.wait(lambda: ui.query().get("visning") == "indeks", "the mode never reached the URL")

@@ -34,6 +34,7 @@ DEFERRED = {
     "/kommune?knr=": (("#profile-spine-container", "#profile-spine .main-svg"),
                       ("#profile-trend-container", "#profile-trend .main-svg")),
     "/?": (("#map-container", "#map .main-svg"), ("#trend-container", "#trend .main-svg")),
+    "/befolkning?": tuple((f"#{p}-container", f"#{p}-graph .main-svg") for p in ("profile", "groups", "care", "track")),
 }
 TELLTALE = ["Kommune", "Fylke", "Velg", "Andel", "år og over", "Last ned", "Kilde", "Hele landet", "og landet",
             "Vis tabell", "Tjenesteområde", "Utvikling", "Merk:", "Lukk", "Laster"]

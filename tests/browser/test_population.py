@@ -26,7 +26,9 @@ def profile_title(ui) -> str:
 
 def test_population_page_from_url_slider_and_region(ui):
     ui.open("/befolkning?kommune=4601&ar=2035&aldersgrupper=5")
-    ui.wait(lambda: "Bergen" in profile_title(ui) and "2035" in profile_title(ui), "profile never showed Bergen 2035")
+    # the age profile is drawn when it comes into view (a Deferred box, components/deferred.py): scroll to it
+    ui.wait(lambda: ui.reveal("#profile-container") and "Bergen" in profile_title(ui) and "2035" in profile_title(ui),
+            "profile never showed Bergen 2035")
     assert "framskrevet" in profile_title(ui)
     assert "FRAMSKREVET" in ui.text_content("#profile-graph .annotation")
     assert "framskrevet" in ui.text("#pop-year-status")
@@ -112,9 +114,12 @@ def test_kostra_coverage_and_track_record(ui):
     ui.wait(lambda: "2040 (framskr.)" in ui.text("#need-kostra-table"), "KOSTRA need table never appeared")
     assert "har ikke eget tall" in ui.text("#need-kostra-message") and "fylkets dekning" in ui.text("#need-kostra-message")
     assert ui.el("#need-kostra-basis input[value='egen']").is_selected()
-    # the chart is drawn when it comes into view (callbacks/population.py: DRAW_WHEN_SEEN_JS), not before
-    assert not ui.els("#track-graph") and ui.els("#track-container .oa-chart-placeholder")
-    ui.js("document.getElementById('track-container').scrollIntoView({block: 'center'});")
+    # the chart is drawn when it comes into view (a Deferred box, components/deferred.py), not before
+    assert ui.el("#track-container > [data-oa-deferred]").get_attribute("data-oa-deferred") == "waiting"
+    assert not ui.els("#track-graph")
+    ui.wait(lambda: ui.reveal("#track-container")
+            and ui.el("#track-container > [data-oa-deferred]").get_attribute("data-oa-deferred") == "drawn",
+            "the track chart's box was not drawn when scrolled into view")
     ui.wait(lambda: "90 år og over" in ui.text_content("#track-graph .gtitle")
             and "2014" in ui.text_content("#track-graph .gtitle"), "track chart never rendered 90+ from 2014")
     assert "Ti år fram" in ui.text("#track-summary")
@@ -133,7 +138,7 @@ def test_tables_behind_vis_tabell_are_written_when_opened_and_follow_the_control
     """The tables arrive as pre-rendered HTML (components/htmlblock.py); one behind a closed «Vis tabell» is
     written into the page only when it is opened, and afterwards follows the controls like the chart."""
     ui.open("/befolkning?kommune=4601&ar=2035&aldersgrupper=5")
-    ui.wait(lambda: "Bergen" in profile_title(ui), "profile never showed Bergen")
+    ui.wait(lambda: ui.reveal("#profile-container") and "Bergen" in profile_title(ui), "profile never showed Bergen")
     ui.wait(lambda: ui.els("#pop-compare-table tbody tr"), "the comparison table (not behind «Vis tabell») is missing")
     assert not ui.els("#profile-table table")  # closed: not in the document yet
     summary = ui.el("#profile-table").find_element("xpath", "preceding-sibling::summary")

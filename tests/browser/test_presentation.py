@@ -111,7 +111,7 @@ def test_toggle_hides_controls_enlarges_text_keeps_selection_and_escape_leaves(u
 @pytest.mark.parametrize("path, graph, box", [  # box: the chart's Deferred box, scrolled to before it is drawn
     ("/kommune?knr=4601&omrade=befolkning&indikator=share_80plus&presentasjon=1", "#profile-trend",
      "#profile-trend-container"),
-    ("/befolkning?kommune=4601&ar=2030&aldersgrupper=5&presentasjon=1", "#profile-graph", None),
+    ("/befolkning?kommune=4601&ar=2030&aldersgrupper=5&presentasjon=1", "#profile-graph", "#profile-container"),
     ("/personell?presentasjon=1", None, None),
     ("/tiltak?sok=demens&presentasjon=1", None, None),
 ])
@@ -225,7 +225,10 @@ def test_print_pdf_is_a4_landscape_with_title_selection_sources_and_date(ui):
 def test_print_media_hides_chrome_and_fits_the_charts_to_the_page(ui):
     ui.open("/befolkning?kommune=4601&ar=2030&aldersgrupper=5")
     ready(ui, "false")
-    ui.wait(lambda: len(ui.els("#profile-graph .bars path, #profile-graph .barlayer path")) > 10, "age profile")
+    ui.wait(lambda: ui.reveal("#profile-container")
+            and len(ui.els("#profile-graph .bars path, #profile-graph .barlayer path")) > 10, "age profile")
+    for box in ("#groups-container", "#care-container"):  # Deferred boxes (components/deferred.py): drawn when seen
+        ui.wait(lambda: ui.reveal(box) and ui.els(f"{box} .main-svg"), f"{box} never drawn")
     ui.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                          {"width": int(A4_PRINTABLE_PX), "height": 800, "deviceScaleFactor": 1, "mobile": False})

@@ -30,6 +30,7 @@ PAGES = {
     "/kommune?knr=4601": (lambda ui: _drawn_traces(ui, "#profile-trend") >= 1, "profile trend drawn"),
     "/fylke?fnr=46": (lambda ui: "Vestland" in ui.text("#county-title"), "county matrix for Vestland"),
     "/befolkning?kommune=4601": (lambda ui: "av 357 kommuner" in ui.text("#pop-rank")
+                                 and ui.reveal("#profile-container")
                                  and _drawn_traces(ui, "#profile-graph") >= 1, "age profile drawn"),
     "/personell": (lambda ui: len(ui.els("section.pers-panel .main-svg")) >= 1, "personnel charts drawn"),
     "/tiltak": (lambda ui: len(ui.els("#measures-table tbody tr")) > 0, "measures table filled"),

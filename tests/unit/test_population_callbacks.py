@@ -412,29 +412,47 @@ def test_missing_track_record_is_a_message_not_a_traceback(tmp_path, data_dir):
         dem.reset()
 
 
+def find(node, id_):
+    """The component with id ``id_`` in a layout tree, or None."""
+    if getattr(node, "id", None) == id_:
+        return node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            got = find(child, id_)
+            if got is not None:
+                return got
+    return None
+
+
 def test_region_picker_starts_with_the_chosen_option_and_keeps_all_in_a_store():
     """The picker renders only the chosen region's option (indexing ~370 options for the search cost every
     load ~0.4 s); the store next to it holds every region, which the browser puts in on first use."""
-    def find(node, id_):
-        if getattr(node, "id", None) == id_:
-            return node
-        children = getattr(node, "children", None)
-        for child in children if isinstance(children, (list, tuple)) else [children]:
-            if child is not None and not isinstance(child, (str, int, float)):
-                got = find(child, id_)
-                if got is not None:
-                    return got
-        return None
-
     lay = page.layout(kommune="4601")
     picker, every = find(lay, "pop-region"), find(lay, "pop-region-options")
     assert picker.value == "4601" and [o["value"] for o in picker.options] == ["4601"]
     assert picker.options[0]["label"].startswith("Bergen (4601")
     assert every.data == page.region_options() and len(every.data) == 1 + 15 + 357
     assert [o["value"] for o in find(page.layout(), "pop-region").options] == ["NO"]
-    # the charts' places: a placeholder of the chart's height, the figure kept in a store until drawn
+
+
+def test_charts_wait_in_a_deferred_box_with_their_first_figure():
+    """Each chart is a dcc.Graph inside a Deferred (components/deferred.py: mounted when it comes into view),
+    the Deferred as tall as the figure; the first view's figure is on the Graph itself (no store in between)."""
+    from components.deferred import Deferred, figure_height
+
+    lay = page.layout(kommune="4601")
     for prefix in ("profile", "groups", "care", "track"):
         box = find(lay, f"{prefix}-container")
-        assert find(lay, f"{prefix}-figure") is not None and find(lay, f"{prefix}-graph") is None
-        assert box.children.style["height"].endswith("px")
-        assert json.loads(box.to_plotly_json()["props"]["data-oa-graph-config"])["displaylogo"] is False
+        assert box.role == "figure" and box.style["minHeight"].endswith("px")
+        assert box.to_plotly_json()["props"]["aria-label"], prefix
+        deferred = box.children
+        assert isinstance(deferred, Deferred), f"{prefix}: {type(deferred)}"
+        graph = deferred.children
+        assert type(graph).__name__ == "Graph" and graph.id == f"{prefix}-graph"
+        assert graph.figure["data"], f"{prefix}: the first view's figure is not on the graph"
+        assert deferred.height == figure_height(graph.figure, -1) == int(box.style["minHeight"][:-2]), prefix
+        assert graph.config["displaylogo"] is False
+        assert graph.config["toImageButtonOptions"]["filename"] == f"omsorgsatlas-{prefix}"
+        assert find(lay, f"{prefix}-figure") is None, f"{prefix}: the old figure store is still there"
+    assert "Bergen" in json.dumps(find(lay, "profile-graph").figure["layout"]["title"], ensure_ascii=False)
