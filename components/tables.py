@@ -11,6 +11,7 @@ from dash.development.base_component import Component
 
 from components.format import MISSING, format_value, format_year_range
 from components.htmlblock import static_html
+from components.trend import lines
 from components.i18n import N_, _, current_lang, pick, picked_lang
 
 LEVEL_NB = {"country": N_("land"), "county": N_("fylke"), "municipality": N_("kommune")}  # _() where shown
@@ -103,12 +104,13 @@ def trend_table(series: pd.DataFrame, *, unit: str, unit_label: str, decimals: i
     """Years as rows, one column per region (series = store.series)."""
     if series is None or series.empty or series["value"].notna().sum() == 0:
         return no_data()
-    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
-    codes = [c for c in codes if c in set(series["region_code"])]
-    names = {r.region_code: r.name for r in series[["region_code", "name"]].drop_duplicates().itertuples()}
-    lookup: dict[tuple[str, int], float] = {}
-    for code, year, value in zip(series["region_code"], series["year"], series["value"]):
-        lookup.setdefault((code, int(year)), value)  # the first row per region and year
+    per_region = lines(series, order)  # components/trend.py: one pass over the columns
+    codes = [line["code"] for line in per_region]
+    names = {line["code"]: line["name"] for line in per_region}
+    lookup: dict[tuple[str, int], float | None] = {}
+    for line in per_region:
+        for year, value in zip(line["years"], line["values"]):
+            lookup.setdefault((line["code"], year), value)  # the first row per region and year
     years = sorted({int(y) for y in series["year"]})
     rows = []
     for y in years:

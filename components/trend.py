@@ -15,24 +15,43 @@ from components.linestyle import line_props, region_style
 
 
 
+def lines(series: pd.DataFrame, order: Sequence[str] | None = None) -> list[dict]:
+    """One entry per region (series = store.series), in ``order`` (else as they come): code, level, name, years
+    (ints, ascending) and values (floats, None for a gap). One pass over the columns instead of a filter and a
+    sort per region (the chart, its text alternative and the profile's trend each walked the frame)."""
+    rows: dict[str, dict] = {}
+    for code, level, name, year, value in zip(series["region_code"], series["level"], series["name"],
+                                              series["year"], series["value"]):
+        line = rows.get(code)
+        if line is None:
+            line = rows[code] = {"code": str(code), "level": str(level), "name": str(name), "points": []}
+        v = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+        line["points"].append((int(year), v))
+    codes = list(order) if order else list(rows)
+    out = []
+    for code in codes:
+        line = rows.get(code)
+        if line is None:
+            continue
+        points = sorted(line.pop("points"), key=lambda p: p[0])  # stable: the first row of a year stays first
+        out.append({**line, "years": [y for y, _v in points], "values": [v for _y, v in points]})
+    return out
+
+
 def trend_figure(series: pd.DataFrame, *, title: str, unit: str, unit_label: str, decimals: int,
                  order: Sequence[str] | None = None, year: int | None = None, height: int = 380) -> dict:
     """One line per region (series = store.series); gaps stay gaps (connectgaps False)."""
     if series is None or series.empty or series["value"].notna().sum() == 0:
         return empty_figure(height=height)
-    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
     traces = []
-    for code in codes:
-        s = series[series["region_code"] == code].sort_values("year")
-        if s.empty:
-            continue
-        style = region_style(str(s["level"].iloc[0]), str(code))  # components/linestyle.py: one language
-        vals = [None if (v is None or (isinstance(v, float) and math.isnan(v))) else float(v) for v in s["value"]]
+    for line in lines(series, order):
+        style = region_style(line["level"], line["code"])  # components/linestyle.py: one language
+        vals = line["values"]
         traces.append({
             "type": "scatter",
             "mode": "lines+markers",
-            "name": str(s["name"].iloc[0]),
-            "x": [int(y) for y in s["year"]],
+            "name": line["name"],
+            "x": line["years"],
             "y": vals,
             "text": [format_value(v, unit, decimals, unit_label) for v in vals],
             "hovertemplate": "<b>%{fullData.name}</b><br>%{x}: %{text}<extra></extra>",
@@ -72,15 +91,13 @@ def trend_summary(series: pd.DataFrame, *, indicator_name: str, unit: str, unit_
     if series is None or series.empty or series["value"].notna().sum() == 0:
         return _("Linjediagram: {indicator}. Ingen data for dette valget.").format(indicator=indicator_name)
     parts = []
-    codes = list(order) if order else list(dict.fromkeys(series["region_code"]))
-    for code in codes:
-        s = series[(series["region_code"] == code) & series["value"].notna()].sort_values("year")
-        if s.empty:
+    for line in lines(series, order):
+        known = [(y, v) for y, v in zip(line["years"], line["values"]) if v is not None]
+        if not known:
             continue
-        first, last = s.iloc[0], s.iloc[-1]
+        (first_year, first), (last_year, last) = known[0], known[-1]
         parts.append(_("{name}: {first} i {first_year}, {last} i {last_year}").format(
-            name=first["name"], first=format_value(first["value"], unit, decimals, unit_label),
-            first_year=int(first["year"]), last=format_value(last["value"], unit, decimals, unit_label),
-            last_year=int(last["year"])))
+            name=line["name"], first=format_value(first, unit, decimals, unit_label), first_year=first_year,
+            last=format_value(last, unit, decimals, unit_label), last_year=last_year))
     return (_("Linjediagram: {indicator} over tid.").format(indicator=indicator_name) + " " + "; ".join(parts) + ". "
             + _("Se tabellen for alle verdier."))

@@ -37,3 +37,21 @@ def test_year_marks_thin_labels_that_would_not_fit():
     assert [y for y, label in marks.items() if label] == [2015, 2020, 2025]
     few = controls.year_marks([2019, 2020, 2021])
     assert all(few.values())
+
+
+def test_trend_lines_one_pass_keeps_order_gaps_and_first_row():
+    """components.trend.lines: the chart, its text alternative and the trend table all read the series through it."""
+    import math
+
+    import pandas as pd
+
+    from components.trend import lines
+    frame = pd.DataFrame({"region_code": ["NO", "4601", "NO", "4601", "4601"],
+                          "name": ["Norge", "Bergen", "Norge", "Bergen", "Bergen"],
+                          "level": ["country", "municipality", "country", "municipality", "municipality"],
+                          "year": [2021, 2021, 2020, 2020, 2020], "value": [2.0, math.nan, 1.0, 5.0, 6.0]})
+    got = lines(frame)
+    assert [g["code"] for g in got] == ["NO", "4601"]  # as they come
+    assert got[0]["years"] == [2020, 2021] and got[0]["values"] == [1.0, 2.0]  # sorted by year
+    assert got[1]["years"] == [2020, 2020, 2021] and got[1]["values"] == [5.0, 6.0, None]  # gap -> None, first row first
+    assert [g["code"] for g in lines(frame, ["4601", "XX", "NO"])] == ["4601", "NO"]  # order; unknown codes skipped
