@@ -25,6 +25,7 @@ def search_catalog(query) -> "tuple":
 @callback(
     output=dict(table=Output("catalog-table", "children"), count=Output("catalog-count", "children")),
     inputs=dict(query=Input("catalog-search", "value")),
+    prevent_initial_call=True,  # the page's layout has the whole catalogue already
 )
 def filter_catalog(query):
     """Search box -> filtered catalogue table and a count ('12 av 40 indikatorer')."""

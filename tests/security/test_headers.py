@@ -79,7 +79,7 @@ def test_inline_scripts_are_all_allowed_by_hash(client):
 def test_assets_and_component_suites(client):
     page = client.get("/").get_data(as_text=True)
     srcs = re.findall(r'<script src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+\.css[^"]*)"', page)
-    assert any("/_dash-component-suites/" in s for s in srcs) and any(s.startswith("/assets/") for s in srcs)
+    assert any("/_dash-component-suites/" in s for s in srcs) and any(s.startswith("/bundle/app-") for s in srcs)
     for src in srcs:
         resp = client.get(src)
         assert resp.status_code == 200, src
