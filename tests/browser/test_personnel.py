@@ -27,9 +27,24 @@ SOURCES_JS = """return Array.from(document.querySelectorAll('section.pers-panel 
                   .map(function (p) { return p.textContent; });"""
 
 
+# a chart is mounted when its box comes into view (components/deferred.py): scroll to it as a user would
+REVEAL_NTH_JS = """var f = document.querySelectorAll('section.pers-panel [role=figure]')[arguments[0]];
+                   if (!f) { return false; }
+                   f.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'});
+                   return !!f.querySelector('.main-svg');"""
+CALLBACK = "/_dash-update-component"
+
+
 def wait_rendered(ui) -> None:
-    ui.wait(lambda: len(ui.els("section.pers-panel .main-svg")) >= N_PANELS, "the charts never rendered")
+    for i in range(N_PANELS):
+        ui.wait(lambda: ui.js(REVEAL_NTH_JS, i), f"chart {i + 1} never rendered")
+    assert len(ui.els("section.pers-panel .main-svg")) >= N_PANELS
     ui.wait(lambda: all(ui.js(SOURCES_JS)), "the panels never got their source lines")
+
+
+def callback_requests(ui) -> int:
+    return ui.js("var p = arguments[0]; return performance.getEntriesByType('resource')"
+                 ".filter(function (e) { return e.name.indexOf(p) >= 0; }).length", CALLBACK)
 
 
 def visible_panels(ui) -> list[str]:
@@ -41,7 +56,8 @@ def visible_panels(ui) -> list[str]:
 def graph_title(ui, panel: str, kind: str = "bar") -> str:
     """Title of a panel's chart (Dash writes a dict id as JSON with sorted keys, no spaces)."""
     return ui.js("""var el = document.getElementById(JSON.stringify({kind: arguments[1], panel: arguments[0],
-                                                                     type: 'pers-graph'}));
+                                                                     type: 'pers-figure'}));
+                    if (el) { el.scrollIntoView({block: 'center', inline: 'nearest', behavior: 'instant'}); }
                     var g = el && el.querySelector('.gtitle');
                     return g ? g.textContent : '';""", panel, kind)
 
@@ -50,6 +66,7 @@ def test_personnel_page_renders_with_level_and_sources(ui):
     ui.open("/personell")
     wait_rendered(ui)
     ui.wait(lambda: "74,2" in ui.text("#pers-keys"), "key figure 74,2 % missing")
+    assert callback_requests(ui) == 0  # the first view came with the layout (callbacks.personnel.first_view)
     assert len(visible_panels(ui)) == N_PANELS
     # every chart states its level and its source (document + table + publisher)
     sources = ui.js(SOURCES_JS)
@@ -69,6 +86,7 @@ def test_personnel_page_renders_with_level_and_sources(ui):
                      "!!e.querySelector('[disabled], [aria-disabled=true]'));", id_), f"{id_} is not disabled"
     # a data table behind a chart, and the documents' notes
     ui.js("document.querySelector('section.pers-panel details summary').click();")
+    ui.wait(lambda: ui.els("section.pers-panel details table"), "the table behind the chart never showed")
     assert "137 950" in ui.text_content("section.pers-panel details table").replace("\u00a0", " ")
     assert "Merknader fra kilden" in ui.text("section.pers-panel .source-notes")
     assert not ui.app_error_shown() and not ui.severe_console()
