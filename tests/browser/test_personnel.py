@@ -12,6 +12,7 @@ N_PANELS = 12  # incl. «Fastlegelistene i fylkene» (SSB KOSTRA 12005, county l
 
 def pick(ui, id_: str, label: str) -> None:
     """Open a dcc.Dropdown and click the option with exactly this text (no typing)."""
+    ui.reveal(f"#{id_}")  # wait_rendered scrolled down to the last chart
     ui.el(f"#{id_}").click()
 
     def option():
