@@ -99,6 +99,10 @@ def test_service_area_and_year_filters_and_url(ui):
     pick(ui, "pers-area", "Legetjeneste")
     ui.wait(lambda: "Legetjeneste" in ui.text("#pers-area-status"), "status never mentioned the area")
     ui.wait(lambda: 0 < len(visible_panels(ui)) < N_PANELS, "the service area did not narrow the panels")
+    # every panel has answered (the panels answer one by one): the physiotherapists' FTEs are not «legetjeneste»
+    ui.wait(lambda: "Fysioterapeutårsverk etter virkeområde" not in visible_panels(ui)
+            and ui.js("return !document.querySelector('[data-dash-is-loading=\"true\"]');"),
+            "the panels never settled")
     shown = visible_panels(ui)
     assert "Legeårsverk etter virkeområde" in shown and "Årsverk i omsorgstjenestene etter yrkesgruppe" not in shown
     ui.wait(lambda: ui.query().get("tjenesteomrade") == "legetjeneste", "URL did not follow the area")
@@ -111,8 +115,27 @@ def test_service_area_and_year_filters_and_url(ui):
     ui.open("/personell?tjenesteomrade=legetjeneste&ar=2015")
     ui.wait(lambda: "Legetjeneste" in ui.text("#pers-area-status"), "URL did not restore the area")
     ui.wait(lambda: ", 2015 –" in graph_title(ui, "menn"), "URL did not restore the year")
-    assert visible_panels(ui) == shown
+    ui.wait(lambda: visible_panels(ui) == shown, f"URL did not restore the panels: {visible_panels(ui)} != {shown}")
     # garbage in the URL: a note, the default view
     ui.open("/personell?tjenesteomrade=%3Cx%3E&ar=1700")
     ui.wait(lambda: "Ukjent tjenesteområde" in ui.text("#pers-url-note"), "no note for a bad area")
     assert not ui.app_error_shown()
+
+
+def test_url_view_of_the_panels_comes_with_the_page(ui):
+    """visning-<panel> and fordeling (issue 6) are in the first view, without a callback on load; a change of
+    the breakdown still asks the server."""
+    ui.open("/personell?visning-yrke=linjer&fordeling=kl_arsverk_omsorg_yrke")
+    yrke = ui.wait(lambda: graph_title(ui, "yrke", "time"), "the occupations chart never drew")
+    ui.wait(lambda: ui.els("[role=figure][id*='\"panel\":\"yrke\"'] g.scatterlayer g.trace"),
+            "visning-yrke=linjer did not draw lines")
+    assert ui.wait(lambda: graph_title(ui, "utforsk", "time"), "the explorer never drew") == yrke
+    assert ui.query().get("visning-yrke") == "linjer" and ui.query().get("fordeling") == "kl_arsverk_omsorg_yrke"
+    assert callback_requests(ui) == 0
+    ui.reveal("#pers-explorer-series")
+    ui.el("#pers-explorer-series").click()
+    ui.wait(lambda: ui.els(".dash-dropdown-content .dash-options-list-option"), "no explorer options")
+    ui.els(".dash-dropdown-content .dash-options-list-option")[0].click()
+    ui.wait(lambda: ui.query().get("fordeling") != "kl_arsverk_omsorg_yrke", "the URL did not follow the choice")
+    ui.wait(lambda: graph_title(ui, "utforsk", "time") not in ("", yrke), "the explorer did not redraw")
+    assert callback_requests(ui) > 0 and not ui.app_error_shown()
