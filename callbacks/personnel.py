@@ -19,6 +19,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 import store
 from components.validate import as_year
 from components import personnel as pc
+from components.htmlblock import compact, static_html
 from components.mapfig import empty_figure
 from components.tables import html_table, no_data
 from store import personnel as sp
@@ -294,23 +295,32 @@ def _outputs(kind: str) -> dict:
                 hidden=o("pers-panel", "hidden"))
 
 
+def _sent(out: dict) -> dict:
+    """A panel's answer as the browser gets it: the table and the notes as pre-rendered markup (one component
+    each instead of hundreds of cells; components/htmlblock.py), the rest as it is."""
+    return {**out, "table": static_html(out["table"]) if out["table"] is not None else None,
+            "notes": static_html(out["notes"]) if out["notes"] is not None else None}
+
+
 @callback(
     output=_outputs("time"),
     inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
                 mode=Input({"type": "pers-mode", "kind": "time", "panel": MATCH}, "value"),
                 series=Input({"type": "pers-spec", "kind": "time", "panel": MATCH}, "data")),
+    prevent_initial_call=True,  # the page's layout has the first answer (first_view)
 )
 def update_time_panel(area, year, mode, series):
-    return time_panel(series, valid_area(area), valid_year(year), mode)
+    return _sent(time_panel(series, valid_area(area), valid_year(year), mode))
 
 
 @callback(
     output=_outputs("bar"),
     inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
                 series=Input({"type": "pers-spec", "kind": "bar", "panel": MATCH}, "data")),
+    prevent_initial_call=True,  # the page's layout has the first answer (first_view)
 )
 def update_bar_panel(area, year, series):
-    return bar_panel(series, valid_area(area), valid_year(year))
+    return _sent(bar_panel(series, valid_area(area), valid_year(year)))
 
 
 @callback(
@@ -318,10 +328,12 @@ def update_bar_panel(area, year, series):
     inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value"),
                 ids=Input({"type": "pers-spec", "kind": "ind", "panel": MATCH}, "data")),
     state=dict(panel_id=State({"type": "pers-spec", "kind": "ind", "panel": MATCH}, "id")),
+    prevent_initial_call=True,  # the page's layout has the first answer (first_view)
 )
 def update_indicator_panel(area, year, ids, panel_id=None):
     spec = pc.panel((panel_id or {}).get("panel", "")) if isinstance(panel_id, dict) else None
-    return indicator_panel(ids, valid_area(area), valid_year(year), title=pc.panel_title(spec) if spec else "")
+    return _sent(indicator_panel(ids, valid_area(area), valid_year(year),
+                                 title=pc.panel_title(spec) if spec else ""))
 
 
 # --------------------------------------------------------------------------- explorer + key figures
@@ -342,6 +354,7 @@ def explorer_options(area: str | None) -> list[dict]:
     output=dict(options=Output("pers-explorer-series", "options"), value=Output("pers-explorer-series", "value")),
     inputs=dict(area=Input("pers-area", "value")),
     state=dict(current=State("pers-explorer-series", "value")),
+    prevent_initial_call=True,  # the page's layout has the first answer (first_view)
 )
 def update_explorer_options(area, current=None):
     """Breakdowns with a part in the service area; keeps the current one when still listed."""
@@ -386,6 +399,7 @@ def key_figures(area: str | None, year: int | None) -> list:
 @callback(
     output=dict(keys=Output("pers-keys", "children"), status=Output("pers-area-status", "children")),
     inputs=dict(area=Input("pers-area", "value"), year=Input("pers-year", "value")),
+    prevent_initial_call=True,  # the page's layout has the first answer (first_view)
 )
 def update_key_figures(area, year):
     a, y = valid_area(area), valid_year(year)
@@ -398,7 +412,45 @@ def update_key_figures(area, year):
             shown += bool(ids) and _in_area(ids, a)
         status = _("Viser {n} av {total} diagrammer for tjenesteområdet «{area}». Velg «Alle tjenesteområder» for "
                    "å se alle.").format(n=shown, total=len(pc.PANELS), area=_area_name(a))
-    return {"keys": key_figures(a, y), "status": status}
+    # each card's inner markup as one pre-rendered block (the cards stay dbc.Col for the grid)
+    return {"keys": compact(key_figures(a, y), frozenset()), "status": status}
+
+
+# --------------------------------------------------------------------------- the first view
+def first_view(area: str | None, year: int | None, panels) -> dict:
+    """{(component id, prop): value}: what the callbacks above answer for the page's first view, which
+    pages/personnel.py writes into the layout itself, so the page arrives complete: no callback round trip and
+    no re-rendering of the page per answer on load (those callbacks are prevent_initial_call). The same
+    functions, so the first view is what they would answer. ``panels``: the panels as the layout shows them
+    (pages/personnel._from_query: the URL's view of each)."""
+    def ids(outputs: dict) -> list:
+        return [(key, o.component_id, o.component_property) for key, o in outputs.items()]
+
+    a = pc.ALL_AREAS if area is None else area
+    out: dict = {}
+    for p in panels:
+        kind, pid = p["kind"], p["id"]
+        if p.get("chooser"):  # the options for the area; a series not among them gives way (explorer_series)
+            opts = update_explorer_options(a, p.get("series"))
+            out[("pers-explorer-series", "options")] = opts["options"]
+            out[("pers-explorer-series", "value")] = opts["value"]
+            if opts["value"] != p.get("series"):
+                p = {**p, "series": explorer_series(opts["value"])}
+                out[(json.dumps({"type": "pers-spec", "kind": kind, "panel": pid}, sort_keys=True), "data")] = \
+                    p["series"]
+        if kind == "time":
+            answer = update_time_panel(a, year, p.get("mode", "stack"), p.get("series"))
+        elif kind == "bar":
+            answer = update_bar_panel(a, year, p.get("series"))
+        else:
+            answer = update_indicator_panel(a, year, p.get("indicators"),
+                                            {"type": "pers-spec", "kind": "ind", "panel": pid})
+        for key, cid, prop in ids(_outputs(kind)):
+            out[(json.dumps({**cid, "panel": pid}, sort_keys=True), prop)] = answer[key]
+    keys = update_key_figures(a, year)
+    out[("pers-keys", "children")] = keys["keys"]
+    out[("pers-area-status", "children")] = keys["status"]
+    return out
 
 
 # --------------------------------------------------------------------------- URL sync (browser side)

@@ -7,12 +7,16 @@ with the reason, since municipality data need the online build from SSB.
 
 from __future__ import annotations
 
+import json
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import store
+from callbacks.personnel import first_view
 from components import personnel as pc
+from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from store import personnel as sp
 from components.i18n import N_, _, lazy, page_title, pick
@@ -101,8 +105,10 @@ def _controls(area: str | None, year: int | None, years: list[int], has_municipa
     ], className="controls", **{"aria-labelledby": "pers-controls-heading"})
 
 
-def _panel(p: dict) -> html.Section:
+def _panel(p: dict, figure: dict | None = None) -> html.Section:
+    """One panel; ``figure``: its first chart (first_view), else an empty one until a callback answers."""
     kind, pid = p["kind"], p["id"]
+    figure = figure or {"data": [], "layout": {"height": 360}}
 
     def pid_(t: str) -> dict:
         return {"type": t, "kind": kind, "panel": pid}
@@ -128,8 +134,9 @@ def _panel(p: dict) -> html.Section:
         *tools,
         html.P(id=pid_("pers-source"), className="source-line small mb-1"),
         html.Div(id=pid_("pers-note"), role="status", **{"aria-live": "polite"}),
-        html.Div(dcc.Graph(id=pid_("pers-graph"), config=GRAPH_CONFIG,
-                           figure={"data": [], "layout": {"height": 360}}),
+        # mounted when it comes into view (components/deferred.py): charts below the fold cost nothing on load
+        html.Div(Deferred(dcc.Graph(id=pid_("pers-graph"), config=GRAPH_CONFIG, figure=figure),
+                          height=figure_height(figure, 360)),
                  id=pid_("pers-figure"), role="figure", **{"aria-label": title}),
         html.Details([
             html.Summary(_("Vis tabell")),
@@ -161,9 +168,13 @@ def layout(**query):
     areas = list(store.service_areas()["id"])
     area, year, notes = pc.parse_personnel_query(query, areas=areas, years=years, default_year=default_year(years))
     has_municipal = sp.has_municipality_data()
+    panels = [_from_query(p, query) for p in pc.PANELS]
+    # the callbacks' answers for this view, written into the layout (first_view): the page arrives complete,
+    # without a round of callbacks (and a re-render of the page per answer) on load
+    view = first_view(area, year, panels)
     url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in notes]], id="pers-url-note",
                          color="warning", is_open=bool(notes), dismissable=True, className="mt-3")
-    return dbc.Container([
+    page = dbc.Container([
         html.H1(_("Personell og kompetanse"), className="h3 mt-3 mb-1"),
         html.P(_("Årsverk, kompetanse, sykefravær og utdanningsløpet i de kommunale helse- og omsorgstjenestene, "
                  "slik Helsedirektoratet og regjeringen har publisert dem. Hvert diagram oppgir nivå og kilde."),
@@ -177,8 +188,31 @@ def layout(**query):
                     dbc.Row(id="pers-keys"),
                 ], className="mb-3", **{"aria-labelledby": "pers-keys-heading"}),
                 html.P(id="pers-area-status", className="small", role="status", **{"aria-live": "polite"}),
-                *[_panel(_from_query(p, query)) for p in pc.PANELS],
+                *[_panel(p, view.get((_key(p, "pers-graph"), "figure"))) for p in panels],
             ], lg=9),
         ]),
         dcc.Store(id="pers-url-sync", data=None),
     ], fluid=True, className="page-personnel")
+    _fill(page, view)
+    return page
+
+
+def _key(p: dict, component_type: str) -> str:
+    """The key of a panel component's id in first_view's answer (a pattern-matching id as sorted JSON)."""
+    return json.dumps({"type": component_type, "kind": p["kind"], "panel": p["id"]}, sort_keys=True)
+
+
+def _fill(node, values: dict) -> None:
+    """Set the props of ``values`` ({(id, prop): value}; a dict id as sorted JSON) on the components of the tree
+    with those ids."""
+    cid = getattr(node, "id", None)
+    if isinstance(cid, dict):
+        cid = json.dumps(cid, sort_keys=True)
+    if isinstance(cid, str):
+        for (vid, prop), value in values.items():
+            if vid == cid:
+                setattr(node, prop, value)
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and hasattr(child, "to_plotly_json"):
+            _fill(child, values)

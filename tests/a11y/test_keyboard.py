@@ -349,10 +349,14 @@ def test_charts_have_text_alternatives_and_do_not_rely_on_colour(ui):
     # the other chart pages
     # (boxes: the Deferred boxes to scroll to first, in reading order, components/deferred.py: every chart drawn)
     population = tuple(f"#{p}-container" for p in ("profile", "groups", "care", "track"))
+    # «Personell og kompetanse»: each panel's chart box (a pattern-matching id, JSON with the panel's id)
+    personnel = tuple(f"[role=figure][id*='\"panel\":\"{p}\"']" for p in (
+        "tjenesteomrade", "yrke", "menn", "innvandrere", "sykefravaer", "leger", "fysio", "fastleger",
+        "fastlegelister", "utdanning", "fagprover", "utforsk"))
     for path, ready, boxes in (("/kommune?knr=4601", "#profile-trend g.scatterlayer g.trace",
                                 ("#profile-spine-container", "#profile-trend-container")),
                                ("/befolkning?kommune=4601", "#track-container .main-svg", population),
-                               ("/personell", "section.pers-panel .main-svg", ()),
+                               ("/personell", "section.pers-panel .main-svg", personnel),
                                ("/tiltak", "#grant-graph .main-svg", ()),
                                ("/embed/utvikling?fylke=46&kommune=4601", ".embed-graph g.scatterlayer g.trace", ())):
         ui.open(path)

@@ -33,7 +33,7 @@ PAGES = {
 # a chart in a Deferred box (components/deferred.py) is drawn when it comes into view: the box a user scrolls to
 # before its selector can match
 BOXES = {"#map": "#map-container", "#trend": "#trend-container", "#profile-trend": "#profile-trend-container",
-         "#groups-graph": "#groups-container"}
+         "#groups-graph": "#groups-container", "section.pers-panel": "section.pers-panel [role=figure]"}
 
 CONTROL_AREAS = ".app-navbar, .oa-controls, .controls, .oa-share"
 CONTROLS = ("a[href], button, input, select, textarea, summary, label, legend, [role=slider], .dash-dropdown, "

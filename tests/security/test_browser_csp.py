@@ -32,7 +32,8 @@ PAGES = {
     "/befolkning?kommune=4601": (lambda ui: "av 357 kommuner" in ui.text("#pop-rank")
                                  and ui.reveal("#profile-container")
                                  and _drawn_traces(ui, "#profile-graph") >= 1, "age profile drawn"),
-    "/personell": (lambda ui: len(ui.els("section.pers-panel .main-svg")) >= 1, "personnel charts drawn"),
+    "/personell": (lambda ui: ui.reveal("section.pers-panel [role=figure]")
+                   and len(ui.els("section.pers-panel .main-svg")) >= 1, "personnel charts drawn"),
     "/tiltak": (lambda ui: len(ui.els("#measures-table tbody tr")) > 0, "measures table filled"),
     "/om-dataene": (lambda ui: len(ui.els("#catalog-table tbody tr")) > 0, "catalogue listed"),
     "/finnes-ikke": (lambda ui: len(ui.els("#main h1")) > 0, "404 page"),

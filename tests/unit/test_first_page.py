@@ -102,3 +102,34 @@ def test_profile_layout_equals_the_callbacks_answer():
         want = json.loads(app_module.to_json_plotly(update_profile("0301", "institusjon")["body"]))
     assert _find(lay, "profile-body")["props"]["children"] == want
     assert store.region("0301")
+
+
+def _pers(kind: str, panel: str, type_: str) -> dict:
+    return {"type": type_, "kind": kind, "panel": panel}
+
+
+def test_personnel_layout_carries_its_first_view_and_its_callbacks_wait(client):
+    """«Personell og kompetanse»: every panel's chart, table and source, the key figures and the explorer's
+    choices come with the layout (callbacks.personnel.first_view); the URL's view of a panel is kept."""
+    data = _layout(client, "http://localhost/personell?tjenesteomrade=legetjeneste&ar=2015&visning-leger=linjer")
+    assert "Ingen nøkkeltall for tjenesteområdet «Legetjeneste»" in json.dumps(_find(data, "pers-keys"),
+                                                                             ensure_ascii=False)
+    keys = json.dumps(_find(_layout(client, "http://localhost/personell"), "pers-keys"), ensure_ascii=False)
+    assert "key-card" in keys and "HtmlBlock" in keys and "74,2" in keys
+    assert "Legetjeneste" in _find(data, "pers-area-status")["props"]["children"]
+    assert _find(data, _pers("time", "yrke", "pers-panel"))["props"]["hidden"] is True  # not in the area
+    assert _find(data, _pers("time", "leger", "pers-panel"))["props"]["hidden"] is False
+    leger = _find(data, _pers("time", "leger", "pers-graph"))["props"]["figure"]
+    assert leger["data"] and {t["type"] for t in leger["data"]} == {"scatter"}  # visning-leger=linjer
+    assert ", 2015 –" in _find(data, _pers("bar", "menn", "pers-graph"))["props"]["figure"]["layout"]["title"]["text"]
+    assert _find(data, _pers("bar", "menn", "pers-table"))["props"]["children"]["type"] == "HtmlBlock"
+    assert "Kilde:" in json.dumps(_find(data, _pers("bar", "menn", "pers-source")), ensure_ascii=False)
+    assert _find(data, "pers-explorer-series")["props"]["options"]
+    client.get("/")
+    names = {"pers-keys.children", "pers-explorer-series.options"}
+    seen = set()
+    for cb in app_module.app._callback_list:
+        if "pers-" in cb["output"] and ("pers-graph" in cb["output"] or set(cb["output"].split("..")) & names):
+            assert cb["prevent_initial_call"], cb["output"]
+            seen.add(cb["output"])
+    assert len(seen) == 5, seen  # 3 kinds of panel, the key figures, the explorer's choices
