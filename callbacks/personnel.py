@@ -17,6 +17,7 @@ import pandas as pd
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, html
 
 import store
+from callbacks._cache import CODE_VERSION, memoize
 from components.validate import as_year
 from components import personnel as pc
 from components.htmlblock import compact, static_html
@@ -484,3 +485,15 @@ clientside_callback(URL_SYNC_JS, Output("pers-url-sync", "data"), Input("pers-ar
                     Input({"type": "pers-mode", "kind": "time", "panel": ALL}, "value"),
                     Input("pers-explorer-series", "value"),
                     State({"type": "pers-mode", "kind": "time", "panel": ALL}, "id"))
+
+
+@memoize()
+def _first_view_cached(area: str | None, year: int | None, panels_json: str, version: str,
+                       code_version: str = CODE_VERSION) -> dict:
+    return first_view(area, year, json.loads(panels_json))
+
+
+def cached_first_view(area: str | None, year: int | None, panels) -> dict:
+    """first_view, kept per view, language and data version: the index page's first paint and /_dash-layout
+    build the same layout for a URL (~0.4 s of panels and tables each)."""
+    return _first_view_cached(area, year, json.dumps(panels, sort_keys=True, default=str), store.version())

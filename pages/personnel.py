@@ -14,7 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 import store
-from callbacks.personnel import first_view
+from callbacks.personnel import cached_first_view
 from components import personnel as pc
 from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
@@ -171,7 +171,7 @@ def layout(**query):
     panels = [_from_query(p, query) for p in pc.PANELS]
     # the callbacks' answers for this view, written into the layout (first_view): the page arrives complete,
     # without a round of callbacks (and a re-render of the page per answer) on load
-    view = first_view(area, year, panels)
+    view = cached_first_view(area, year, panels)
     url_note = dbc.Alert([html.Strong(_("Merk:") + " "), *[html.Span([n, " "]) for n in notes]], id="pers-url-note",
                          color="warning", is_open=bool(notes), dismissable=True, className="mt-3")
     page = dbc.Container([
