@@ -18,6 +18,7 @@ from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback
 
 import store
 from callbacks._cache import CODE_VERSION, memoize
+from components.firstview import id_key
 from components.validate import as_year
 from components import personnel as pc
 from components.htmlblock import compact, static_html
@@ -437,7 +438,7 @@ def first_view(area: str | None, year: int | None, panels) -> dict:
             out[("pers-explorer-series", "value")] = opts["value"]
             if opts["value"] != p.get("series"):
                 p = {**p, "series": explorer_series(opts["value"])}
-                out[(json.dumps({"type": "pers-spec", "kind": kind, "panel": pid}, sort_keys=True), "data")] = \
+                out[(id_key({"type": "pers-spec", "kind": kind, "panel": pid}), "data")] = \
                     p["series"]
         if kind == "time":
             answer = update_time_panel(a, year, p.get("mode", "stack"), p.get("series"))
@@ -447,7 +448,7 @@ def first_view(area: str | None, year: int | None, panels) -> dict:
             answer = update_indicator_panel(a, year, p.get("indicators"),
                                             {"type": "pers-spec", "kind": "ind", "panel": pid})
         for key, cid, prop in ids(_outputs(kind)):
-            out[(json.dumps({**cid, "panel": pid}, sort_keys=True), prop)] = answer[key]
+            out[(id_key({**cid, "panel": pid}), prop)] = answer[key]
     keys = update_key_figures(a, year)
     out[("pers-keys", "children")] = keys["keys"]
     out[("pers-area-status", "children")] = keys["status"]

@@ -7,7 +7,6 @@ with the reason, since municipality data need the online build from SSB.
 
 from __future__ import annotations
 
-import json
 
 import dash
 import dash_bootstrap_components as dbc
@@ -16,6 +15,7 @@ from dash import dcc, html
 import store
 from callbacks.personnel import cached_first_view
 from components import personnel as pc
+from components.firstview import fill, id_key
 from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from store import personnel as sp
@@ -193,26 +193,10 @@ def layout(**query):
         ]),
         dcc.Store(id="pers-url-sync", data=None),
     ], fluid=True, className="page-personnel")
-    _fill(page, view)
+    fill(page, view)
     return page
 
 
 def _key(p: dict, component_type: str) -> str:
     """The key of a panel component's id in first_view's answer (a pattern-matching id as sorted JSON)."""
-    return json.dumps({"type": component_type, "kind": p["kind"], "panel": p["id"]}, sort_keys=True)
-
-
-def _fill(node, values: dict) -> None:
-    """Set the props of ``values`` ({(id, prop): value}; a dict id as sorted JSON) on the components of the tree
-    with those ids."""
-    cid = getattr(node, "id", None)
-    if isinstance(cid, dict):
-        cid = json.dumps(cid, sort_keys=True)
-    if isinstance(cid, str):
-        for (vid, prop), value in values.items():
-            if vid == cid:
-                setattr(node, prop, value)
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and hasattr(child, "to_plotly_json"):
-            _fill(child, values)
+    return id_key({"type": component_type, "kind": p["kind"], "panel": p["id"]})

@@ -16,6 +16,7 @@ import store
 from components import need as needc
 from components import track as trackc
 from components.format import format_number
+from components.firstview import fill
 from components.deferred import Deferred
 from components.htmlblock import html_block
 from components.popstate import parse_population_query
@@ -392,19 +393,6 @@ def layout(**query):
     # the first view as the callbacks would answer it, written into the layout (callbacks/population.py:
     # first_view): the page arrives complete, without a round of callbacks on load
     from callbacks import population as callbacks  # the page's own wiring; it imports nothing from pages/
-    _fill(page, callbacks.first_view(st.region, st.year, st.width, groups_mode,
+    fill(page, callbacks.first_view(st.region, st.year, st.width, groups_mode,
                                      indicators[0]["id"] if indicators else OWN_BASIS, track_age, track_vintage))
     return page
-
-
-def _fill(node, values: dict) -> None:
-    """Set the props of ``values`` ({(id, prop): value}) on the components of the tree with those ids."""
-    cid = getattr(node, "id", None)
-    if isinstance(cid, str):
-        for (vid, prop), value in values.items():
-            if vid == cid:
-                setattr(node, prop, value)
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and hasattr(child, "to_plotly_json"):
-            _fill(child, values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import threading
 import time
 import uuid
 
@@ -233,15 +234,19 @@ def test_static_files_and_downloads_are_not_in_the_response_cache():
         assert rc.HEADER not in c.get(url).headers, url
 
 
-def test_the_same_question_at_once_is_computed_once(tmp_path):
-    """Threads asking the same uncached question together: one computes, the others get its answer (a hit)."""
-    import threading as _threading
-    app = Flask("crowd")
+def _crowd(tmp_path, name: str):
+    """(Flask app with the cache's hooks, its ResponseCache, a call counter, a gate the endpoint can wait on)."""
+    app = Flask(name)
     cache.init_app(app, config={"CACHE_TYPE": FILE_CACHE, "CACHE_DIR": str(tmp_path / "c"), "CACHE_THRESHOLD": 100})
     rcache = rc.ResponseCache(lambda: "data-v1")
     rcache.register_store(app)
     rcache.register_lookup(app)
-    calls, gate = {"n": 0}, _threading.Event()
+    return app, rcache, {"n": 0}, threading.Event()
+
+
+def test_the_same_question_at_once_is_computed_once(tmp_path):
+    """Threads asking the same uncached question together: one computes, the others get its answer (a hit)."""
+    app, rcache, calls, gate = _crowd(tmp_path, "crowd")
 
     @app.post(ENDPOINT)
     def slow():
@@ -257,7 +262,7 @@ def test_the_same_question_at_once_is_computed_once(tmp_path):
             r = _post(c, body)
             results.append((r.status_code, r.headers.get(rc.HEADER), r.get_json()))
 
-    threads = [_threading.Thread(target=ask) for _ in range(4)]
+    threads = [threading.Thread(target=ask) for _ in range(4)]
     for t in threads:
         t.start()
     time.sleep(0.5)
@@ -271,13 +276,7 @@ def test_the_same_question_at_once_is_computed_once(tmp_path):
 
 
 def test_a_failed_computation_lets_the_waiting_ones_compute(tmp_path):
-    import threading as _threading
-    app = Flask("crowd-fail")
-    cache.init_app(app, config={"CACHE_TYPE": FILE_CACHE, "CACHE_DIR": str(tmp_path / "c"), "CACHE_THRESHOLD": 100})
-    rcache = rc.ResponseCache(lambda: "data-v1")
-    rcache.register_store(app)
-    rcache.register_lookup(app)
-    calls, gate = {"n": 0}, _threading.Event()
+    app, _rcache, calls, gate = _crowd(tmp_path, "crowd-fail")
 
     @app.post(ENDPOINT)
     def flaky():
@@ -295,10 +294,10 @@ def test_a_failed_computation_lets_the_waiting_ones_compute(tmp_path):
         with app.test_client() as c:
             codes.append(_post(c, body).status_code)
 
-    first = _threading.Thread(target=ask)
+    first = threading.Thread(target=ask)
     first.start()
     time.sleep(0.3)
-    second = _threading.Thread(target=ask)
+    second = threading.Thread(target=ask)
     second.start()
     time.sleep(0.3)
     gate.set()
