@@ -92,17 +92,50 @@
     pending.slice().forEach(function (f) { if (sync) { sync(f); } else { f(); } });
   });
 
+  /* Boxes that come into view together (the two charts side by side on «Befolkning og behov») are mounted one
+   * at a time: the next one after the previous chart has drawn (its .main-svg is there) or after a second. Mounted
+   * together, every chart waits for the same plotly.js load and all are drawn in one long task (2 × ~130 ms on a
+   * desktop, the browser unresponsive all that time); one after the other, input is handled between them. */
+  var queue = [], busy = false;
+  function enqueue(draw, box) {
+    if (queue.some(function (q) { return q[0] === draw; })) { return; }
+    queue.push([draw, box]);
+    pump();
+  }
+  function pump() {
+    if (busy || !queue.length) { return; }
+    var item = queue.shift(), box = item[1];
+    if (!box.isConnected) { pump(); return; }
+    busy = true;
+    var finished = false, timer = null, mo = null;
+    function next() {
+      if (finished) { return; }
+      finished = true;
+      if (mo) { mo.disconnect(); }
+      clearTimeout(timer);
+      busy = false;
+      setTimeout(pump, 0);  // a new task: the next chart is not drawn in this one
+    }
+    if ("MutationObserver" in window) {
+      mo = new MutationObserver(function () { if (box.querySelector(".main-svg")) { next(); } });
+      mo.observe(box, { childList: true, subtree: true });
+    }
+    timer = setTimeout(next, 1000);
+    item[0]();
+  }
+
   function Deferred(props) {
     var ref = React.useRef(null);
     var state = React.useState(!("IntersectionObserver" in window));
     var seen = state[0], setSeen = state[1];
     React.useEffect(function () {
       if (seen || !ref.current) { return undefined; }
+      var box = ref.current;
       function draw() { setSeen(true); }
       var io = new IntersectionObserver(function (entries) {
-        if (entries.some(function (e) { return e.isIntersecting; })) { draw(); }
+        if (entries.some(function (e) { return e.isIntersecting; })) { enqueue(draw, box); }
       }, { rootMargin: (props.margin || 0) + "px 0px" });
-      io.observe(ref.current);
+      io.observe(box);
       pending.push(draw);
       return function () {
         io.disconnect();

@@ -5,6 +5,7 @@ assets/05-htmlblock.js), in headless Chromium against gunicorn:
   waits in an empty box of the chart's height; scrolling to a box draws that chart (and only then is plotly.js
   fetched);
 - a figure a callback changes while its chart waits is the one drawn when the chart comes into view;
+- charts that come into view together are mounted one after the other (each drawn in its own task);
 - the same on «Befolkning og behov» (four charts), including a dash.Patch (the age profile's year) made while
   the chart waits;
 - printing (the ``beforeprint`` event) mounts every waiting chart;
@@ -249,3 +250,42 @@ def test_phone_print_before_plotly_has_loaded_says_so_in_the_chart_place(phone):
     assert note and "skriv ut" in note
     text = squash(" ".join(pdf_texts(base64.b64decode(ui.d.print_page(PrintOptions())))))
     assert text.count(squash(note)) >= 1, "the chart's place printed empty, without the note"
+
+
+# records, from before the page's own scripts run, when each Deferred box turns "drawn" and when its chart's
+# first .main-svg appears (performance.now() ms, keyed by the box's holder id)
+ORDER_RECORDER_JS = """
+window.__oaOrder = {drawn: {}, svg: {}};
+new MutationObserver(function () {
+  document.querySelectorAll('[data-oa-deferred]').forEach(function (e) {
+    var id = e.parentElement ? e.parentElement.id : '';
+    if (e.getAttribute('data-oa-deferred') === 'drawn' && !(id in window.__oaOrder.drawn)) {
+      window.__oaOrder.drawn[id] = performance.now();
+    }
+    if (e.querySelector('.main-svg') && !(id in window.__oaOrder.svg)) { window.__oaOrder.svg[id] = performance.now(); }
+  });
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-oa-deferred']});
+"""
+
+
+def test_charts_in_view_together_are_mounted_one_after_the_other(ui):
+    """A desktop screen tall enough to show two charts of «Befolkning og behov» at once: both are drawn, the
+    second mounted only after the first has drawn (one chart per task instead of both in one long task)."""
+    ui.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                         {"width": 1350, "height": 1400, "deviceScaleFactor": 1, "mobile": False})
+    script = ui.d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ORDER_RECORDER_JS})
+    try:
+        ui.open("/befolkning")
+        ui.wait(lambda: len(ui.js("return Object.keys(window.__oaOrder.svg);")) >= 2 and settled(ui),
+                "two charts in view were not both drawn")
+        order = ui.js("return window.__oaOrder;")
+    finally:
+        ui.d.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+        ui.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    drawn = sorted(order["drawn"], key=order["drawn"].get)
+    assert len(drawn) >= 2, order
+    first, second = drawn[0], drawn[1]
+    assert first in order["svg"], order
+    assert order["drawn"][second] >= order["svg"][first], \
+        f"{second} was mounted before {first} had drawn: {order}"
+    assert not ui.app_error_shown() and not ui.severe_console()
