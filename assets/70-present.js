@@ -6,8 +6,8 @@
  * enlarges the type; this script enlarges the Plotly text (every font size of each figure's layout,
  * ×FONT_SCALE) after every draw while the mode is on, and restores the figure when it ends. Escape ends it.
  *
- * URL: window.oaUrl.keep(params) is called by the pages' URL-sync callbacks (they rebuild the query string
- * from their controls): it keeps ?lang= and writes ?presentasjon=1 while the mode is on.
+ * URL: window.oaUrl.write(params, path) ends the pages' URL-sync callbacks (they rebuild the query string
+ * from their controls): it keeps ?lang=, writes ?presentasjon=1 while the mode is on, and updates the address bar.
  *
  * Print (assets/80-print.css, A4 landscape): before printing, every Plotly SVG gets a viewBox and its
  * aspect ratio, so the print stylesheet can scale the chart down to the page width instead of cutting it;
@@ -34,15 +34,24 @@
     return p;
   }
 
-  function writeUrl() {
-    var p = keep(new URLSearchParams(window.location.search));
+  /* The query string `p` with ?lang= kept and ?presentasjon=1 written, put in the address bar with
+   * history.replaceState (no navigation, no popstate: the pages router does not re-render the page) while the
+   * page at `path` (its last part, so a path prefix does not matter; none: any page) is shown. Returns the
+   * query string ("" when empty). The common end of every page's URL-sync callback. */
+  function write(p, path) {
+    keep(p);
     var s = p.toString(), qs = s ? "?" + s : "";
-    if (window.location.search !== qs) {
+    var here = window.location.pathname.replace(/\/$/, "");
+    var onPage = !path || here.slice(-path.length) === path;
+    if (onPage && window.location.search !== qs) {
       window.history.replaceState(window.history.state, "", window.location.pathname + qs + window.location.hash);
     }
+    return qs;
   }
 
-  window.oaUrl = { keep: keep, param: PARAM };
+  function writeUrl() { write(new URLSearchParams(window.location.search)); }
+
+  window.oaUrl = { keep: keep, write: write, param: PARAM };
 
   // ------------------------------------------------------------------------------------- Plotly text size
   var scaledLayouts = new WeakMap();  // our scaled copy of a layout -> the layout it was made from

@@ -88,12 +88,7 @@ clientside_callback(
         if (area) { p.set('omrade', String(area)); }
         if (sort && sort !== 'knr') { p.set('sorter', String(sort)); }
         if (desc && desc.length) { p.set('rekkefolge', 'synkende'); }
-        if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-        var qs = '?' + p.toString();
-        if (window.location.pathname === '/fylke' && window.location.search !== qs) {
-            window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-        }
-        return qs;
+        return window.oaUrl.write(p, '/fylke');  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
     }
     """,
     Output("county-url-sync", "data"),

@@ -103,12 +103,7 @@ function(selected, query) {
     var p = new URLSearchParams();
     if (selected) { p.set('tiltak', String(selected)); }
     if (query) { p.set('sok', String(query)); }
-    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-    var s = p.toString(), qs = s ? '?' + s : '';
-    if (window.location.search !== qs) {
-        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-    }
-    return qs;
+    return window.oaUrl.write(p);  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
 }
 """
 

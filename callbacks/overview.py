@@ -575,12 +575,7 @@ function(indicator, level, county, region, year) {
     if (county && county !== 'NO') { p.set('fylke', String(county)); }
     if (region) { p.set('kommune', String(region)); }
     if (year !== null && year !== undefined && year !== '') { p.set('ar', String(year)); }
-    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-    var qs = '?' + p.toString();
-    if (window.location.search !== qs) {
-        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-    }
-    return qs;
+    return window.oaUrl.write(p);  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
 }
 """
 

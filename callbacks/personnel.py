@@ -468,12 +468,7 @@ function(area, year, modes, series, modeIds) {
         if (m && d && m !== d) { p.set('visning-' + id.panel, m === 'line' ? 'linjer' : 'stablet'); }
     });
     if (series && series !== defaults.series) { p.set('fordeling', String(series)); }
-    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-    var s = p.toString(), qs = s ? '?' + s : '';
-    if (window.location.search !== qs) {
-        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-    }
-    return qs;
+    return window.oaUrl.write(p);  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
 }
 """
 

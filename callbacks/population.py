@@ -658,15 +658,7 @@ function(region, year, width, mode, trackAge, trackVintage) {
     if (mode === 'index') { p.set('visning', 'indeks'); }  // «Eldre over tid» as an index (issue 6)
     if (trackAge && trackAge !== '80+') { p.set('aldersgruppe', String(trackAge)); }  // «Hvor godt traff …»
     if (trackVintage && trackVintage !== 'alle') { p.set('argang', String(trackVintage)); }
-    if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-    var qs = '?' + p.toString();
-    if (window.location.pathname.replace(/\\/$/, '').slice(-11) !== '/befolkning') {
-        return window.dash_clientside.no_update;
-    }
-    if (window.location.search !== qs) {
-        window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-    }
-    return qs;
+    return window.oaUrl.write(p, '/befolkning');  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
 }
 """
 

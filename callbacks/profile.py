@@ -186,12 +186,7 @@ clientside_callback(
         p.set('knr', String(knr));
         if (area) { p.set('omrade', String(area)); }
         if (indicator) { p.set('indikator', String(indicator)); }
-        if (window.oaUrl) { window.oaUrl.keep(p); }  // keeps ?lang=, writes ?presentasjon=1 (assets/70-present.js)
-        var qs = '?' + p.toString();
-        if (window.location.pathname === '/kommune' && window.location.search !== qs) {
-            window.history.replaceState(window.history.state, '', window.location.pathname + qs + window.location.hash);
-        }
-        return qs;
+        return window.oaUrl.write(p, '/kommune');  // ?lang= kept, ?presentasjon=1, address bar (assets/70-present.js)
     }
     """,
     Output("profile-url-sync", "data"),

@@ -6,6 +6,7 @@
     python tests/benchmarks/lighthouse.py --json-out /tmp/lh.json          # the figures as JSON too
     python tests/benchmarks/lighthouse.py --also-full-plotly               # + the same with the full plotly.js
     python tests/benchmarks/lighthouse.py --reports-dir /tmp/lh            # keep each full Lighthouse JSON report
+    python tests/benchmarks/lighthouse.py --runs 5                         # five runs per page and preset
 
 Installs the pinned Lighthouse from npm into .cache/lighthouse (tests/benchmarks/install_lighthouse.sh), starts
 the app under gunicorn (tests/servers.py: 2 workers, a fresh file cache, loopback) unless --base-url is given,
@@ -18,6 +19,11 @@ contentful paint (LCP), cumulative layout shift (CLS), bytes transferred in all 
 the accessibility audits that failed. Timing figures (performance score, TBT, LCP) depend on how busy the
 machine is: Lighthouse's mobile preset simulates a slow CPU and network from what it observes, the desktop
 preset measures what it sees. Bytes transferred and CLS do not depend on load.
+
+Lighthouse's own advice on variability is to run several times and take the median run: with --runs N (default
+3) each page and preset runs N times in turn (page after page, so a busy spell of the machine spreads over pages
+rather than hitting every run of one page), and the table shows the median run (by performance score) with the
+range of the scores beside it.
 
 Everything runs on 127.0.0.1; the server is always stopped.
 """
@@ -115,18 +121,19 @@ def ms(n: float | None) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    head = (f"{'preset':8} {'page':20} {'perf':>4} {'a11y':>4} {'TBT':>9} {'LCP':>9} {'CLS':>6} "
+    head = (f"{'preset':8} {'page':20} {'perf':>4} {'(runs)':>14} {'a11y':>4} {'TBT':>9} {'LCP':>9} {'CLS':>6} "
             f"{'transferred':>12} {'of it JS':>10} {'req':>4}  failed a11y audits")
     print(head)
     print("-" * len(head))
     for r in rows:
         f = r["figures"]
         if f is None:
-            print(f"{r['preset']:8} {r['page']:20} (Lighthouse failed twice)")
+            print(f"{r['preset']:8} {r['page']:20} (Lighthouse failed on every run)")
             continue
         cls = "–" if f["cls"] is None else f"{f['cls']:.3f}"
+        spread = ",".join("–" if p is None else str(p) for p in f.get("runs_performance", []))
         print(f"{r['preset']:8} {r['page']:20} {f['performance'] if f['performance'] is not None else '–':>4} "
-              f"{f['accessibility'] if f['accessibility'] is not None else '–':>4} {ms(f['tbt_ms']):>9} "
+              f"{'(' + spread + ')':>14} {f['accessibility'] if f['accessibility'] is not None else '–':>4} {ms(f['tbt_ms']):>9} "
               f"{ms(f['lcp_ms']):>9} {cls:>6} {kib(f['bytes']):>12} {kib(f['script_bytes']):>10} "
               f"{f['requests']:>4}  {', '.join(f['failed_a11y']) or '–'}"
               + (f"  [{f['runtime_error']}]" if f["runtime_error"] else ""))
@@ -168,27 +175,47 @@ def save_report(report: dict, reports_dir: Path | None, preset: str, page: str) 
     (reports_dir / f"{preset}-{slug}-{n}.json").write_text(json.dumps(report))
 
 
-def bench(base: str, pages: list[str], presets: list[str], reports_dir: Path | None = None) -> list[dict]:
+def lighthouse_once(url: str, preset: str, page: str) -> dict | None:
+    """One Lighthouse run, once more when it fails; None when both fail."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run_lighthouse(url, preset)
+        except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
+            lines = str(exc).splitlines()
+            why = next((ln for ln in lines if "Runtime error" in ln or "LighthouseError" in ln), lines[-1])
+            print(f"  {preset:8} {page:20} attempt {attempt} failed: {why.strip()}", flush=True)
+    return None
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median performance score (the lower middle one for an even count), with every run's
+    score and TBT attached."""
+    scored = sorted((f for f in runs if f["performance"] is not None), key=lambda f: f["performance"])
+    pick = dict(scored[(len(scored) - 1) // 2] if scored else runs[0])
+    pick["runs_performance"] = [f["performance"] for f in runs]
+    pick["runs_tbt_ms"] = [f["tbt_ms"] for f in runs]
+    return pick
+
+
+def bench(base: str, pages: list[str], presets: list[str], reports_dir: Path | None = None,
+          runs: int = 1) -> list[dict]:
     warm(base, pages)
     rows = []
     for preset in presets:
+        done: dict[str, list[dict]] = {page: [] for page in pages}
+        for n in range(1, runs + 1):
+            for page in pages:
+                report = lighthouse_once(base + page, preset, page)
+                if report is None:
+                    continue
+                save_report(report, reports_dir, preset, page)
+                f = figures(report)
+                done[page].append(f)
+                print(f"  {preset:8} {page:20} run {n}/{runs}: performance {f['performance']}, "
+                      f"accessibility {f['accessibility']}, TBT {ms(f['tbt_ms'])}, transferred {kib(f['bytes'])}",
+                      flush=True)
         for page in pages:
-            for attempt in range(1, ATTEMPTS + 1):
-                try:
-                    report = run_lighthouse(base + page, preset)
-                    break
-                except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
-                    lines = str(exc).splitlines()
-                    why = next((ln for ln in lines if "Runtime error" in ln or "LighthouseError" in ln), lines[-1])
-                    print(f"  {preset:8} {page:20} attempt {attempt} failed: {why.strip()}", flush=True)
-            else:
-                rows.append({"page": page, "preset": preset, "figures": None})
-                continue
-            save_report(report, reports_dir, preset, page)
-            rows.append({"page": page, "preset": preset, "figures": figures(report)})
-            f = rows[-1]["figures"]
-            print(f"  {preset:8} {page:20} performance {f['performance']}, accessibility {f['accessibility']}, "
-                  f"TBT {ms(f['tbt_ms'])}, transferred {kib(f['bytes'])}", flush=True)
+            rows.append({"page": page, "preset": preset, "figures": median_run(done[page]) if done[page] else None})
     return rows
 
 
@@ -197,6 +224,8 @@ def main() -> None:
     ap.add_argument("--pages", nargs="+", default=PAGES)
     ap.add_argument("--presets", nargs="+", default=PRESETS, choices=PRESETS)
     ap.add_argument("--base-url", help="benchmark a running server instead of starting gunicorn")
+    ap.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page and preset; the median run "
+                                                             "is shown (default 3)")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--json-out", type=Path, help="also write the figures as JSON")
     ap.add_argument("--reports-dir", type=Path, help="also keep each full Lighthouse JSON report in this folder")
@@ -215,11 +244,11 @@ def main() -> None:
     for name, env in variants:
         print(f"\n== {name}", flush=True)
         if args.base_url:
-            results[name] = bench(args.base_url.rstrip("/"), args.pages, args.presets, args.reports_dir)
+            results[name] = bench(args.base_url.rstrip("/"), args.pages, args.presets, args.reports_dir, max(1, args.runs))
             continue
         with tempfile.TemporaryDirectory(prefix="omsorgsatlas-lighthouse-") as tmp:
             with servers.gunicorn(Path(tmp), workers=args.workers, env=env) as (base, _proc):
-                results[name] = bench(base, args.pages, args.presets, args.reports_dir)
+                results[name] = bench(base, args.pages, args.presets, args.reports_dir, max(1, args.runs))
     for name, rows in results.items():
         print(f"\n== {name}")
         print_table(rows)
