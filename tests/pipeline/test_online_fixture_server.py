@@ -32,6 +32,7 @@ from pipeline import build as B
 from pipeline import online as onl
 from pipeline import ssb_api as api
 from pipeline.sources import read_redistricting
+from tests.jsonstat_fixture import jsonstat_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO.parent / "shared" / "data" / "raw"
@@ -201,39 +202,27 @@ def served_value(table: str, cell: dict[str, str]) -> tuple[float | None, str]:
 # ------------------------------------------------------------------------------------------ the server
 def jsonstat(table: str, dims, selection: dict | None, value_fn) -> dict:
     """A JSON-stat2 dataset in SSB's layout; metadata when selection is None (no value/status)."""
-    chosen = []
-    for i, lab, codes, el in dims:
-        if selection is None:
-            chosen.append((i, lab, list(codes), codes, el))
-        elif i in selection:
-            chosen.append((i, lab, selection[i], codes, el))
-    doc = {"version": "2.0", "class": "dataset", "label": f"{table}: FIXTURE (ikke SSB-data)",
-           "source": "Statistisk sentralbyrå (FIXTURE)", "updated": "2026-06-15T06:00:00Z",
-           "id": [c[0] for c in chosen], "size": [len(c[2]) for c in chosen],
-           "dimension": {i: {"label": lab, "category": {"index": {c: n for n, c in enumerate(sel)},
-                                                         "label": {c: codes[c] for c in sel}},
-                             "extension": {"elimination": el}} for i, lab, sel, codes, el in chosen},
-           "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
-           "extension": {"px": {"tableid": table, "decimals": 0}}}
-    if selection is not None:
-        values, status = [], {}
-        eliminated = [(i, list(codes)) for i, _, codes, _ in dims if i not in selection]
-        for n, combo in enumerate(itertools.product(*[c[2] for c in chosen])):
-            cell = dict(zip(doc["id"], combo))
-            total, st = 0.0, ""
-            for extra in itertools.product(*[c for _, c in eliminated]):   # eliminated = summed, as SSB does
-                v, s = value_fn(table, {**cell, **dict(zip([i for i, _ in eliminated], extra))})
-                if v is None:
-                    total, st = None, s
-                    break
-                total += v
-            values.append(total)
-            if st:
-                status[str(n)] = st
-        doc["value"] = values
-        if status:
-            doc["status"] = status
-    return doc
+    chosen = [(i, lab, list(codes) if selection is None else selection[i], codes, el)
+              for i, lab, codes, el in dims if selection is None or i in selection]
+    shape = [(i, lab, {c: codes[c] for c in sel}, el) for i, lab, sel, codes, el in chosen]
+    kw = {"source": "Statistisk sentralbyrå (FIXTURE)", "updated": "2026-06-15T06:00:00Z", "decimals": 0}
+    if selection is None:
+        return jsonstat_dataset(table, shape, **kw)
+    values, status = [], {}
+    eliminated = [(i, list(codes)) for i, _, codes, _ in dims if i not in selection]
+    for n, combo in enumerate(itertools.product(*[c[2] for c in chosen])):
+        cell = dict(zip([c[0] for c in chosen], combo))
+        total, st = 0.0, ""
+        for extra in itertools.product(*[c for _, c in eliminated]):   # eliminated = summed, as SSB does
+            v, s = value_fn(table, {**cell, **dict(zip([i for i, _ in eliminated], extra))})
+            if v is None:
+                total, st = None, s
+                break
+            total += v
+        values.append(total)
+        if st:
+            status[str(n)] = st
+    return jsonstat_dataset(table, shape, values, status, **kw)
 
 
 class FixtureSSB:

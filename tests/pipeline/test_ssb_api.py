@@ -27,6 +27,7 @@ from pipeline import build as B  # noqa: E402
 from pipeline import online as onl  # noqa: E402
 from pipeline import ssb_api as api  # noqa: E402
 from pipeline.harmonise import Harmoniser  # noqa: E402
+from tests.jsonstat_fixture import jsonstat_dataset  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO.parent / "shared" / "data" / "raw" / "ssb-api-samples" / "ssb07459-jsonstat2-response-2022.json"
@@ -52,19 +53,9 @@ def small_07459(codes=("K-3001", "K-0301", "K-4601", "K-5001", "K-Rest")) -> dic
 
 def dataset(table: str, dims: list[tuple[str, str, list[str]]], values, status=None, meta=False) -> dict:
     """FIXTURE builder: a JSON-stat2 dataset in the shape SSB returns (see the real 07459 sample)."""
-    d = {"class": "dataset", "label": f"{table}: FIXTURE (ikke SSB-data)", "source": "Statistisk sentralbyrå",
-         "updated": "2025-06-15T06:00:00Z", "id": [k for k, _, _ in dims], "size": [len(c) for _, _, c in dims],
-         "dimension": {k: {"label": lab, "category": {"index": {c: i for i, c in enumerate(codes)},
-                                                      "label": {c: f"{c} (fixture)" for c in codes}},
-                           "extension": {"elimination": False}}
-                       for k, lab, codes in dims},
-         "role": {"time": ["Tid"], "metric": ["ContentsCode"]}, "version": "2.0",
-         "extension": {"px": {"tableid": table, "decimals": 1}}}
-    if not meta:
-        d["value"] = values
-        if status:
-            d["status"] = status
-    return d
+    return jsonstat_dataset(table, [(k, lab, {c: f"{c} (fixture)" for c in codes}, False) for k, lab, codes in dims],
+                            None if meta else values, status, source="Statistisk sentralbyrå",
+                            updated="2025-06-15T06:00:00Z", decimals=1)
 
 
 class FakeSSB:
