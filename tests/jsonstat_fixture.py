@@ -25,3 +25,12 @@ def jsonstat_dataset(table: str, dims: Sequence[tuple[str, str, Mapping[str, str
         if status:
             doc["status"] = dict(status)
     return doc
+
+
+def send_json(handler, code: int, body: bytes) -> None:
+    """Answer an http.server request the way SSB's API does: status, JSON content type, length, body."""
+    handler.send_response(code)
+    handler.send_header("Content-Type", "application/json; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -32,7 +32,7 @@ from pipeline import build as B
 from pipeline import online as onl
 from pipeline import ssb_api as api
 from pipeline.sources import read_redistricting
-from tests.jsonstat_fixture import jsonstat_dataset
+from tests.jsonstat_fixture import jsonstat_dataset, send_json
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO.parent / "shared" / "data" / "raw"
@@ -237,12 +237,7 @@ class FixtureSSB:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 owner.requests.append(self.path)
-                code, body = owner.answer(self.path)
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send_json(self, *owner.answer(self.path))
 
             def log_message(self, *a):
                 pass

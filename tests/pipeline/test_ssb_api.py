@@ -27,7 +27,7 @@ from pipeline import build as B  # noqa: E402
 from pipeline import online as onl  # noqa: E402
 from pipeline import ssb_api as api  # noqa: E402
 from pipeline.harmonise import Harmoniser  # noqa: E402
-from tests.jsonstat_fixture import jsonstat_dataset  # noqa: E402
+from tests.jsonstat_fixture import jsonstat_dataset, send_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO.parent / "shared" / "data" / "raw" / "ssb-api-samples" / "ssb07459-jsonstat2-response-2022.json"
@@ -226,11 +226,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body, code = json.dumps(dataset("99901", CUBE["99901"]["dims"], None, meta=True)).encode(), 200
         else:  # SSB's error body for an unknown value code
             body, code = b'{"type":"Parameter error","title":"Non-existent value","status":400}', 400
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send_json(self, code, body)
 
     def log_message(self, *a):
         pass
