@@ -34,3 +34,13 @@ def send_json(handler, code: int, body: bytes) -> None:
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, read, released): a connection to it is refused."""
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

@@ -19,7 +19,6 @@ import http.server
 import itertools
 import json
 import re
-import socket
 import threading
 import time
 import urllib.parse
@@ -32,7 +31,7 @@ from pipeline import build as B
 from pipeline import online as onl
 from pipeline import ssb_api as api
 from pipeline.sources import read_redistricting
-from tests.jsonstat_fixture import jsonstat_dataset, send_json
+from tests.jsonstat_fixture import closed_port, jsonstat_dataset, send_json
 
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO.parent / "shared" / "data" / "raw"
@@ -462,12 +461,6 @@ def test_the_same_report_says_confirmed_when_the_host_is_live():
 
 
 # ------------------------------------------------------------------------------------------ failures
-def _closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _snapshot(out: Path) -> dict:
@@ -510,7 +503,7 @@ def test_no_network_fails_fast_and_leaves_out_untouched(tmp_path):
     out.mkdir()
     (out / "manifest.json").write_text('{"old": true}\n')
     before = _snapshot(out)
-    conf = server_config(tmp_path, f"http://127.0.0.1:{_closed_port()}/api/pxwebapi/v2")
+    conf = server_config(tmp_path, f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
     t0 = time.monotonic()
     with pytest.raises(api.NoNetwork, match="Får ikke kontakt med SSB"):
         B.build(RAW, out, log=lambda m: None, online=onl.OnlineOptions(config=conf, cache_dir=tmp_path / "c"))

@@ -27,7 +27,7 @@ from pipeline import build as B  # noqa: E402
 from pipeline import online as onl  # noqa: E402
 from pipeline import ssb_api as api  # noqa: E402
 from pipeline.harmonise import Harmoniser  # noqa: E402
-from tests.jsonstat_fixture import jsonstat_dataset, send_json  # noqa: E402
+from tests.jsonstat_fixture import closed_port, jsonstat_dataset, send_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO.parent / "shared" / "data" / "raw" / "ssb-api-samples" / "ssb07459-jsonstat2-response-2022.json"
@@ -309,12 +309,6 @@ def test_cache_only_without_cache_fails_clearly(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ no network
-def _closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_dns_failure_is_not_retried(tmp_path):
@@ -341,7 +335,7 @@ def test_no_network_fails_fast_and_leaves_data_untouched(tmp_path, raw_dir, caps
     out.mkdir()
     (out / "manifest.json").write_text('{"old": true}\n')
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    cfg = _config(tmp_path, base_url=f"http://127.0.0.1:{_closed_port()}/api/pxwebapi/v2")
+    cfg = _config(tmp_path, base_url=f"http://127.0.0.1:{closed_port()}/api/pxwebapi/v2")
     t0 = time.monotonic()
     with pytest.raises(api.NoNetwork, match="Får ikke kontakt med SSB"):
         B.build(raw_dir, out, log=lambda m: None,
