@@ -353,26 +353,44 @@ def profile_trend_view(knr: str, indicator_id: str) -> TrendView:
 
 @functools.lru_cache(maxsize=1024)
 def _profile_trend_view(_version: str, knr: str, indicator_id: str) -> TrendView:
+    """One frame built from the per-indicator value grid (store._value_grid) and the precomputed medians: the
+    same rows and types as store.series of the three places with the two groups' rows concatenated."""
     ix = _index(_version)
     reg = store.region(knr)
-    base = store.series(indicator_id, [knr, reg["county_code"], "NO"])
-    parts = [base]
-    all_years = sorted(set(base["year"]))
+    codes = tuple(dict.fromkeys(c for c in (knr, reg["county_code"], "NO") if isinstance(c, str)
+                                and c in store._d().regions.index))  # what store.series keeps: knr at least
+    all_years, names, levels, values = store._series_columns(indicator_id, codes)
+    n_years = len(all_years)
+    region_code = [c for c in codes for _y in all_years]
+    name = [n for n in names for _y in all_years]
+    level = [lv for lv in levels for _y in all_years]
+    value = [values]
     med = ix.medians.get((knr, indicator_id), {})
-    groups = (("GEO", 0, not store.neighbours(knr).empty),
-              ("STAT", 1, not store.statistical_neighbours(knr).empty))
-    for code, pos, has in groups:
+    for code, pos, has in (("GEO", 0, knr in _with_neighbours(_version)),
+                           ("STAT", 1, not store.statistical_neighbours(knr).empty)):
         if not has:
             continue
-        parts.append(pd.DataFrame({"region_code": code, "name": "", "level": "group", "year": all_years,
-                                   "value": [(med.get(y) or (None, None))[pos] for y in all_years]}
-                                  ).astype({"value": "float64"}))
-    series = pd.concat(parts, ignore_index=True)
+        region_code += [code] * n_years
+        name += [""] * n_years
+        level += ["group"] * n_years
+        value.append(np.array([(med.get(y) or (None, None))[pos] for y in all_years], dtype="float64"))
+    n = len(region_code)
+    year = np.tile(np.array(all_years, dtype="int64"), n // n_years if n_years else 0)
+    value = np.concatenate(value)
     ref = store.reference_year()
-    if ref:
-        series = series[series["year"] <= ref].reset_index(drop=True)
+    keep = year <= ref if ref else np.ones(n, dtype=bool)
+    pick = np.flatnonzero(keep)
+    text = {k: (np.array(v, dtype=object)[pick] if len(pick) else pd.Series(dtype="str"))  # str, as store.series
+            for k, v in (("region_code", region_code), ("name", name), ("level", level))}
+    series = pd.DataFrame({**text, "year": year[pick], "value": value[pick]})
     return TrendView(knr=knr, indicator=MappingProxyType(store.indicator(indicator_id)), name=reg["name"],
                      county_name=reg["county_name"], _series=series)
+
+
+@functools.lru_cache(maxsize=2)
+def _with_neighbours(_version: str) -> frozenset:
+    """The municipalities that have geographic neighbours (store.neighbours not empty)."""
+    return frozenset(store._d().neighbours["region_code"])
 
 
 # ------------------------------------------------------------------------------------------- «Fylkesbildet»
