@@ -356,7 +356,7 @@ def series(indicator_id: str, region_codes) -> pd.DataFrame:
     return _series(_d().version, indicator_id, codes).copy()
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)  # one per indicator (~3 kB each); views.warm() fills it before the fork
 def _value_grid(_version: str, indicator_id: str) -> tuple[list[int], dict[str, np.ndarray]]:
     """(every year from the indicator's first to last, region code -> its values over those years, NaN for a
     gap) for every region of a level with data: one reindex per level and indicator per data version instead of

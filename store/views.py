@@ -93,8 +93,10 @@ def _index(_version: str) -> _Index:
 
 
 def warm() -> None:
-    """Build the look-up index now (a server calls it before forking its workers)."""
+    """Build the look-up index and the value grids now (a server calls it before forking its workers)."""
     _index(store.version())
+    for indicator_id in store._d().catalog.index:
+        store._value_grid(store.version(), str(indicator_id))
 
 
 def _edges(ix: _Index, indicator_id: str, level: str, year: int):
