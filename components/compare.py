@@ -6,6 +6,7 @@ written as text and a position symbol (▲ above, ▼ below, ● similar, ▁▂
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Sequence
 from urllib.parse import urlencode
@@ -14,10 +15,10 @@ from dash import dcc, html
 
 from components.format import NBSP, plotly_separators, format_number, format_value
 from components.mapfig import FONT
-from components.markup import Html, element, link
+from components.markup import Html, element, link, to_html
 from components.tables import html_table, no_data
 from store.benchmark import LABELS_NB, QUINTILE_KEYS, SYMBOLS, Benchmark
-from components.i18n import N_, _
+from components.i18n import N_, _, current_lang
 
 # key -> (background, text colour); text contrast >= 4.5:1 on every background
 COLOURS = {
@@ -132,6 +133,16 @@ def legend(neutral_too: bool = True, among: str = "municipality") -> html.Div:
                  "(som Fingertips gjør), ikke om forskjellen er sikker.").format(among=among_text),
                className="bm-legend-note small mb-1"),
     ], className="bm-legend-block")
+
+
+def legend_markup(neutral_too: bool = True, among: str = "municipality") -> Html:
+    """legend() as markup: built once per language (it depends on nothing else)."""
+    return _legend_markup(current_lang(), neutral_too, among)
+
+
+@functools.lru_cache(maxsize=16)
+def _legend_markup(_lang: str, neutral_too: bool, among: str) -> Html:
+    return Html(to_html(legend(neutral_too, among)))
 
 
 def value_with_ci(r: dict) -> str:
