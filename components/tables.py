@@ -117,8 +117,10 @@ def rank_table(frame: pd.DataFrame, *, unit: str, unit_label: str, decimals: int
     rows, classes = [], []
     for r in ranked.itertuples():
         rank = "" if r.rank is None or (isinstance(r.rank, float) and math.isnan(r.rank)) else str(int(r.rank))
-        name_cell = html.Th(
-            [r.name, html.Span(" " + _("(valgt)"), className="visually-hidden")] if r.region_code == selected else r.name,
+        name_cell = element(
+            "th",
+            [r.name, element("span", " " + _("(valgt)"), className="visually-hidden")] if r.region_code == selected
+            else r.name,
             scope="row",
         )
         value = format_value(r.value, unit, decimals, unit_label, missing=_("Ingen data"))
