@@ -47,6 +47,8 @@ class HtmlBlock(Component):
     available_wildcard_properties = _valid_wildcard_attributes
 
     def __init__(self, data: str = "", **kwargs):
+        if isinstance(data, str) and type(data) is not str:
+            data = str(data)  # markup built as components.markup.Html: kept as a plain str
         set_props(self, {"data": data, **{k: v for k, v in kwargs.items() if v is not None}})
 
 
