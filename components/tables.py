@@ -27,12 +27,13 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence], *, caption: str
     table fits its card.
 
     The first cell of each row is a row header (<th scope=row>) when ``row_headers`` style is wanted:
-    callers pass it as an html.Th themselves if they need it.
+    callers pass it as an html.Th themselves if they need it (in a static table also element("th", ...)).
 
     ``static=True`` (for long tables without callbacks inside, e.g. 357 ranked municipalities) sends the
     same table as one pre-rendered, escaped HTML string (components.htmlblock.HtmlBlock): the browser then
     renders one component instead of thousands, which otherwise stalls Dash's renderer for seconds on every
-    update.
+    update. The markup is then built directly as a string (components.markup.element), the same string the
+    html components would give: a table of a few hundred cells costs a few ms instead of tens.
     """
     numeric, wrap = set(numeric), set(wrap)
 

@@ -316,6 +316,8 @@ def _features_matrix(_version: str) -> tuple[np.ndarray, dict[str, int]]:
     """_features_wide as a float matrix (rows: municipalities, columns: the features in order) and each
     municipality's row: a row look-up instead of a .loc per request."""
     wide, features, _median = _features_wide(_version)
+    if wide is None:  # data without comparison features
+        return np.empty((0, 0)), {}
     return wide.loc[:, list(features)].to_numpy(dtype=float), {c: i for i, c in enumerate(wide.index)}
 
 
