@@ -134,8 +134,10 @@ GROUP_NAMES = {"GEO": lambda: _("Geografiske naboer (median)"), "STAT": lambda: 
 def trend_series(view) -> pd.DataFrame:
     """The TrendView's series with the neighbour groups named in the UI language."""
     series = view.series()
-    for code, name in GROUP_NAMES.items():
-        series.loc[series["region_code"] == code, "name"] = name()
+    codes = series["region_code"].tolist()
+    if any(c in GROUP_NAMES for c in codes):  # one column assignment instead of a masked .loc per group
+        names = {code: name() for code, name in GROUP_NAMES.items()}
+        series["name"] = [names.get(c, n) for c, n in zip(codes, series["name"].tolist())]
     return series
 
 

@@ -12,6 +12,7 @@ from callbacks._cache import CODE_VERSION, memoize
 from callbacks.overview import plain
 from components import compare, controls, mapfig, tables
 from components.htmlblock import static_html
+from components.markup import Html, element
 from components.deferred import Deferred, figure_height
 from components.share import PLOTLY_SHARE_BUTTONS, share_toolbar
 from components import trend as trendfig
@@ -20,12 +21,12 @@ from components.i18n import _, current_lang, pick
 
 
 
-def _fact(label: str, value: str) -> html.Div:
-    return html.Div([html.Dt(label, className="small text-body-secondary"), html.Dd(value, className="fs-5 fw-semibold mb-0")],
-                    className="fact")
+def _fact(label: str, value: str) -> Html:
+    return element("div", [element("dt", label, className="small text-body-secondary"),
+                           element("dd", value, className="fs-5 fw-semibold mb-0")], className="fact")
 
 
-def header(view) -> html.Section:
+def header(view) -> Html:
     """Name and key facts of the municipality, from its ProfileView (store.profile_view)."""
     knr = view.knr
     year = view.reference_year
@@ -41,9 +42,9 @@ def header(view) -> html.Section:
         facts.append(_fact(_("Vekst siste 10 år"), format_value(feats["growth_10y"], "percent", 1)))
     if "log_density" in feats:
         facts.append(_fact(_("Innbyggere per km²"), format_number(feats["log_density"], 1)))
-    return html.Section([
-        html.H2(view.name, className="h4 mb-2", id="profile-name"),
-        html.Dl(facts, className="facts"),
+    return element("section", [
+        element("h2", view.name, className="h4 mb-2", id="profile-name"),
+        element("dl", facts, className="facts"),
     ], className="profile-header", **{"aria-labelledby": "profile-name"})
 
 
@@ -83,12 +84,12 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
         static_html(header(view)),
         html.Section([
             static_html([
-            html.H2(_("Profil: {area}").format(area=area_name), className="h5 mt-3", id="spine-heading"),
-            html.P(controls.source_line("; ".join(sources), ", ".join(licences), None,
-                                        extra=_("Siste år med data (til og med {year})").format(
-                                            year=view.reference_year)),
-                   className="source-line small"),
-            compare.legend()]),
+            element("h2", _("Profil: {area}").format(area=area_name), className="h5 mt-3", id="spine-heading"),
+            element("p", controls.source_line("; ".join(sources), ", ".join(licences), None,
+                                              extra=_("Siste år med data (til og med {year})").format(
+                                                  year=view.reference_year)),
+                    className="source-line small"),
+            compare.legend_markup()]),
             share_toolbar("kommune-profil"),
             # the figure's own height reserved before plotly.js has drawn it (no layout shift)
             html.Div(Deferred(dcc.Graph(id="profile-spine", figure=fig, style={"minHeight": f"{fig['layout']['height']}px"},
@@ -99,28 +100,30 @@ def _profile_body(knr: str, area: str | None, version: str, code_version: str = 
                      role="figure", id="profile-spine-container", style={"--oa-graph-h": f"{fig['layout']['height']}px"},
                      **{"aria-label": _("Ryggradsdiagram for {municipality}. {summary}. Se tabellen under.").format(
                          municipality=view.name, summary=summary)}),
-            static_html([html.P(_("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
+            static_html([element("p", _("Grå søyle: spennet blant alle kommunene (mørk: den midterste halvdelen). Strek: landet. "
                      "◆: fylket. Kommunen vises med ▲ (over landet), ▼ (under) eller ● (ingen sikker forskjell), "
                      "og med ■ der tallet ikke har intervall (fargen viser da femtedelen blant kommunene)."),
                    className="small"),
-            html.Div(compare.profile_table(rows, county_name=county_name, n_munis=view.n_munis,
-                                           n_county=n_county),
-                     className="table-scroll wide", tabIndex="0", role="region",
-                     **{"aria-label": _("Tabell: profilen")}),
-            html.P(intervals, className="small mt-1", **nb_only)]),
+            element("div", compare.profile_table(rows, county_name=county_name, n_munis=view.n_munis,
+                                                 n_county=n_county),
+                    className="table-scroll wide", tabIndex="0", role="region",
+                    **{"aria-label": _("Tabell: profilen")}),
+            element("p", intervals, className="small mt-1", **nb_only)]),
         ], **{"aria-labelledby": "spine-heading"}),
-        static_html(html.Section([
-            html.H2(_("Naboer og kommuner som ligner"), className="h5 mt-4", id="neighbours-heading"),
-            html.Div([  # a dbc.Row of two dbc.Col(lg=6), as plain markup
-                html.Div(html.Div(compare.geo_neighbour_table(geo, area, services, self_row), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": _("Geografiske naboer")}), className="col-lg-6"),
-                html.Div(html.Div(compare.stat_neighbour_table(stat, area, services, self_row), className="table-scroll wide", tabIndex="0",
-                                 role="region", **{"aria-label": _("Statistiske naboer")}), className="col-lg-6"),
+        static_html(element("section", [
+            element("h2", _("Naboer og kommuner som ligner"), className="h5 mt-4", id="neighbours-heading"),
+            element("div", [  # a dbc.Row of two dbc.Col(lg=6), as plain markup
+                element("div", element("div", compare.geo_neighbour_table(geo, area, services, self_row),
+                                       className="table-scroll wide", tabIndex="0", role="region",
+                                       **{"aria-label": _("Geografiske naboer")}), className="col-lg-6"),
+                element("div", element("div", compare.stat_neighbour_table(stat, area, services, self_row),
+                                       className="table-scroll wide", tabIndex="0", role="region",
+                                       **{"aria-label": _("Statistiske naboer")}), className="col-lg-6"),
             ], className="row"),
-            html.H3(_("Hvorfor ligner de?"), className="h6 mt-3"),
-            html.P(method, className="small", **nb_only),
-            html.Div(compare.why_table(why, view.name), className="table-scroll wide", tabIndex="0", role="region",
-                     **{"aria-label": _("Trekk bak de statistiske naboene")}),
+            element("h3", _("Hvorfor ligner de?"), className="h6 mt-3"),
+            element("p", method, className="small", **nb_only),
+            element("div", compare.why_table(why, view.name), className="table-scroll wide", tabIndex="0",
+                    role="region", **{"aria-label": _("Trekk bak de statistiske naboene")}),
         ], **{"aria-labelledby": "neighbours-heading"})),
     ])
     return plain(body)

@@ -6,6 +6,7 @@ written as text and a position symbol (▲ above, ▼ below, ● similar, ▁▂
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Sequence
 from urllib.parse import urlencode
@@ -14,9 +15,10 @@ from dash import dcc, html
 
 from components.format import NBSP, plotly_separators, format_number, format_value
 from components.mapfig import FONT
+from components.markup import Html, element, link, to_html
 from components.tables import html_table, no_data
 from store.benchmark import LABELS_NB, QUINTILE_KEYS, SYMBOLS, Benchmark
-from components.i18n import N_, _
+from components.i18n import N_, _, current_lang
 
 # key -> (background, text colour); text contrast >= 4.5:1 on every background
 COLOURS = {
@@ -92,8 +94,8 @@ def profile_href(knr: str, area: str | None = None) -> str:
     return "/kommune?" + urlencode(q)
 
 
-def badge(b: Benchmark, ref_name: str | None = None) -> html.Span:
-    """Coloured badge with symbol and text (e.g. '▲ Høyere')."""
+def badge(b: Benchmark, ref_name: str | None = None) -> Html:
+    """Coloured badge with symbol and text (e.g. '▲ Høyere'), as markup (inside the profile's static table)."""
     bg, fg = COLOURS[b.key]
     label = bench_label(b)
     if b.is_quintile:
@@ -101,8 +103,8 @@ def badge(b: Benchmark, ref_name: str | None = None) -> html.Span:
     elif ref_name and b.key not in ("similar", "none"):
         label = _("{label} enn {reference}").format(label=label, reference=ref_name)
     title = f"{label} ({_(METHOD_NB[b.method])})"
-    return html.Span([html.Span(b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{bench_label(b)}"],
-                     className=f"bm bm-{b.key}", title=title, style={"background": bg, "color": fg})
+    return element("span", [element("span", b.symbol, **{"aria-hidden": "true"}), f"{NBSP}{bench_label(b)}"],
+                   className=f"bm bm-{b.key}", title=title, style={"background": bg, "color": fg})
 
 
 def legend(neutral_too: bool = True, among: str = "municipality") -> html.Div:
@@ -131,6 +133,16 @@ def legend(neutral_too: bool = True, among: str = "municipality") -> html.Div:
                  "(som Fingertips gjør), ikke om forskjellen er sikker.").format(among=among_text),
                className="bm-legend-note small mb-1"),
     ], className="bm-legend-block")
+
+
+def legend_markup(neutral_too: bool = True, among: str = "municipality") -> Html:
+    """legend() as markup: built once per language (it depends on nothing else)."""
+    return _legend_markup(current_lang(), neutral_too, among)
+
+
+@functools.lru_cache(maxsize=16)
+def _legend_markup(_lang: str, neutral_too: bool, among: str) -> Html:
+    return Html(to_html(legend(neutral_too, among)))
 
 
 def value_with_ci(r: dict) -> str:
@@ -254,11 +266,12 @@ def profile_table(rows: Sequence[dict], *, county_name: str, n_munis: int, n_cou
         change = "–" if not _ok(ch) else (("+" if ch > 0 else "") + format_number(ch, r["decimals"]) +
                                          (" " + _("%-poeng") if r["unit"] == "percent" else ""))
         out.append([
-            html.Th(r["name"], scope="row"), str(r["year"]) if r.get("year") else "–", value_with_ci(r),
+            element("th", r["name"], scope="row"), str(r["year"]) if r.get("year") else "–", value_with_ci(r),
             fmt(r.get("county")), fmt(r.get("country")),
             str(r["rank_all"]) if r.get("rank_all") else "–",
             str(r["rank_county"]) if r.get("rank_county") else "–",
-            html.Td(badge(r["bench_country"], _("landet"))), html.Td(badge(r["bench_county"], county_name)), change,
+            element("td", badge(r["bench_country"], _("landet"))), element("td", badge(r["bench_county"], county_name)),
+            change,
         ])
     return html_table(headers, out, numeric=[2, 3, 4, 5, 6, 9], wrap=[2],
                       caption=_("Indikatorene i tjenesteområdet. Rang 1 = høyest verdi. KI = konfidensintervall. "
@@ -273,7 +286,7 @@ NeighbourValues = tuple[Sequence[str], dict[str, Sequence[str]]]  # (headers, co
 def _self_row(self_row, n_before: int, n_after: int) -> list:
     """The selected municipality as the first row, so its services read against each neighbour's."""
     name, values = self_row
-    return [html.Th([name, html.Span(" " + _("(valgt)"), className="small")], scope="row")] + \
+    return [element("th", [name, element("span", " " + _("(valgt)"), className="small")], scope="row")] + \
         [""] * n_before + list(values) + [""] * n_after
 
 
@@ -287,7 +300,7 @@ def geo_neighbour_table(nb: Sequence[dict], area: str | None, services: Neighbou
     for r in nb:
         rel = (_("Felles grense ({km} km)").format(km=format_number(r['shared_border_km'], 1)) if r["relation"] == "border"
                else _("Nærmeste over sjø ({km} km)").format(km=format_number(r['distance_km'], 1)))
-        rows.append([html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"), r["county_name"],
+        rows.append([element("th", link(r["name"], href=profile_href(r["code"], area)), scope="row"), r["county_name"],
                      rel, *vals.get(r["code"], ["–"] * len(heads)), format_number(r.get("population"), 0),
                      format_value(r.get("share_80plus"), "percent", 1)])
     n = len(heads)
@@ -305,10 +318,10 @@ def stat_neighbour_table(nb: Sequence[dict], area: str | None, services: Neighbo
     rows = []
     if self_row and heads:
         name, values = self_row
-        rows.append(["", html.Th([name, html.Span(" " + _("(valgt)"), className="small")], scope="row"), "",
+        rows.append(["", element("th", [name, element("span", " " + _("(valgt)"), className="small")], scope="row"), "",
                      *values, "", ""])
     for r in nb:
-        rows.append([str(r["rank"]), html.Th(dcc.Link(r["name"], href=profile_href(r["code"], area)), scope="row"),
+        rows.append([str(r["rank"]), element("th", link(r["name"], href=profile_href(r["code"], area)), scope="row"),
                      r["county_name"], *vals.get(r["code"], ["–"] * len(heads)), format_number(r["distance"], 2),
                      r["differs"]])
     n = len(heads)
@@ -322,7 +335,7 @@ def why_table(features: Sequence[dict], muni_name: str) -> html.Table | html.P:
     """Feature values: the municipality, the median of its statistical neighbours, all municipalities."""
     if not features:
         return no_data(_("Ingen trekk beregnet"))
-    rows = [[html.Th(feature_name(f["feature"]), scope="row"),
+    rows = [[element("th", feature_name(f["feature"]), scope="row"),
              fmt_feature(f["feature"], f["value"]), fmt_feature(f["feature"], f["nb_median"]),
              fmt_feature(f["feature"], f["all_median"]), format_number(f["weight"], _decimals_of(f["weight"]))]
             for f in features]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dash.development.base_component import Component
 
-from components.htmlblock import NAMESPACE
+from components.htmlblock import NAMESPACE, set_props
 from components.i18n import N_, _
 
 PRINT_NOTE = N_("Figuren er ikke tegnet ennå: bla ned til den på skjermen og skriv ut på nytt.")
@@ -40,7 +40,7 @@ class Deferred(Component):
         # printed in the chart's place while plotly.js has not drawn it (assets/80-print.css): a phone that has
         # not scrolled to any chart has not loaded plotly.js, and printing cannot wait for it
         kwargs.setdefault("note", _(PRINT_NOTE))
-        super().__init__(children=children, **{k: v for k, v in kwargs.items() if v is not None})
+        set_props(self, {"children": children, **{k: v for k, v in kwargs.items() if v is not None}})
 
 
 def figure_height(figure, default: int = 450) -> int:

@@ -1,6 +1,14 @@
 """Static Dash components (html.*, dcc.Link, HtmlBlock) as one escaped HTML string: the markup that
-components.htmlblock sends and components.firstpaint pre-renders. Pure; no Dash renderer involved."""
+components.htmlblock sends and components.firstpaint pre-renders. Pure; no Dash renderer involved.
+
+Markup can also be built directly, without components (long tables: a component costs ~20 µs to make and as
+much again to serialise, a string a few): ``element("td", "1 234", className="num")`` is the same string as
+``to_html(html.Td("1 234", className="num"))`` and ``link(name, href)`` the same as ``to_html(dcc.Link(name,
+href=href))``; the result is an ``Html`` string, which to_html and element write as it is (never escaped
+again). Children may be text, numbers, Html, lists and components."""
 from __future__ import annotations
+
+import functools
 
 from dash import dcc, html
 from dash.development.base_component import Component
@@ -52,8 +60,17 @@ def _parts(node) -> tuple[str, list[tuple[str, str | None]], object] | None:
         raise TypeError(f"kan ikke gjøre {type(node).__name__} om til statisk HTML")
     else:
         return None
+    return tag, _attr_parts(attrs.items()), children
+
+
+_RENAMED = {**_ATTRS, **_MORE_ATTRS}
+
+
+def _attr_parts(items) -> list[tuple[str, str | None]]:
+    """[(HTML attribute, value - not escaped - or None for a boolean attribute)] of (prop, value) pairs: the
+    props plain HTML carries, None and False left out."""
     parts: list[tuple[str, str | None]] = []
-    for k, v in attrs.items():
+    for k, v in items:
         if v is None or v is False:
             continue
         if k == "style":
@@ -61,8 +78,12 @@ def _parts(node) -> tuple[str, list[tuple[str, str | None]], object] | None:
         elif k in _BOOL_ATTRS:
             parts.append((_BOOL_ATTRS[k], None))
         elif k in _ATTRS or k in _PLAIN_ATTRS or k in _MORE_ATTRS or k.startswith(("aria-", "data-")):
-            parts.append(({**_ATTRS, **_MORE_ATTRS}.get(k, k), str(v)))
-    return tag, parts, children
+            parts.append((_RENAMED.get(k, k), str(v)))
+    return parts
+
+
+def _open(tag: str, attrs) -> str:
+    return f"<{tag}" + "".join(f" {k}" if v is None else f' {k}="{_esc(v)}"' for k, v in attrs) + ">"
 
 
 def to_html(node) -> str:
@@ -71,6 +92,8 @@ def to_html(node) -> str:
     ``data-app-link``: inside an HTML block it navigates within the app as a dcc.Link does."""
     if node is None:
         return ""
+    if type(node) is Html:
+        return node
     if isinstance(node, (list, tuple)):
         return "".join(to_html(n) for n in node)
     if getattr(node, "_type", None) == "HtmlBlock" and not getattr(node, "target", None):
@@ -91,3 +114,41 @@ def to_html(node) -> str:
     if tag in _VOID:
         return f"<{tag}{inner}/>"
     return f"<{tag}{inner}>{to_html(children)}</{tag}>"
+
+
+# ------------------------------------------------------------------------------------------ direct markup
+class Html(str):
+    """Escaped markup (element(), link()): written as it is wherever markup is put together."""
+    __slots__ = ()
+
+
+@functools.lru_cache(maxsize=None)
+def _prop_rank(tag: str) -> dict[str, int]:
+    """The html component's props in the order its markup writes them (to_html: the component's _prop_names)."""
+    cls = next(c for name, c in vars(html).items() if name.lower() == tag and isinstance(c, type)
+               and issubclass(c, Component))
+    return {k: i for i, k in enumerate(cls()._prop_names)}
+
+
+def element(tag: str, children=None, **props) -> Html:
+    """``to_html(html.<Tag>(children, **props))`` without the component: the same string."""
+    rank = _prop_rank(tag)
+    named = sorted((k for k in props if k in rank), key=rank.__getitem__)
+    wild = [k for k in props if k not in rank and k.startswith(("data-", "aria-"))]
+    if len(wild) > 1:  # a component's wildcard props come in the order of the set its constructor makes of the
+        # argument names (dash's _explicitize_args; with children given positionally): the same order here
+        made = list(set(["self", *(["children"] if children is not None else []), *props]))
+        wild.sort(key=made.index)
+    if len(named) + len(wild) != len(props):
+        raise TypeError(f"html.{tag} har ikke egenskapene {sorted(set(props) - set(named) - set(wild))}")
+    attrs = _attr_parts([(k, props[k]) for k in named] + [(k, props[k]) for k in wild])
+    if tag in _VOID:
+        return Html(_open(tag, attrs)[:-1] + "/>")
+    return Html(f"{_open(tag, attrs)}{to_html(children)}</{tag}>")
+
+
+def link(children, href: str = "#", className: str | None = None, title: str | None = None) -> Html:
+    """``to_html(dcc.Link(children, href=href, className=className, title=title))``: an <a> marked
+    ``data-app-link`` (navigates within the app)."""
+    attrs = _attr_parts((("href", href), ("className", className), ("title", title), ("data-app-link", "")))
+    return Html(f"{_open('a', attrs)}{to_html(children)}</a>")

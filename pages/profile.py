@@ -38,6 +38,17 @@ def _indicator_options(_lang: str, _version: str) -> tuple:
                  if store.profile_year(str(r.id)))
 
 
+@functools.lru_cache(maxsize=8)
+def _municipality_options(_version: str) -> tuple:
+    """Every municipality as a dropdown option (the same in both languages): once per data version."""
+    return tuple(controls.municipality_options(store.municipalities()))
+
+
+@functools.lru_cache(maxsize=8)
+def _area_options(_lang: str, _version: str) -> tuple:
+    return tuple(controls.service_area_options(store.service_areas("municipality")))
+
+
 DEFAULT_AREA = "alle"  # every indicator, care services first (catalogue order)
 
 
@@ -63,8 +74,8 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
     # the profile shows without further round trips (and each chart is drawn once)
     first = update_profile(code, area_value)
     trend = update_profile_trend(code, ind) if code else {}
-    muni_first, muni_all = controls.lazy_options("profile-muni", controls.municipality_options(store.municipalities()),
-                                                 code)
+    muni_first, muni_all = controls.lazy_options("profile-muni",
+                                                 [dict(o) for o in _municipality_options(store.version())], code)
     trend_figure = trend.get("figure") or mapfig.empty_figure(_("Velg en kommune"), height=380)
     return dbc.Container([
         html.H1(_("Min kommune"), className="h3 mt-3 mb-2"),
@@ -81,7 +92,7 @@ def layout(knr=None, omrade=None, indikator=None, **_query):
             dbc.Col([
                 html.Label(_("Tjenesteområde"), htmlFor="profile-area", className="form-label fw-semibold mb-1",
                            id="profile-area-label"),
-                dcc.Dropdown(id="profile-area", options=controls.service_area_options(store.service_areas("municipality")),
+                dcc.Dropdown(id="profile-area", options=[dict(o) for o in _area_options(current_lang(), store.version())],
                              value=area_value, clearable=False, searchable=False),
             ], md=4, className="mb-2"),
         ], className="profile-controls oa-controls"),

@@ -66,7 +66,7 @@ def init(path: str | Path | None = None, *, reload: bool = False,
 
 
 def _clear_memos() -> None:
-    for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _indicator_dict, _gap_index,
+    for memo in (_regions, _values, _value_range, _incomplete_regions, _series, _value_grid, _indicator_dict, _gap_index,
                  _stat_neighbour_groups, _default_indicator):
         memo.cache_clear()
     _GEO_SUBSETS.clear()
@@ -356,32 +356,55 @@ def series(indicator_id: str, region_codes) -> pd.DataFrame:
     return _series(_d().version, indicator_id, codes).copy()
 
 
+@functools.lru_cache(maxsize=1024)  # one per indicator (~3 kB each); views.warm() fills it before the fork
+def _value_grid(_version: str, indicator_id: str) -> tuple[list[int], dict[str, np.ndarray]]:
+    """(every year from the indicator's first to last, region code -> its values over those years, NaN for a
+    gap) for every region of a level with data: one reindex per level and indicator per data version instead of
+    one per request (store.series, the profile's trend)."""
+    row = _indicator_row(indicator_id)
+    all_years = list(range(int(row["year_min"]), int(row["year_max"]) + 1)) if row["years"] else []
+    grid: dict[str, np.ndarray] = {}
+    if not all_years:
+        return all_years, grid
+    reg = _d().regions
+    for lvl in dict.fromkeys(reg["level"]):
+        frame = _d().by_indicator.get((indicator_id, str(lvl)))
+        if frame is None:
+            continue
+        codes = list(reg.index[reg["level"] == lvl])
+        wanted = pd.MultiIndex.from_product([all_years, codes], names=list(frame.index.names))
+        got = frame["value"].reindex(wanted).to_numpy(dtype="float64", na_value=np.nan)
+        got = got.reshape(len(all_years), len(codes))  # years × codes of this level
+        for j, c in enumerate(codes):
+            grid[c] = np.ascontiguousarray(got[:, j])
+            grid[c].flags.writeable = False
+    return all_years, grid
+
+
+def _series_columns(indicator_id: str, codes: tuple[str, ...]) -> tuple[list[int], list, list, list, np.ndarray]:
+    """(years, names, levels, codes' values one after the other) of ``codes`` (known region codes)."""
+    reg = _d().regions
+    all_years, grid = _value_grid(_d().version, indicator_id)
+    n_years = len(all_years)
+    value = np.full(len(codes) * n_years, np.nan)
+    for i, c in enumerate(codes):
+        got = grid.get(c)
+        if got is not None:
+            value[i * n_years:(i + 1) * n_years] = got
+    return (all_years, [reg.at[c, "name"] for c in codes], [str(reg.at[c, "level"]) for c in codes], value)
+
+
 @functools.lru_cache(maxsize=512)
 def _series(_version: str, indicator_id: str, codes: tuple[str, ...]) -> pd.DataFrame:
-    row = _indicator_row(indicator_id)
-    reg = _d().regions
-    all_years = list(range(int(row["year_min"]), int(row["year_max"]) + 1)) if row["years"] else []
     if not codes:
         return pd.DataFrame({"region_code": pd.Series(dtype="str"), "name": pd.Series(dtype="str"),
                              "level": pd.Series(dtype="str"), "year": pd.Series(dtype="int64"),
                              "value": pd.Series(dtype="float64")})
+    all_years, names, levels, value = _series_columns(indicator_id, codes)
     n_years = len(all_years)
-    levels = [str(reg.at[c, "level"]) for c in codes]
-    value = np.full(len(codes) * n_years, np.nan)
-    for lvl in dict.fromkeys(levels):  # one vectorised look-up per level (the frame is indexed year, region)
-        frame = _d().by_indicator.get((indicator_id, lvl))
-        positions = [i for i, level in enumerate(levels) if level == lvl]
-        if frame is None or not n_years:
-            continue
-        wanted = pd.MultiIndex.from_product([all_years, [codes[i] for i in positions]],
-                                            names=list(frame.index.names))
-        got = frame["value"].reindex(wanted).to_numpy(dtype="float64", na_value=np.nan)
-        got = got.reshape(n_years, len(positions))  # years × codes of this level
-        for j, i in enumerate(positions):
-            value[i * n_years:(i + 1) * n_years] = got[:, j]
     return pd.DataFrame({
         "region_code": np.repeat(np.array(codes, dtype=object), n_years),
-        "name": np.repeat(np.array([reg.at[c, "name"] for c in codes], dtype=object), n_years),
+        "name": np.repeat(np.array(names, dtype=object), n_years),
         "level": np.repeat(np.array(levels, dtype=object), n_years),
         "year": np.tile(np.array(all_years, dtype="int64"), len(codes)),
         "value": value,

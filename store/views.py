@@ -93,8 +93,12 @@ def _index(_version: str) -> _Index:
 
 
 def warm() -> None:
-    """Build the look-up index now (a server calls it before forking its workers)."""
+    """Build the look-up index and the value grids now (a server calls it before forking its workers)."""
     _index(store.version())
+    _tables(store.version())
+    _features_matrix(store.version())
+    for indicator_id in store._d().catalog.index:
+        store._value_grid(store.version(), str(indicator_id))
 
 
 def _edges(ix: _Index, indicator_id: str, level: str, year: int):
@@ -221,6 +225,11 @@ def headline_indicators(area: str | None, limit: int = 3) -> tuple:
     """The service indicators the neighbour tables show beside population and share 80+: for one area its first
     ``limit`` indicators with municipality values (catalogue order); for all areas the first of each care-service
     area. Data-driven: a new indicator first in its area's catalogue order shows up here without code."""
+    return _headline_indicators(store.version(), area, limit)
+
+
+@functools.lru_cache(maxsize=64)
+def _headline_indicators(_version: str, area: str | None, limit: int) -> tuple:
     inds = [i for i in area_indicators(area) if i["id"] not in ("population", "share_80plus")]
     if area:
         return tuple(inds[:limit])
@@ -234,21 +243,51 @@ def headline_indicators(area: str | None, limit: int = 3) -> tuple:
     return tuple(out[:limit])
 
 
+@functools.lru_cache(maxsize=2)
+def _tables(_version: str) -> dict:
+    """What the profile looks up per municipality, split once per data version instead of filtered per request:
+    geographic neighbours (code -> [(neighbour, relation, shared_border_km, distance_km)], store.neighbours'
+    rows), region names (code -> (name, county_name)), statistical neighbours (code -> the rows of
+    _stat_neighbours), comparison features (code -> {feature: value}, store.comparison_features' rows), the
+    service areas (id -> row) and the number of municipalities (all, per county)."""
+    d = store._d()
+    nb = d.neighbours
+    geo: dict = {}
+    for code, *rest in zip(nb["region_code"].tolist(), nb["neighbour_code"].tolist(), nb["relation"].tolist(),
+                           nb["shared_border_km"].tolist(), nb["distance_km"].tolist()):
+        geo.setdefault(code, []).append(tuple(rest))
+    reg = d.regions
+    names = dict(zip(reg.index.tolist(), zip(reg["name"].tolist(), reg["county_name"].tolist())))
+    stat = {code: _stat_rows(frame) for code, frame in store._stat_neighbour_groups(_version).items()
+            if code is not None}
+    feats: dict = {}
+    for r in d.comparison_features.to_dict("records"):
+        feats.setdefault(r["region_code"], {})[r["feature"]] = r["value"]
+    munis = store._regions(_version, "municipality", None)
+    return {"geo": geo, "names": names, "stat": stat, "features": feats,
+            "areas": {r["id"]: r for r in d.service_areas.to_dict("records")},
+            "n_munis": len(munis), "n_county": munis["county_code"].value_counts().to_dict()}
+
+
 def _geo_neighbours(ix: _Index, knr: str, year: int | None) -> tuple:
     out = []
-    for r in store.neighbours(knr).itertuples():
-        reg = store.region(r.neighbour_code)
-        pop = ix.cells.get(("population", year, r.neighbour_code)) if year else None
-        s80 = ix.cells.get(("share_80plus", year, r.neighbour_code)) if year else None
-        out.append({"code": r.neighbour_code, "name": reg["name"], "county_name": reg["county_name"],
-                    "relation": r.relation, "shared_border_km": r.shared_border_km, "distance_km": r.distance_km,
+    t = _tables(store.version())
+    for code, relation, shared_border_km, distance_km in t["geo"].get(knr, ()):
+        name, county_name = t["names"][code]
+        pop = ix.cells.get(("population", year, code)) if year else None
+        s80 = ix.cells.get(("share_80plus", year, code)) if year else None
+        out.append({"code": code, "name": name, "county_name": county_name,
+                    "relation": relation, "shared_border_km": shared_border_km, "distance_km": distance_km,
                     "population": pop[0] if pop else None, "share_80plus": s80[0] if s80 else None})
     out.sort(key=lambda d: (d["relation"] != "border", -(d["shared_border_km"] or 0), d["code"]))
     return tuple(MappingProxyType(d) for d in out)
 
 
 def _stat_neighbours(knr: str) -> tuple:
-    sn = store.statistical_neighbours(knr)
+    return _tables(store.version())["stat"].get(knr, ())
+
+
+def _stat_rows(sn: pd.DataFrame) -> tuple:
     share_cols = [c for c in sn.columns if c.startswith("share_")]
     return tuple(MappingProxyType({
         "code": r["neighbour_code"], "name": r["name"], "county_name": r["county_name"], "rank": int(r["rank"]),
@@ -262,13 +301,24 @@ def _why(knr: str) -> tuple:
     wide, features, all_median = _features_wide(store.version())
     if wide is None or knr not in wide.index:
         return ()
-    nbs = list(store.statistical_neighbours(knr)["neighbour_code"])
+    nbs = [r["code"] for r in _stat_neighbours(knr)]
     weights = {f["id"]: f["weight"] for f in store.manifest().get("comparison", {}).get("features", [])}
-    nb = wide.loc[nbs, features].to_numpy(dtype=float)
-    mine = wide.loc[knr, features].to_numpy(dtype=float)
+    matrix, row = _features_matrix(store.version())
+    nb = matrix[[row[c] for c in nbs]]
+    mine = matrix[row[knr]]
     return tuple(MappingProxyType({"feature": f, "value": float(mine[j]), "nb_median": float(np.median(nb[:, j])),
                                    "all_median": all_median[f], "weight": float(weights.get(f, 1.0))})
                  for j, f in enumerate(features))
+
+
+@functools.lru_cache(maxsize=2)
+def _features_matrix(_version: str) -> tuple[np.ndarray, dict[str, int]]:
+    """_features_wide as a float matrix (rows: municipalities, columns: the features in order) and each
+    municipality's row: a row look-up instead of a .loc per request."""
+    wide, features, _median = _features_wide(_version)
+    if wide is None:  # data without comparison features
+        return np.empty((0, 0)), {}
+    return wide.loc[:, list(features)].to_numpy(dtype=float), {c: i for i, c in enumerate(wide.index)}
 
 
 @functools.lru_cache(maxsize=2)
@@ -288,7 +338,7 @@ def profile_view(knr: str, area: str | None = None) -> ProfileView:
     reg = store.region(knr) if isinstance(knr, str) else None
     if reg is None or reg["level"] != "municipality":
         raise QueryError(f"ukjent kommune: {knr!r}")
-    if area is not None and area not in set(store.service_areas()["id"]):
+    if area is not None and area not in _tables(store.version())["areas"]:
         raise QueryError(f"ukjent tjenesteområde: {area!r}")
     return _profile_view(store.version(), knr, area)
 
@@ -309,17 +359,18 @@ def _profile_view(_version: str, knr: str, area: str | None) -> ProfileView:
             cell = ix.cells.get((iid, year, knr))
             facts.append((iid, cell[0] if cell else None))
             units[iid] = MappingProxyType(row)
-    feats = {f["feature"]: f["value"] for f in store.comparison_features([knr]).to_dict("records")}
+    t = _tables(_version)
+    feats = t["features"].get(knr, {})
     heads = headline_indicators(area)
     geo, stat = _geo_neighbours(ix, knr, year), _stat_neighbours(knr)
     codes = [knr] + [r["code"] for r in geo] + [r["code"] for r in stat]
     values = {c: tuple((ix.cells.get((h["id"], int(h["year"]), c)) or (None,))[0] for h in heads) for c in codes}
-    areas = {r["id"]: r for r in store.service_areas().to_dict("records")}
-    a = areas.get(area)
+    a = t["areas"].get(area)
     return ProfileView(
         knr=knr, name=reg["name"], county_code=county, county_name=reg["county_name"], area=area,
         area_name_nb=a["name_nb"] if a else None, area_name_en=a["name_en"] if a else None, reference_year=year,
-        n_munis=len(store.municipalities()), n_county_munis=len(store.municipalities(county)), rows=tuple(rows),
+        n_munis=t["n_munis"], n_county_munis=t["n_county"].get(county, 0) if isinstance(county, str) else t["n_munis"],
+        rows=tuple(rows),
         facts=tuple(facts), fact_units=MappingProxyType(units),
         features=MappingProxyType({k: v for k, v in feats.items() if k in FACT_FEATURES}),
         geo_neighbours=geo, stat_neighbours=stat, headline=heads, neighbour_values=MappingProxyType(values),
@@ -353,26 +404,44 @@ def profile_trend_view(knr: str, indicator_id: str) -> TrendView:
 
 @functools.lru_cache(maxsize=1024)
 def _profile_trend_view(_version: str, knr: str, indicator_id: str) -> TrendView:
+    """One frame built from the per-indicator value grid (store._value_grid) and the precomputed medians: the
+    same rows and types as store.series of the three places with the two groups' rows concatenated."""
     ix = _index(_version)
     reg = store.region(knr)
-    base = store.series(indicator_id, [knr, reg["county_code"], "NO"])
-    parts = [base]
-    all_years = sorted(set(base["year"]))
+    codes = tuple(dict.fromkeys(c for c in (knr, reg["county_code"], "NO") if isinstance(c, str)
+                                and c in store._d().regions.index))  # what store.series keeps: knr at least
+    all_years, names, levels, values = store._series_columns(indicator_id, codes)
+    n_years = len(all_years)
+    region_code = [c for c in codes for _y in all_years]
+    name = [n for n in names for _y in all_years]
+    level = [lv for lv in levels for _y in all_years]
+    value = [values]
     med = ix.medians.get((knr, indicator_id), {})
-    groups = (("GEO", 0, not store.neighbours(knr).empty),
-              ("STAT", 1, not store.statistical_neighbours(knr).empty))
-    for code, pos, has in groups:
+    for code, pos, has in (("GEO", 0, knr in _with_neighbours(_version)),
+                           ("STAT", 1, bool(_stat_neighbours(knr)))):
         if not has:
             continue
-        parts.append(pd.DataFrame({"region_code": code, "name": "", "level": "group", "year": all_years,
-                                   "value": [(med.get(y) or (None, None))[pos] for y in all_years]}
-                                  ).astype({"value": "float64"}))
-    series = pd.concat(parts, ignore_index=True)
+        region_code += [code] * n_years
+        name += [""] * n_years
+        level += ["group"] * n_years
+        value.append(np.array([(med.get(y) or (None, None))[pos] for y in all_years], dtype="float64"))
+    n = len(region_code)
+    year = np.tile(np.array(all_years, dtype="int64"), n // n_years if n_years else 0)
+    value = np.concatenate(value)
     ref = store.reference_year()
-    if ref:
-        series = series[series["year"] <= ref].reset_index(drop=True)
+    keep = year <= ref if ref else np.ones(n, dtype=bool)
+    pick = np.flatnonzero(keep)
+    text = {k: (np.array(v, dtype=object)[pick] if len(pick) else pd.Series(dtype="str"))  # str, as store.series
+            for k, v in (("region_code", region_code), ("name", name), ("level", level))}
+    series = pd.DataFrame({**text, "year": year[pick], "value": value[pick]})
     return TrendView(knr=knr, indicator=MappingProxyType(store.indicator(indicator_id)), name=reg["name"],
                      county_name=reg["county_name"], _series=series)
+
+
+@functools.lru_cache(maxsize=2)
+def _with_neighbours(_version: str) -> frozenset:
+    """The municipalities that have geographic neighbours (store.neighbours not empty)."""
+    return frozenset(store._d().neighbours["region_code"])
 
 
 # ------------------------------------------------------------------------------------------- «Fylkesbildet»
@@ -481,5 +550,5 @@ def _map_view(_version: str, indicator_id: str, lvl: str, year: int | None, coun
 
 def clear() -> None:
     for memo in (_index, _area_indicators, _profile_view, _profile_trend_view, _county_view, _map_view,
-                 _features_wide):
+                 _features_wide, _features_matrix, _tables, _headline_indicators, _with_neighbours):
         memo.cache_clear()

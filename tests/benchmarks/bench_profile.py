@@ -14,6 +14,13 @@ new way in the same run (issue 13).
 Calls the callback functions directly, outside a Flask app context, so flask-caching is bypassed: the figures
 are a cache miss's server time (network and rendering excluded). Wall time (p50/p95) and CPU time
 (time.process_time, less noisy on a shared machine) per call.
+
+Two lines go through the app (Flask test client, response cache and flask-caching off, so every request is a
+miss; Dash's dispatch, the JSON and the gzip of the answer included): «ruter /kommune?knr=» is the page
+router's request when a user opens «Min kommune» in the app (the whole page: header, spine chart, tables, the
+first trend), «profile-trend (appen)» the trend callback's request for another indicator. The indicator
+cycles through the profile's indicators. Run the script on an older checkout for before/after figures of the
+builders (the «gammel» way only swaps the store's views).
 """
 from __future__ import annotations
 
@@ -28,6 +35,13 @@ _HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != _HERE]
 sys.modules.pop("profile", None)
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import os  # noqa: E402
+import warnings  # noqa: E402
+
+os.environ["OMSORGSATLAS_RESPONSE_CACHE"] = "0"  # through the app: every request a miss
+os.environ["CACHE_TYPE"] = "NullCache"
+warnings.filterwarnings("ignore", message=".*NullCache.*")
 
 import store  # noqa: E402
 from store import views as sv  # noqa: E402
@@ -57,6 +71,40 @@ def clear_memo(way: str) -> None:
         old.clear()
 
 
+def app_calls():
+    """(router, profile-trend): a municipality code -> one POST of that callback through the app (a miss)."""
+    import app as the_app
+    from pages.profile import _indicator_options
+    from tests.security.fuzzlib import split_output
+    client = the_app.server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+
+    def body(output: str, values: dict) -> dict:
+        dep = next(d for d in deps if not d.get("clientside_function") and output in d["output"])
+        outs = [{"id": i, "property": p} for i, p in split_output(dep["output"])]
+        entry = lambda d: {"id": d["id"], "property": d["property"],  # noqa: E731
+                           "value": values.get((d["id"], d["property"]))}
+        return {"output": dep["output"], "outputs": outs if dep["output"].startswith("..") else outs[0],
+                "inputs": [entry(d) for d in dep["inputs"]], "state": [entry(d) for d in dep.get("state", [])],
+                "changedPropIds": [f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"]}
+
+    indicators = [o["value"] for o in _indicator_options("nb", store.version())]
+    turn = iter(range(10 ** 9))
+
+    def post(payload: dict) -> None:
+        resp = client.post("/_dash-update-component", json=payload, headers={"Accept-Encoding": "gzip"})
+        assert resp.status_code == 200, resp.status_code
+
+    def router(code: str) -> None:
+        post(body("_pages_content.children", {("_pages_location", "pathname"): "/kommune",
+                                              ("_pages_location", "search"): f"?knr={code}"}))
+
+    def trend(code: str) -> None:
+        post(body("profile-trend.figure", {("profile-muni", "value"): code,
+                                           ("profile-indicator", "value"): indicators[next(turn) % len(indicators)]}))
+    return router, trend
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--county", default=None, help="county code (default: the one with most municipalities)")
@@ -75,14 +123,17 @@ def main() -> None:
     print(f"fylke {county} {store.region(county)['name']}: {len(codes)} kommuner, {args.repeat} runder per måte")
 
     t0, c0 = time.perf_counter(), time.process_time()
-    sv._index(store.version())
-    print(f"ny: oppslagsindeksen over data/ bygges én gang per prosess: {1000 * (time.perf_counter() - t0):.0f} ms "
-          f"(CPU {1000 * (time.process_time() - c0):.0f} ms)")
+    (getattr(sv, "warm", None) or (lambda: sv._index(store.version())))()
+    print(f"ny: oppslagsindeksen over data/ (og verditabellene) bygges én gang per prosess: "
+          f"{1000 * (time.perf_counter() - t0):.0f} ms (CPU {1000 * (time.process_time() - c0):.0f} ms)")
+    router, trend_cb = app_calls()
 
     calls = [("update_profile (befolkning)", lambda c: update_profile(c, "befolkning")),
              ("update_profile (alle områder)", lambda c: update_profile(c, "alle")),
              ("update_profile_trend", lambda c: update_profile_trend(c, "share_80plus")),
-             ("update_rug (fylket)", lambda c: update_rug(county, "befolkning", "share_80plus", ["desc"], []))]
+             ("update_rug (fylket)", lambda c: update_rug(county, "befolkning", "share_80plus", ["desc"], [])),
+             ("ruter /kommune?knr= (appen)", router),
+             ("profile-trend (appen)", trend_cb)]
     results = []
     for way in ("gammel", "ny"):
         use(way)

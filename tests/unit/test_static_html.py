@@ -93,3 +93,49 @@ def test_compact_replaces_static_subtrees_by_one_block_with_the_same_root():
     assert not isinstance(compact(area, frozenset()), HtmlBlock)
     # and to_html writes a compacted block back as the same markup
     assert to_html(block) == to_html(menu)
+
+
+# ------------------------------------------------------------------------------------------ direct markup
+_ELEMENT_CASES = [
+    ("td", "1 234,5", {"className": "num"}),
+    ("th", ['<b>"x" & {y}</b>', html.Span(" (valgt)", className="small")], {"scope": "row", "title": "a{b}<c>"}),
+    ("span", "▲", {"aria-hidden": "true"}),
+    ("span", ["▲", " Høyere"], {"className": "bm bm-higher", "title": "t", "style": {"background": "#4b2a80",
+                                                                                        "color": "#ffffff"}}),
+    ("div", None, {"id": "x", "role": "region", "tabIndex": "0", "aria-label": "Tabell", "data-x": "1",
+                   "aria-describedby": "y"}),
+    ("section", [html.H2("h", id="h"), "t"], {"aria-labelledby": "h", "hidden": True, "n_clicks": 0}),
+    ("p", 3.5, {"lang": "nb", "className": None}),
+    ("br", None, {}),
+]
+
+
+@pytest.mark.parametrize("tag,children,props", _ELEMENT_CASES)
+def test_element_is_the_markup_of_the_same_component(tag, children, props):
+    from components.markup import Html, element
+    component = getattr(html, tag.capitalize())
+    made = component(children, **props) if children is not None else component(**props)
+    out = element(tag, children, **props)
+    assert isinstance(out, Html) and out == to_html(made)
+
+
+def test_built_markup_is_written_as_is_and_text_stays_escaped():
+    from components.markup import Html, element, link
+    cell = element("th", link("Bergen & co", href="/kommune?knr=4601&omrade=x"), scope="row")
+    assert cell == to_html(html.Th(dcc.Link("Bergen & co", href="/kommune?knr=4601&omrade=x"), scope="row"))
+    assert to_html(html.Div([cell, "<i>"])) == f"<div>{cell}&lt;i&gt;</div>"  # not escaped twice; text escaped
+    assert to_html("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;" and to_html(Html("<b>x</b>")) == "<b>x</b>"
+    with pytest.raises(TypeError):
+        element("td", "x", scope="row")  # not a prop of html.Td
+
+
+def test_static_table_cells_may_be_components_or_built_markup():
+    from components.markup import element
+    a = html_table(["A", "B"], [[html.Th("x", scope="row"), html.Td("1", className="num")], ["y", 2]],
+                   static=True, table_id="t", numeric=[1], caption="C")
+    b = html_table(["A", "B"], [[element("th", "x", scope="row"), element("td", "1", className="num")], ["y", 2]],
+                   static=True, table_id="t", numeric=[1], caption="C")
+    assert a.data == b.data == to_html(html.Table([
+        html.Caption("C"), html.Thead(html.Tr([html.Th("A", scope="col"), html.Th("B", scope="col", className="num")])),
+        html.Tbody([html.Tr([html.Th("x", scope="row"), html.Td("1", className="num")]),
+                    html.Tr([html.Td("y"), html.Td(2, className="num")])])], id="t", className="table table-sm data-table"))
